@@ -1,0 +1,309 @@
+"""Dataset formats and the normalized view rules read.
+
+Whatever the format (OpenAI chat or preference, prompt/completion, ShareGPT,
+Alpaca, chosen/rejected pairs), downstream rules see an :class:`Example`: a
+list of :class:`Turn` objects with a role, the text, and the JSON pointers the
+text came from, so a finding inside a turn maps back to an exact position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .positions import join_pointer
+
+OPENAI_CHAT = "openai-chat"
+OPENAI_PREFERENCE = "openai-preference"
+PROMPT_COMPLETION = "prompt-completion"
+SHAREGPT = "sharegpt"
+ALPACA = "alpaca"
+PREFERENCE_PAIRS = "preference-pairs"
+TEXT = "text"
+FORMATS = (OPENAI_CHAT, OPENAI_PREFERENCE, PROMPT_COMPLETION, SHAREGPT, ALPACA, PREFERENCE_PAIRS, TEXT)
+
+SHAREGPT_ROLES = {
+    "human": "user", "user": "user",
+    "gpt": "assistant", "assistant": "assistant", "chatgpt": "assistant", "bard": "assistant",
+    "bing": "assistant", "model": "assistant", "function_call": "assistant",
+    "system": "system",
+    "observation": "tool", "tool": "tool", "function": "tool",
+}
+# Content-part types whose text is prose the model reads or writes.
+TEXT_PART_TYPES = {"text", "input_text", "output_text", "reasoning"}
+IMAGE_PART_TYPES = {"image_url", "image", "input_image"}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a turn's text that comes from one JSON string value."""
+
+    pointer: str
+    turn_offset: int  # where this piece starts in Turn.text
+    value_offset: int  # where this piece starts in the decoded string at ``pointer``
+    length: int
+
+
+@dataclass(slots=True)
+class Turn:
+    role: str  # normalized: system, developer, user, assistant, tool
+    text: str
+    pointer: str  # the message object (or the string, for string-valued turns)
+    segments: tuple[Segment, ...] = ()
+    raw_role: str = ""
+    weight: Any = None
+    name: str | None = None
+    tool_calls: list | None = None
+    images: int = 0
+    branch: str = ""  # "chosen" / "rejected" for preference outputs, else ""
+
+    @property
+    def trained(self) -> bool:
+        """Whether training learns from this turn (assistant with weight not 0)."""
+        return self.role == "assistant" and self.weight != 0
+
+    @property
+    def text_pointer(self) -> str:
+        return self.segments[0].pointer if self.segments else self.pointer
+
+    def locate(self, start: int, end: int | None = None) -> tuple[str, tuple[int, int] | None]:
+        """Map a [start, end) range of ``text`` to (pointer, decoded span in that value)."""
+        end = start if end is None else end
+        for seg in self.segments:
+            if seg.turn_offset <= start <= seg.turn_offset + seg.length:
+                rel = start - seg.turn_offset
+                rel_end = min(end - seg.turn_offset, seg.length)
+                return seg.pointer, (seg.value_offset + rel, seg.value_offset + max(rel, rel_end))
+        return self.pointer, None
+
+
+@dataclass(slots=True)
+class Example:
+    format: str
+    turns: list[Turn]
+    rejected: list[Turn] = field(default_factory=list)
+    tools: Any = None
+    tools_pointer: str = ""
+
+    def by_role(self, *roles: str) -> list[Turn]:
+        return [t for t in self.turns if t.role in roles]
+
+    @property
+    def all_turns(self) -> list[Turn]:
+        return self.turns + self.rejected
+
+
+def detect_format(value: dict) -> str | None:
+    if "input" in value and ("preferred_output" in value or "non_preferred_output" in value):
+        return OPENAI_PREFERENCE
+    if ("chosen" in value and "rejected" in value) or "chosen_messages" in value:
+        return PREFERENCE_PAIRS
+    if "messages" in value:
+        return OPENAI_CHAT
+    if "conversations" in value:
+        return SHAREGPT
+    if "prompt" in value and "completion" in value:
+        return PROMPT_COMPLETION
+    if "instruction" in value and ("output" in value or "input" in value):
+        return ALPACA
+    if "text" in value and len(value) <= 2:
+        return TEXT
+    return None
+
+
+def normalize(value: dict) -> Example | None:
+    fmt = detect_format(value)
+    if fmt is None:
+        return None
+    return _NORMALIZERS[fmt](value, fmt)
+
+
+# -- builders ---------------------------------------------------------------------
+
+def _string_turn(role: str, value: Any, pointer: str, **kw) -> Turn:
+    text = value if isinstance(value, str) else ""
+    segs = (Segment(pointer, 0, 0, len(text)),) if isinstance(value, str) else ()
+    return Turn(role, text, pointer, segs, raw_role=kw.pop("raw_role", role), **kw)
+
+
+def content_text(content: Any, pointer: str) -> tuple[str, tuple[Segment, ...], int]:
+    """Text, segments and image count of a message ``content`` (string or parts)."""
+    if isinstance(content, str):
+        return content, (Segment(pointer, 0, 0, len(content)),), 0
+    if not isinstance(content, list):
+        return "", (), 0
+    pieces: list[str] = []
+    segs: list[Segment] = []
+    images = 0
+    offset = 0
+    for i, part in enumerate(content):
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("type")
+        if kind in IMAGE_PART_TYPES:
+            images += 1
+            continue
+        if kind not in TEXT_PART_TYPES and kind is not None:
+            continue
+        key = "text" if isinstance(part.get("text"), str) else "value" if isinstance(part.get("value"), str) else None
+        if key is None:
+            continue
+        if pieces:
+            pieces.append("\n")
+            offset += 1
+        piece = part[key]
+        segs.append(Segment(join_pointer_from(pointer, i, key), offset, 0, len(piece)))
+        pieces.append(piece)
+        offset += len(piece)
+    return "".join(pieces), tuple(segs), images
+
+
+def join_pointer_from(base: str, *tokens: object) -> str:
+    return base + join_pointer(*tokens)
+
+
+def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> Turn:
+    if not isinstance(msg, dict):
+        return Turn("", "", pointer, branch=branch)
+    raw_role = msg.get("role", msg.get("from", ""))
+    raw_role = raw_role if isinstance(raw_role, str) else ""
+    role = role_map.get(raw_role.lower(), raw_role) if role_map else raw_role
+    key = "content" if "content" in msg else "value" if "value" in msg else "text" if "text" in msg else "content"
+    text, segs, images = content_text(msg.get(key), f"{pointer}/{key}")
+    weight = msg.get("weight", msg.get("loss_weight"))
+    tool_calls = msg.get("tool_calls")
+    if tool_calls is None and msg.get("function_call") is not None:
+        tool_calls = [{"type": "function", "function": msg["function_call"]}]
+    return Turn(role, text, pointer, segs, raw_role=raw_role, weight=weight,
+                name=msg.get("name") if isinstance(msg.get("name"), str) else None,
+                tool_calls=tool_calls if isinstance(tool_calls, list) else None, images=images, branch=branch)
+
+
+def _messages(value: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> list[Turn]:
+    if not isinstance(value, list):
+        return []
+    return [_message_turn(m, f"{pointer}/{i}", role_map, branch) for i, m in enumerate(value)]
+
+
+def _openai_chat(value: dict, fmt: str) -> Example:
+    turns = []
+    if isinstance(value.get("system"), str):  # Anthropic/Bedrock style top-level system prompt
+        turns.append(_string_turn("system", value["system"], "/system"))
+    turns += _messages(value.get("messages"), "/messages")
+    tools_key = "tools" if "tools" in value else "functions" if "functions" in value else ""
+    return Example(fmt, turns, tools=value.get(tools_key) if tools_key else None,
+                   tools_pointer=f"/{tools_key}" if tools_key else "")
+
+
+def _openai_preference(value: dict, fmt: str) -> Example:
+    inp = value.get("input")
+    turns = _messages(inp.get("messages") if isinstance(inp, dict) else None, "/input/messages")
+    turns += _messages(value.get("preferred_output"), "/preferred_output", branch="chosen")
+    rejected = _messages(value.get("non_preferred_output"), "/non_preferred_output", branch="rejected")
+    tools = inp.get("tools") if isinstance(inp, dict) else None
+    return Example(fmt, turns, rejected, tools=tools, tools_pointer="/input/tools" if tools is not None else "")
+
+
+_TRANSCRIPT = re.compile(r"\n\n(Human|Assistant|H|A):[ ]?")
+
+
+def _transcript(text: str, pointer: str, branch: str) -> list[Turn]:
+    """Split an hh-rlhf style "\\n\\nHuman: ... \\n\\nAssistant: ..." transcript."""
+    turns: list[Turn] = []
+    marks = list(_TRANSCRIPT.finditer(text))
+    if not marks:
+        return [Turn("assistant", text, pointer, (Segment(pointer, 0, 0, len(text)),), branch=branch)]
+    for m, nxt in zip(marks, marks[1:] + [None]):
+        start, end = m.end(), nxt.start() if nxt else len(text)
+        role = "user" if m.group(1) in ("Human", "H") else "assistant"
+        turns.append(Turn(role, text[start:end], pointer, (Segment(pointer, 0, start, end - start),),
+                          raw_role=m.group(1), branch=branch))
+    return turns
+
+
+def _side(value: Any, pointer: str, branch: str) -> list[Turn]:
+    if isinstance(value, str):
+        return _transcript(value, pointer, branch) if "\n\nHuman:" in value else [
+            _string_turn("assistant", value, pointer, branch=branch)]
+    if isinstance(value, dict):
+        return [_message_turn(value, pointer, SHAREGPT_ROLES, branch)]
+    if isinstance(value, list):
+        return _messages(value, pointer, SHAREGPT_ROLES, branch)
+    return []
+
+
+def _preference_pairs(value: dict, fmt: str) -> Example:
+    chosen_key = "chosen_messages" if "chosen_messages" in value else "chosen"
+    rejected_key = "rejected_messages" if "rejected_messages" in value else "rejected"
+    prompt: list[Turn] = []
+    if "conversations" in value:
+        prompt = _messages(value["conversations"], "/conversations", SHAREGPT_ROLES)
+    elif "prompt" in value:
+        prompt = _side(value["prompt"], "/prompt", "")
+        for t in prompt:
+            if t.role == "assistant" and t.pointer == "/prompt":
+                t.role = "user"
+    chosen = _side(value.get(chosen_key), f"/{chosen_key}", "chosen")
+    rejected = _side(value.get(rejected_key), f"/{rejected_key}", "rejected")
+    if not prompt and chosen and rejected:
+        # Implicit prompt: the shared leading turns of both sides (hh-rlhf, TRL).
+        shared = 0
+        while (shared < min(len(chosen), len(rejected)) - 1 and chosen[shared].role == rejected[shared].role
+               and chosen[shared].text == rejected[shared].text):
+            shared += 1
+        for t in chosen[:shared]:
+            t.branch = ""
+        rejected = rejected[shared:]
+    return Example(fmt, prompt + chosen, rejected)
+
+
+def _sharegpt(value: dict, fmt: str) -> Example:
+    turns = []
+    if isinstance(value.get("system"), str):
+        turns.append(_string_turn("system", value["system"], "/system"))
+    turns += _messages(value.get("conversations"), "/conversations", SHAREGPT_ROLES)
+    tools = value.get("tools")
+    return Example(fmt, turns, tools=tools, tools_pointer="/tools" if tools is not None else "")
+
+
+def _prompt_completion(value: dict, fmt: str) -> Example:
+    return Example(fmt, [_string_turn("user", value.get("prompt"), "/prompt"),
+                         _string_turn("assistant", value.get("completion"), "/completion")])
+
+
+def _alpaca(value: dict, fmt: str) -> Example:
+    turns: list[Turn] = []
+    if isinstance(value.get("system"), str):
+        turns.append(_string_turn("system", value["system"], "/system"))
+    history = value.get("history")
+    if isinstance(history, list):
+        for i, pair in enumerate(history):
+            if isinstance(pair, list) and len(pair) == 2:
+                turns.append(_string_turn("user", pair[0], f"/history/{i}/0"))
+                turns.append(_string_turn("assistant", pair[1], f"/history/{i}/1"))
+    instruction = value.get("instruction")
+    inp = value.get("input")
+    user = _string_turn("user", instruction, "/instruction")
+    if isinstance(inp, str) and inp:
+        # The trainer joins instruction and input; keep both pointers.
+        segs = user.segments + (Segment("/input", len(user.text) + 2, 0, len(inp)),)
+        user = Turn("user", f"{user.text}\n\n{inp}", "/instruction", segs, raw_role="instruction")
+    turns.append(user)
+    turns.append(_string_turn("assistant", value.get("output"), "/output"))
+    return Example(fmt, turns)
+
+
+def _text(value: dict, fmt: str) -> Example:
+    return Example(fmt, [_string_turn("assistant", value.get("text"), "/text")])
+
+
+_NORMALIZERS = {
+    OPENAI_CHAT: _openai_chat,
+    OPENAI_PREFERENCE: _openai_preference,
+    PREFERENCE_PAIRS: _preference_pairs,
+    SHAREGPT: _sharegpt,
+    PROMPT_COMPLETION: _prompt_completion,
+    ALPACA: _alpaca,
+    TEXT: _text,
+}

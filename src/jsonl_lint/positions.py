@@ -1,0 +1,183 @@
+"""Source maps for one JSON record: JSON pointer -> raw text spans.
+
+Python's JSON parsers report no positions, so this module re-scans a record's
+raw text, but only when a finding needs a precise range (or when the cheap
+duplicate-key test says a record has duplicate keys). All offsets are Python
+``str`` indices (Unicode code points) relative to the record text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r'[ \t\r\n]*(?:"((?:[^"\\]|\\.)*)"|([{}\[\],:])|(-?[0-9][0-9.eE+-]*|true|false|null|NaN|-?Infinity))',
+    re.DOTALL,
+)
+# Counts object keys in raw text: every string token followed by a colon. Strings are
+# matched whole from left to right, so quotes inside strings cannot confuse it.
+_STRING_THEN_COLON = re.compile(r'"(?:[^"\\]|\\.)*"([ \t\r\n]*:)?', re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    value_start: int
+    value_end: int
+    key_start: int = -1  # -1 when the value is not an object member
+    key_end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    pointer: str  # pointer of the later (winning) member
+    key: str
+    first: Node
+    second: Node
+
+
+class SourceMap:
+    """Pointer -> :class:`Node` for every value in a record."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.nodes: dict[str, Node] = {}
+        self.duplicates: list[DuplicateKey] = []
+        self._tokens = [(m.start(1) - 1 if m.group(1) is not None else m.start(m.lastindex), m.end(), m)
+                        for m in _TOKEN.finditer(text)]
+        self._i = 0
+        if self._tokens:
+            self._value("")
+
+    # -- recursive descent over the token list --------------------------------------
+    def _value(self, pointer: str) -> Node:
+        start, end, m = self._tokens[self._i]
+        punct = m.group(2)
+        if punct == "{":
+            self._i += 1
+            seen: dict[str, Node] = {}
+            while True:
+                tstart, tend, tm = self._tokens[self._i]
+                if tm.group(2) == "}":
+                    self._i += 1
+                    node = Node(start, tend)
+                    break
+                if tm.group(2) == ",":
+                    self._i += 1
+                    continue
+                key = decode_string(tm.group(1))
+                self._i += 2  # key and colon
+                child_pointer = f"{pointer}/{escape_pointer(key)}"
+                child = self._value(child_pointer)
+                member = Node(child.value_start, child.value_end, tstart, tend)
+                if key in seen:
+                    self.duplicates.append(DuplicateKey(child_pointer, key, seen[key], member))
+                seen[key] = member
+                self.nodes[child_pointer] = member
+        elif punct == "[":
+            self._i += 1
+            index = 0
+            while True:
+                tstart, tend, tm = self._tokens[self._i]
+                if tm.group(2) == "]":
+                    self._i += 1
+                    node = Node(start, tend)
+                    break
+                if tm.group(2) == ",":
+                    self._i += 1
+                    continue
+                child_pointer = f"{pointer}/{index}"
+                child = self._value(child_pointer)
+                self.nodes.setdefault(child_pointer, child)
+                index += 1
+        else:
+            self._i += 1
+            node = Node(start, end)
+        self.nodes.setdefault(pointer, node)
+        return node
+
+    def find(self, pointer: str) -> Node | None:
+        """The node at ``pointer``, or its nearest existing ancestor."""
+        while True:
+            node = self.nodes.get(pointer)
+            if node is not None or not pointer:
+                return node or self.nodes.get("")
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def string_span(self, node: Node, span: tuple[int, int]) -> tuple[int, int]:
+        """Map a [start, end) range of decoded characters of the string at ``node``
+        to raw record offsets, across escapes such as ``\\n``, ``\\"`` and ``\\uXXXX``."""
+        raw = self.text[node.value_start + 1: node.value_end - 1]
+        if "\\" not in raw:
+            base = node.value_start + 1
+            return base + span[0], base + span[1]
+        starts = _decoded_offsets(raw)
+        base = node.value_start + 1
+
+        def at(i: int) -> int:
+            return base + (starts[i] if i < len(starts) else len(raw))
+
+        return at(span[0]), at(span[1])
+
+
+def _decoded_offsets(raw: str) -> list[int]:
+    """Raw offset of each decoded character of a JSON string body."""
+    out: list[int] = []
+    i, n = 0, len(raw)
+    while i < n:
+        out.append(i)
+        if raw[i] != "\\":
+            i += 1
+            continue
+        if raw[i + 1] != "u":
+            i += 2
+            continue
+        code = int(raw[i + 2:i + 6], 16)
+        i += 6
+        # A surrogate pair decodes to one character; a lone surrogate stays one.
+        if 0xD800 <= code < 0xDC00 and raw.startswith("\\u", i):
+            low = int(raw[i + 2:i + 6], 16)
+            if 0xDC00 <= low < 0xE000:
+                i += 6
+    return out
+
+
+def decode_string(body: str) -> str:
+    if "\\" not in body:
+        return body
+    import json
+
+    return json.loads(f'"{body}"')
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def join_pointer(*tokens: object) -> str:
+    return "".join(f"/{escape_pointer(str(t))}" for t in tokens)
+
+
+def count_keys(value: object) -> int:
+    """Number of object members in a parsed JSON value (recursively)."""
+    if isinstance(value, dict):
+        return len(value) + sum(count_keys(v) for v in value.values() if isinstance(v, (dict, list)))
+    if isinstance(value, list):
+        return sum(count_keys(v) for v in value if isinstance(v, (dict, list)))
+    return 0
+
+
+def may_have_duplicate_keys(text: str, value: object) -> bool:
+    """Cheap test: more key tokens in the raw text than members in the parsed value.
+
+    Parsers silently keep the last of duplicate keys, so a mismatch proves a
+    duplicate. Costs one C-speed regex pass per record.
+    """
+    raw_keys = sum(1 for m in _STRING_THEN_COLON.finditer(text) if m.group(1))
+    return raw_keys != count_keys(value)

@@ -1,0 +1,357 @@
+"""Stream records out of JSONL files and JSON-array datasets with exact positions.
+
+JSONL lines split on ``\\n`` (and ``\\r\\n``) only: U+2028, U+2029 and U+0085
+occur inside real data and are not line breaks. JSON arrays (``.json``, as
+Alpaca and ShareGPT datasets ship) are decoded element by element from a
+bounded buffer, so neither container is held whole for per-record work.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import IO, Any, Iterator
+
+import orjson
+
+from .diagnostics import RecordRef
+from .positions import SourceMap
+
+BOM = b"\xef\xbb\xbf"
+JSON_ARRAY_SUFFIXES = (".json",)
+DATASET_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    message: str
+    position: int  # code-point offset in the record text
+    hint: str = ""
+
+
+@dataclass(eq=False)
+class Record:
+    """One raw record (a JSONL line or a JSON-array element) as rules see it."""
+
+    ref: RecordRef
+    text: str
+    value: Any = None
+    syntax: SyntaxProblem | None = None
+    encoding_error: int | None = None  # code-point offset of the first undecodable byte
+    newline: str = "\n"
+    bom: bool = False
+    container: str = "jsonl"  # "jsonl" | "json-array"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip() and self.encoding_error is None
+
+    @property
+    def parsed(self) -> bool:
+        """True when the record is valid JSON (whatever its type)."""
+        return self.syntax is None and self.encoding_error is None and not self.blank
+
+    @property
+    def path(self) -> str:
+        return self.ref.path
+
+    @property
+    def line(self) -> int:
+        return self.ref.line
+
+    @cached_property
+    def example(self):
+        """The normalized view (turns with role, text, pointer), or None when the
+        record is not an object or its format is unknown."""
+        from .formats import normalize
+
+        return normalize(self.value) if isinstance(self.value, dict) and self.parsed else None
+
+    @cached_property
+    def source_map(self) -> SourceMap:
+        return SourceMap(self.text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """File line and column (1-based, code points) of a record-relative offset."""
+        newlines = self.text.count("\n", 0, offset)
+        if not newlines:
+            return self.ref.line, self.ref.column + offset
+        return self.ref.line + newlines, offset - self.text.rfind("\n", 0, offset)
+
+
+def parse_text(text: str, data: bytes | None = None) -> tuple[Any, SyntaxProblem | None]:
+    """Parse one record. orjson on the fast path; stdlib json on failure for a
+    precise message and position, plus hints for common real-world mistakes."""
+    try:
+        return orjson.loads(data if data is not None else text), None
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+        return value, None  # valid per stdlib (e.g. lone surrogates, >64-bit ints)
+    except _ConstantError as exc:
+        pos = text.find(exc.args[0])
+        return None, SyntaxProblem(f"{exc.args[0]} is not valid JSON (use null or a string)", max(pos, 0))
+    except json.JSONDecodeError as exc:
+        return None, SyntaxProblem(_clean_message(exc.msg), exc.pos, _hint(text, exc))
+
+
+class _ConstantError(ValueError):
+    pass
+
+
+def _reject_constant(name: str):
+    raise _ConstantError(name)
+
+
+def _clean_message(msg: str) -> str:
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+_PRETTY_FRAGMENT = re.compile(r'^\s*(?:[\[\]{}],?|"[^"]*"\s*:.*|[\]}]\s*,?)\s*$')
+
+
+def _hint(text: str, exc: json.JSONDecodeError) -> str:
+    stripped = text.strip()
+    if stripped.startswith(("{", "[")) and ("'" in stripped or "True" in stripped or "None" in stripped):
+        try:
+            literal = ast.literal_eval(stripped)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            literal = None
+        if isinstance(literal, (dict, list)):
+            return ("this line is a Python dict repr (single quotes, True/False/None), not JSON; "
+                    "write records with json.dumps(record), not str(record)")
+    if _PRETTY_FRAGMENT.match(text) or (stripped.startswith("{") and exc.pos >= len(text.rstrip())):
+        return "a record seems spread over several lines; JSONL needs each record on one line"
+    if not stripped.startswith(("{", "[")):
+        return "this line is plain text, not a JSON record"
+    return ""
+
+
+def open_binary(path: str) -> IO[bytes]:
+    if path.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def is_json_array_path(path: str) -> bool:
+    p = path[:-3] if path.endswith(".gz") else path
+    return p.endswith(JSON_ARRAY_SUFFIXES)
+
+
+def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None,
+                 start_line: int = 1, start_offset: int = 0, end_offset: int | None = None,
+                 start_index: int = 0) -> Iterator[Record]:
+    """Yield every record of ``stream``. ``start_*``/``end_offset`` let a worker read
+    one byte range of a JSONL file (the range must start at a line start)."""
+    if json_array is None:
+        json_array = is_json_array_path(path)
+    if json_array:
+        head = stream.read(4096)
+        rest = head.lstrip(BOM).lstrip()
+        if rest.startswith(b"["):
+            yield from _read_json_array(head, stream, path)
+            return
+        stream = _Prepend(head, stream)
+    yield from _read_jsonl(stream, path, start_line, start_offset, end_offset, start_index)
+
+
+def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Record]:
+    for raw in stream:
+        length = len(raw)
+        if end_offset is not None and offset >= end_offset:
+            return
+        newline = "\r\n" if raw.endswith(b"\r\n") else "\n" if raw.endswith(b"\n") else ""
+        body = raw[: len(raw) - len(newline)]
+        bom = offset == 0 and body.startswith(BOM)
+        if bom:
+            body = body[len(BOM):]
+        try:
+            text = body.decode("utf-8")
+            encoding_error = None
+        except UnicodeDecodeError as exc:
+            text = body.decode("utf-8", errors="replace")
+            encoding_error = len(body[: exc.start].decode("utf-8", errors="replace"))
+        ref = RecordRef(path, index, line_no, 1, offset + (len(BOM) if bom else 0), len(body))
+        record = Record(ref, text, newline=newline, bom=bom, encoding_error=encoding_error)
+        if encoding_error is None and text.strip():
+            record.value, record.syntax = parse_text(text, body)
+        yield record
+        index += 1
+        line_no += 1
+        offset += length
+
+
+class _Prepend(io.RawIOBase):
+    """A binary stream that yields ``head`` before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self._buf = io.BufferedReader(_Chain(head, stream))
+
+    def __iter__(self):
+        return iter(self._buf)
+
+
+class _Chain(io.RawIOBase):
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+_DECODER = json.JSONDecoder()
+_CHUNK = 1 << 20
+
+
+def _read_json_array(head: bytes, stream: IO[bytes], path: str) -> Iterator[Record]:
+    reader = _ArrayBuffer(head, stream, path)
+    pos = reader.skip_ws(0) + 1  # past "["
+    index = 0
+    while True:
+        pos = reader.skip_ws(pos)
+        if pos >= len(reader.buf):
+            yield reader.problem(index, pos, "unexpected end of file: the JSON array is not closed with ']'")
+            return
+        ch = reader.buf[pos]
+        if ch == "]":
+            return
+        if ch == "," and index > 0:
+            pos += 1
+            continue
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(reader.buf, pos)
+            except json.JSONDecodeError as exc:
+                if reader.more():
+                    continue
+                yield reader.problem(index, exc.pos, _clean_message(exc.msg))
+                return
+            if end < len(reader.buf) or not reader.more():  # a number may be cut off at the end
+                break
+        text = reader.buf[pos:end]
+        line, col = reader.locate(pos)
+        ref = RecordRef(path, index, line, col, reader.byte_offset(pos), _utf8_len(text))
+        yield Record(ref, text, value=value, container="json-array", bom=reader.bom and index == 0, newline="")
+        index += 1
+        pos = reader.compact(end)
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+class _ArrayBuffer:
+    """A sliding window over a JSON-array file that tracks absolute positions."""
+
+    def __init__(self, head: bytes, stream: IO[bytes], path: str):
+        self.stream = stream
+        self.path = path
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.bom = head.startswith(BOM)
+        self.buf = self.decoder.decode(head[len(BOM):] if self.bom else head)
+        self.eof = False
+        # Absolute line, column and byte offset of buf[0].
+        self.line, self.col, self.byte = 1, 1, len(BOM) if self.bom else 0
+        # Byte offset of buf[mark] (incremental, so offsets cost O(record)).
+        self.mark, self.mark_byte = 0, self.byte
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        data = self.stream.read(_CHUNK)
+        if not data:
+            self.eof = True
+            self.buf += self.decoder.decode(b"", final=True)
+            return False
+        self.buf += self.decoder.decode(data)
+        return True
+
+    def skip_ws(self, pos: int) -> int:
+        while True:
+            pos = _WS.match(self.buf, pos).end()
+            if pos < len(self.buf) or not self.more():
+                return pos
+
+    def byte_offset(self, i: int) -> int:
+        if i < self.mark:
+            self.mark, self.mark_byte = 0, self.byte
+        self.mark_byte += _utf8_len(self.buf[self.mark:i])
+        self.mark = i
+        return self.mark_byte
+
+    def locate(self, i: int) -> tuple[int, int]:
+        newlines = self.buf.count("\n", 0, i)
+        if not newlines:
+            return self.line, self.col + i
+        return self.line + newlines, i - self.buf.rfind("\n", 0, i)
+
+    def compact(self, pos: int) -> int:
+        """Drop consumed text once it is large; returns ``pos`` in the new buffer."""
+        if pos < _CHUNK:
+            return pos
+        self.line, self.col = self.locate(pos)
+        self.byte = self.byte_offset(pos)
+        self.buf = self.buf[pos:]
+        self.mark, self.mark_byte = 0, self.byte
+        return 0
+
+    def problem(self, index: int, i: int, message: str) -> Record:
+        line, col = self.locate(i)
+        stop = self.buf.find("\n", i)
+        text = self.buf[i: stop if stop >= 0 else len(self.buf)]
+        ref = RecordRef(self.path, index, line, col, self.byte_offset(i), _utf8_len(text))
+        return Record(ref, text, syntax=SyntaxProblem(message, 0), container="json-array")
+
+
+def iter_lines_offsets(path: str, parts: int) -> list[tuple[int, int, int, int]]:
+    """Split a JSONL file into ``parts`` byte ranges at line starts.
+
+    Returns (start_offset, end_offset, start_line, start_index) tuples.
+    """
+    import os
+
+    size = os.path.getsize(path)
+    if parts <= 1 or size == 0:
+        return [(0, size, 1, 0)]
+    bounds = [0]
+    with open(path, "rb") as f:
+        for k in range(1, parts):
+            f.seek(size * k // parts)
+            f.readline()
+            at = f.tell()
+            if at > bounds[-1] and at < size:
+                bounds.append(at)
+    bounds.append(size)
+    ranges = []
+    line = 1
+    with open(path, "rb") as f:
+        for start, end in zip(bounds, bounds[1:]):
+            ranges.append((start, end, line, line - 1))
+            f.seek(start)
+            remaining = end - start
+            while remaining:
+                block = f.read(min(remaining, 1 << 22))
+                line += block.count(b"\n")
+                remaining -= len(block)
+    return ranges

@@ -1,0 +1,188 @@
+"""Rule discovery, selection and the resolved rule pack of a run.
+
+Built-in rules are every ``Rule`` subclass in the ``jsonl_lint.rules`` package;
+plugins register more through the ``jsonl_lint.rules`` entry-point group (a
+zero-argument callable returning rule classes); declarative YAML rules compile
+to the same classes. Selection follows flake8 and ruff: the longest matching
+selector wins, and ``ignore`` wins a tie.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import os
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from typing import Iterable
+
+from pydantic import ValidationError
+
+from .config import ConfigError, Settings, format_validation_error
+from .diagnostics import Severity
+from .rule import CODE_PATTERN, NAME_PATTERN, DatasetRule, RecordRule, Rule
+
+ENTRY_POINT_GROUP = "jsonl_lint.rules"
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[type[Rule], ...]:
+    from . import rules as package
+
+    found: list[type[Rule]] = []
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if (isinstance(obj, type) and issubclass(obj, Rule) and obj.__module__ == module.__name__
+                    and "code" in vars(obj)):
+                found.append(obj)
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+@lru_cache(maxsize=1)
+def plugin_rules() -> tuple[type[Rule], ...]:
+    found: list[type[Rule]] = []
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.value.split(":")[0] == "jsonl_lint.rules":
+            continue  # the built-ins, already loaded
+        try:
+            found.extend(ep.load()())
+        except Exception as exc:  # a broken plugin must fail loudly, not be skipped
+            raise ConfigError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from None
+    return tuple(found)
+
+
+def all_rules(settings: Settings | None = None) -> tuple[type[Rule], ...]:
+    rules = list(builtin_rules()) + list(plugin_rules())
+    if settings is not None and (settings.rules_path or settings.styles):
+        from .declarative import load_declarative_rules
+
+        rules += load_declarative_rules(settings)
+    _check_unique(rules)
+    return tuple(rules)
+
+
+def _check_unique(rules: Iterable[type[Rule]]) -> None:
+    seen: dict[str, type[Rule]] = {}
+    for r in rules:
+        for key in (r.code, r.name):
+            if key in seen and seen[key] is not r:
+                raise ConfigError(f"rule {key!r} is defined twice ({seen[key].__module__} and {r.__module__})")
+            seen[key] = r
+
+
+def find_rule(ref: str, rules: Iterable[type[Rule]]) -> type[Rule] | None:
+    for r in rules:
+        if ref in (r.code, r.name):
+            return r
+    return None
+
+
+def _match_length(selector: str, rule: type[Rule]) -> int:
+    """How specifically ``selector`` names ``rule`` (0: not at all)."""
+    if selector == "ALL":
+        return 1
+    if selector == rule.name or selector == rule.code:
+        return 100
+    if rule.code.startswith(selector):
+        return 1 + len(selector)
+    if selector.endswith(".") and rule.name.startswith(selector):  # declarative style "Tone."
+        return 1 + len(selector)
+    return 0
+
+
+def is_selected(rule: type[Rule], select: Iterable[str], ignore: Iterable[str]) -> bool | None:
+    """True/False when a selector decides, None when none matches."""
+    best_select = max((_match_length(s, rule) for s in select), default=0)
+    best_ignore = max((_match_length(s, rule) for s in ignore), default=0)
+    if not best_select and not best_ignore:
+        return None
+    return best_select > best_ignore
+
+
+def validate_selectors(selectors: Iterable[str], rules: Iterable[type[Rule]], where: str) -> None:
+    rules = list(rules)
+    for s in selectors:
+        if s == "ALL" or any(_match_length(s, r) for r in rules):
+            continue
+        raise ConfigError(f"{where}: {s!r} matches no rule code, prefix or name (see `jsonl-lint rules`)")
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """The rules of one run, instantiated with their options and severities."""
+
+    record_rules: tuple[RecordRule, ...]
+    dataset_rules: tuple[DatasetRule, ...]
+    severities: dict[str, Severity]
+    settings: Settings
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.record_rules + self.dataset_rules
+
+    def ignored_in(self, rule: Rule, path: str) -> bool:
+        rel = os.path.relpath(path, self.settings.root) if self.settings.root and os.path.isabs(path) else path
+        for pattern, selectors in self.per_file_ignores:
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+                if any(_match_length(s, type(rule)) for s in selectors):
+                    return True
+        return False
+
+
+def resolve(settings: Settings, rules: Iterable[type[Rule]] | None = None) -> RulePack:
+    rules = tuple(rules) if rules is not None else all_rules(settings)
+    where = f"{settings.root or '.'} config"
+    select = settings.select + settings.extend_select
+    ignore = settings.ignore + settings.extend_ignore
+    validate_selectors(select + ignore, rules, where)
+    for selectors in settings.per_file_ignores.values():
+        validate_selectors(selectors, rules, where)
+    for key in settings.severity:
+        validate_selectors((key,), rules, f"{where} [severity]")
+
+    chosen: list[Rule] = []
+    severities: dict[str, Severity] = {}
+    for cls in rules:
+        decided = is_selected(cls, select, ignore)
+        enabled = decided if decided is not None else (cls.default_enabled and not settings.select)
+        if settings.select and decided is None:
+            enabled = False
+        if not enabled:
+            continue
+        options = _options_for(cls, settings)
+        chosen.append(cls(options))
+        severities[cls.code] = _severity_for(cls, settings)
+    for ref in settings.rules:
+        if find_rule(ref, rules) is None:
+            raise ConfigError(f"{where}: [rules.{ref}] names no rule (use a code such as JL601 or a name)")
+    return RulePack(
+        record_rules=tuple(r for r in chosen if isinstance(r, RecordRule)),
+        dataset_rules=tuple(r for r in chosen if isinstance(r, DatasetRule)),
+        severities=severities,
+        settings=settings,
+        per_file_ignores=tuple(settings.per_file_ignores.items()),
+    )
+
+
+def _options_for(cls: type[Rule], settings: Settings):
+    raw: dict = {}
+    for key in (cls.code, cls.name):
+        raw.update(settings.rules.get(key, {}))
+    try:
+        return cls.Options.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, f"{settings.root or '.'} config",
+                                                  f"[rules.{cls.name}]")) from None
+
+
+def _severity_for(cls: type[Rule], settings: Settings) -> Severity:
+    best, severity = 0, cls.severity
+    for selector, value in settings.severity.items():
+        length = _match_length(selector, cls)
+        if length > best:
+            best, severity = length, value
+    return severity

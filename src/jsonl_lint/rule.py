@@ -1,0 +1,143 @@
+"""Rule kinds: per-record rules and dataset-wide rules.
+
+A rule is one small module: a class with metadata (code, name, summary,
+default severity), typed ``Options``, documentation in its docstring with fixed
+sections, and the check. Rules yield :class:`~jsonl_lint.diagnostics.Finding`
+objects; the engine stamps code, severity and positions.
+
+Per-record rules must be pure functions of (record text, options, settings) so
+the language server can cache their results per line. Dataset rules keep
+explicit, picklable state with ``initial`` / ``collect`` / ``merge`` /
+``finish`` so a run can split across processes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Iterable, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from .diagnostics import Finding, Severity
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .reader import Record
+
+DOCS_URL = "https://github.com/jsonl-lint/jsonl-lint/blob/main/docs/rules/{code}.md"
+DOC_SECTIONS = ("What it does", "Why it matters for fine-tuning", "Example", "Use instead", "Options")
+CODE_PATTERN = re.compile(r"^[A-Z]{2,8}\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Options(BaseModel):
+    """Typed rule options. Field names are snake_case in Python and kebab-case in TOML."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Read-only facts a check may use besides the record: settings and where it runs."""
+
+    settings: "Settings"
+    path: str = ""
+    group: str = "train"  # dataset group of the file ("train", "validation", ...)
+    cache: dict = field(default_factory=dict, compare=False)  # per-run memo for shared work
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[str] = "never"  # "never" | "sometimes" | "always"
+    default_enabled: ClassVar[bool] = True
+    # What a record must be for the rule to look at it:
+    # "raw" every line; "json" valid JSON; "object" a JSON object; "example" a known format.
+    requires: ClassVar[str] = "example"
+    Options: ClassVar[type[Options]] = Options
+
+    def __init__(self, options: Options | None = None):
+        self.options = options if options is not None else self.Options()
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code)
+
+    @classmethod
+    def doc(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_section(cls, title: str) -> str:
+        """Body of one ``## title`` section of the docs."""
+        text = cls.doc()
+        m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        return m.group(1).strip() if m else ""
+
+    @classmethod
+    def doc_examples(cls, title: str) -> list[str]:
+        """Fenced code blocks of a docs section (the Example / Use instead data)."""
+        return [b.strip("\n") for b in re.findall(r"```[a-z]*\n(.*?)```", cls.doc_section(title), re.S)]
+
+
+class RecordRule(Rule):
+    def check(self, record: "Record", ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+S = TypeVar("S")
+
+
+class DatasetRule(Rule, Generic[S]):
+    """A rule whose findings depend on many records. ``finish`` runs once after every
+    file of the run; findings must name their record (``Finding.record``) or file."""
+
+    def initial(self, ctx: Context) -> S:
+        raise NotImplementedError
+
+    def collect(self, state: S, record: "Record", ctx: Context) -> None:
+        raise NotImplementedError
+
+    def merge(self, states: list[S]) -> S:
+        """Combine states collected by separate workers (in input order)."""
+        raise NotImplementedError
+
+    def finish(self, state: S, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def mergeable(cls) -> bool:
+        return cls.merge is not DatasetRule.merge
+
+
+def record_ok_for(rule: type[Rule] | Rule, record: "Record") -> bool:
+    req = rule.requires
+    if req == "raw":
+        return True
+    if not record.parsed:
+        return False
+    if req == "json":
+        return True
+    if req == "object":
+        return isinstance(record.value, dict)
+    return record.example is not None
+
+
+def options_doc(options: type[Options]) -> str:
+    """Markdown list of a rule's options with types and defaults."""
+    lines = []
+    for name, f in options.model_fields.items():
+        default: Any = f.default if f.default_factory is None else f.default_factory()
+        ann = getattr(f.annotation, "__name__", str(f.annotation)).replace("typing.", "")
+        desc = f" {f.description}" if f.description else ""
+        lines.append(f"- `{_kebab(name)}` ({ann}, default `{default!r}`):{desc}")
+    return "\n".join(lines) or "This rule has no options."
