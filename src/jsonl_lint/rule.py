@@ -62,6 +62,9 @@ class Rule:
     # "raw" every line; "json" valid JSON; "object" a JSON object; "example" a known format.
     requires: ClassVar[str] = "example"
     Options: ClassVar[type[Options]] = Options
+    # Rule options used when the docs' Example / Use instead blocks are linted (tests),
+    # e.g. a lower minimum dataset size so a short example can show a dataset rule.
+    example_options: ClassVar[dict] = {}
 
     def __init__(self, options: Options | None = None):
         self.options = options if options is not None else self.Options()

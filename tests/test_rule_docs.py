@@ -1,0 +1,40 @@
+"""Rule metadata and executable documentation: every rule's Example triggers it and
+its Use instead does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import lint
+from jsonl_lint.registry import builtin_rules
+from jsonl_lint.rule import CODE_PATTERN, NAME_PATTERN, DatasetRule, RecordRule
+
+RULES = builtin_rules()
+REQUIRED = ("What it does", "Why it matters for fine-tuning", "Example", "Use instead")
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(codes) == len(set(codes)) and len(names) == len(set(names))
+    for r in RULES:
+        assert r.code.startswith("JL") and CODE_PATTERN.match(r.code), r.code
+        assert NAME_PATTERN.match(r.name), r.name
+        assert r.summary and r.summary[0].isupper() and not r.summary.endswith("."), r.summary
+        assert issubclass(r, (RecordRule, DatasetRule))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_docs_have_fixed_sections(rule):
+    for section in REQUIRED:
+        assert rule.doc_section(section), f"{rule.code} lacks '## {section}'"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.code != "JL000"], ids=lambda r: r.code)
+def test_doc_example_triggers_and_use_instead_does_not(rule):
+    filename = "train.json" if rule.doc_examples("Example")[0].lstrip().startswith("[") else "train.jsonl"
+    bad = "\n".join(rule.doc_examples("Example")) + "\n"
+    good = "\n".join(rule.doc_examples("Use instead")) + "\n"
+    opts = rule.example_options or None
+    assert any(d.code == rule.code for d in lint(bad, [rule.code], opts, rule.code, filename)), bad
+    assert not any(d.code == rule.code for d in lint(good, [rule.code], opts, rule.code, filename)), good
