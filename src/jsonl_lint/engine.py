@@ -59,6 +59,7 @@ class Report:
     files: list[FileSummary]
     settings: Settings
     rules: tuple[Rule, ...] = ()
+    severities: dict[str, Severity] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -275,7 +276,7 @@ class Engine:
         diagnostics = [d for d in diagnostics if d is not None]
         diagnostics = apply_baseline(diagnostics, self.settings, self.pack, [s.path for s in summaries])
         diagnostics.sort(key=Diagnostic.sort_key)
-        return Report(diagnostics, summaries, self.settings, self.pack.rules)
+        return Report(diagnostics, summaries, self.settings, self.pack.rules, self.pack.severities)
 
     # -- parallel runs ---------------------------------------------------------------
     def _jobs(self, files: list[str], jobs: int | None) -> int:

@@ -1,0 +1,60 @@
+"""Options shared by the commands that read datasets, and settings from them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..config import ConfigError, Settings, load_settings
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_dataset_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="dataset files or folders (folders are searched for *.jsonl, *.ndjson and JSON datasets)")
+    parser.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
+    parser.add_argument("--isolated", action="store_true", help="ignore every config file")
+    parser.add_argument("--select", type=_csv, metavar="RULES", help="only these codes, prefixes or names (comma-separated)")
+    parser.add_argument("--extend-select", type=_csv, metavar="RULES", help="add rules to the selection")
+    parser.add_argument("--ignore", type=_csv, metavar="RULES", help="skip these codes, prefixes or names")
+    parser.add_argument("--model", help="target model (token encoding and per-example limit); see `jsonl-lint models`")
+    parser.add_argument("--tokenizer", metavar="PATH", help="count tokens with a local tokenizer.json (open-weight models)")
+    parser.add_argument("--validation", action="append", metavar="FILE",
+                        help="a validation file: judged separately, and leakage from training is an error")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto, all cores on large runs)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    start = next((p for p in args.paths if p != "-" and os.path.exists(p)), None)
+    settings = load_settings(args.config, start=start, isolated=args.isolated)
+    changes: dict = {}
+    if args.select:
+        changes["select"] = tuple(args.select)
+    if args.extend_select:
+        changes["extend_select"] = settings.extend_select + tuple(args.extend_select)
+    if args.ignore:
+        changes["extend_ignore"] = settings.extend_ignore + tuple(args.ignore)
+    if args.model:
+        changes["model"] = args.model
+    if args.tokenizer:
+        changes["tokenizer"] = args.tokenizer
+    if args.validation:
+        for path in args.validation:
+            if not os.path.exists(path):
+                raise ConfigError(f"{path}: no such validation file")
+        changes["validation"] = settings.validation + tuple(os.path.abspath(p) for p in args.validation)
+    if args.jobs is not None:
+        changes["jobs"] = args.jobs
+    return settings.updated(**changes) if changes else settings
+
+
+def dataset_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """The positional paths plus validation files, each once."""
+    paths = list(args.paths)
+    for v in getattr(args, "validation", None) or ():
+        if not any(os.path.abspath(v) == os.path.abspath(p) for p in paths):
+            paths.append(v)
+    return paths

@@ -1,0 +1,96 @@
+"""`jsonl-lint check`: lint datasets and report findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from ..diagnostics import Severity
+from ..engine import discover, Engine
+from ..formatters import OUTPUT_FORMATS, get_formatter
+from ._common import add_dataset_options, dataset_paths, settings_from_args
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("check", help="lint datasets (the default command)",
+                              description="Lint JSONL fine-tuning datasets and report findings with exact positions.")
+    add_dataset_options(p)
+    p.add_argument("--output-format", "--format", dest="output_format", choices=OUTPUT_FORMATS,
+                   default=os.environ.get("JSONL_LINT_OUTPUT_FORMAT", "full"),
+                   help="full (default), concise, json, json-lines, sarif, github, or auto (github on GitHub Actions)")
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: error)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
+    p.add_argument("--show-settings", action="store_true", help="print the resolved settings and the selected rules, then exit")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.set_defaults(func=run)
+
+
+def run(args, out, err) -> int:
+    settings = settings_from_args(args)
+    if args.fail_on:
+        settings = settings.updated(fail_on=args.fail_on)
+    engine = Engine(settings)
+    if args.show_settings:
+        data = settings.model_dump(mode="json", by_alias=True)
+        data["selected-rules"] = [f"{r.code} {r.name} ({engine.pack.severities[r.code].value})" for r in engine.pack.rules]
+        out.write(json.dumps(data, indent=2) + "\n")
+        return 0
+    files = discover(dataset_paths(args, settings), settings)
+    if not files:
+        err.write("jsonl-lint: no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)\n")
+        return 2
+    progress = None
+    if not args.no_progress and getattr(err, "isatty", lambda: False)():
+        progress = _ProgressBar(err)
+    report = engine.run(files, progress=progress)
+    if progress is not None:
+        progress.close()
+    stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else out
+    summary_stream = None
+    try:
+        kwargs = {}
+        fmt = args.output_format
+        if fmt == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" or fmt == "github":
+            if os.environ.get("GITHUB_STEP_SUMMARY"):
+                summary_stream = open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8")
+                kwargs["summary_stream"] = summary_stream
+        if fmt in ("full", "auto"):
+            kwargs["color"] = args.color == "always" or (args.color == "auto" and _isatty(stream)
+                                                         and "NO_COLOR" not in os.environ)
+        get_formatter(fmt, stream, **kwargs).write_report(report)
+    finally:
+        if stream is not out:
+            stream.close()
+        if summary_stream is not None:
+            summary_stream.close()
+    return 0 if args.exit_zero else report.exit_code()
+
+
+def _isatty(stream) -> bool:
+    return getattr(stream, "isatty", lambda: False)()
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal stream (never in pipes or CI logs)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = int(100 * done / total) if total else 100
+        if pct != self.last:
+            self.last = pct
+            bar = "#" * (pct // 4)
+            self.stream.write(f"\r[{bar:<25}] {pct:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.last >= 0:
+            self.stream.write("\r" + " " * 40 + "\r")
+            self.stream.flush()
+
+
