@@ -23,7 +23,7 @@ def settings_for(select=(), options=None, rule=None, **table):
     return settings_from_table(data, None)
 
 
-def lint(text: str, select=(), options=None, rule=None, filename="train.jsonl", **table):
+def lint(text: str | bytes, select=(), options=None, rule=None, filename="train.jsonl", **table):
     settings = settings_for(select, options, rule, **table)
     return Engine(settings).run_text(text, filename).diagnostics
 

@@ -200,8 +200,8 @@ class Engine:
         diagnostics += self._finish(states)
         return self._report(diagnostics, summaries)
 
-    def run_text(self, text: str, path: str, dataset_rules: bool = True) -> Report:
-        data = text.encode("utf-8", "surrogatepass")
+    def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         ctx = self.context(path)
         states = {r.code: r.initial(ctx) for r in self.pack.dataset_rules} if dataset_rules else {}
         summary = FileSummary(path, ctx.group)

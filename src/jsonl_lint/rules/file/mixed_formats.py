@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ...diagnostics import Finding, RecordRef, Severity
+from ...rule import Context, DatasetRule
+
+MAX_REFS_PER_FORMAT = 10_000
+
+
+@dataclass
+class _FileFormats:
+    counts: Counter = field(default_factory=Counter)
+    refs: dict[str, list[RecordRef]] = field(default_factory=dict)
+
+
+class MixedFormats(DatasetRule[dict]):
+    """Reports files whose records use different dataset formats.
+
+    ## What it does
+    Detects the format of every record (OpenAI chat, OpenAI preference,
+    prompt/completion, ShareGPT, Alpaca, chosen/rejected pairs, plain text) and,
+    when one file mixes them, reports each record that differs from the file's
+    majority format, with the counts.
+
+    ## Why it matters for fine-tuning
+    A trainer reads one format per file: records in another layout are rejected by
+    providers, or silently dropped or mis-templated by open-source trainers.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye!"}]}
+    {"prompt": "Thanks", "completion": "You're welcome!"}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+    {"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye!"}]}
+    {"messages": [{"role": "user", "content": "Thanks"}, {"role": "assistant", "content": "You're welcome!"}]}
+    ```
+    """
+
+    code = "JL008"
+    name = "mixed-formats"
+    summary = "File mixes dataset formats"
+    severity = Severity.ERROR
+    requires = "example"
+
+    def initial(self, ctx: Context) -> dict:
+        return {}
+
+    def collect(self, state: dict, record, ctx: Context) -> None:
+        fmt = record.example.format
+        f = state.setdefault(record.path, _FileFormats())
+        f.counts[fmt] += 1
+        refs = f.refs.setdefault(fmt, [])
+        if len(refs) < MAX_REFS_PER_FORMAT:
+            refs.append(record.ref)
+
+    def merge(self, states: list[dict]) -> dict:
+        out: dict = {}
+        for state in states:
+            for path, f in state.items():
+                m = out.setdefault(path, _FileFormats())
+                m.counts.update(f.counts)
+                for fmt, refs in f.refs.items():
+                    m.refs.setdefault(fmt, []).extend(refs)
+        return out
+
+    def finish(self, state: dict, ctx: Context):
+        expected = ctx.settings.format
+        for path, f in state.items():
+            total = sum(f.counts.values())
+            majority, n = f.counts.most_common(1)[0]
+            if expected != "auto":
+                majority, n = expected, f.counts.get(expected, 0)
+            if len(f.counts) < 2 and (expected == "auto" or majority in f.counts):
+                continue
+            for fmt, refs in f.refs.items():
+                if fmt == majority:
+                    continue
+                why = (f"the configured format is {majority}" if expected != "auto"
+                       else f"{n / total:.0%} of this file's {total:,} records ({n:,}) are {majority}")
+                for ref in refs:
+                    yield Finding(f"record is {fmt}; {why}", record=ref)

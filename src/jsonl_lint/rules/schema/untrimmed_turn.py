@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+
+from ...diagnostics import Edit, Finding, Fix, Severity
+from ...rule import Context, RecordRule
+
+
+class UntrimmedTurn(RecordRule):
+    """Reports turns whose text starts or ends with whitespace.
+
+    ## What it does
+    Flags leading or trailing spaces, tabs and newlines in a turn's text. The safe fix
+    removes them, editing only the characters inside the JSON string.
+
+    ## Why it matters for fine-tuning
+    The model learns to emit the whitespace too (an answer that ends in "\\n\\n" teaches
+    the model to pad every reply), and near-duplicate checks see two texts as
+    different.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!\\n\\n"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+    ```
+    """
+
+    code = "JL116"
+    name = "untrimmed-turn"
+    summary = "Turn text has leading or trailing whitespace"
+    severity = Severity.INFO
+    fixable = "sometimes"
+
+    def check(self, record, ctx: Context):
+        for turn in record.example.all_turns:
+            for seg in turn.segments:
+                if seg.value_offset:  # a slice of a transcript string: not separately trimmable
+                    continue
+                text = turn.text[seg.turn_offset: seg.turn_offset + seg.length]
+                stripped = text.strip()
+                if stripped == text or not stripped:
+                    continue
+                lead = len(text) - len(text.lstrip())
+                trail = len(text) - len(text.rstrip())
+                sm = record.source_map
+                node = sm.find(seg.pointer)
+                edits = []
+                if lead:
+                    s, e = sm.string_span(node, (0, lead))
+                    edits.append(Edit(s, e, ""))
+                if trail:
+                    s, e = sm.string_span(node, (len(text) - trail, len(text)))
+                    edits.append(Edit(s, e, ""))
+                where = " and ".join(w for w, n in (("leading", lead), ("trailing", trail)) if n)
+                shown = json.dumps(text[:lead] if lead else text[len(text) - trail:])
+                yield Finding(f"{turn.role} text has {where} whitespace ({shown})", pointer=seg.pointer,
+                              span=(0, lead) if lead else (len(text) - trail, len(text)),
+                              fix=Fix("Trim whitespace", tuple(edits)))
