@@ -73,6 +73,13 @@ class Settings(BaseModel):
             raise ValueError(f"unknown format {v!r} (allowed: auto, {', '.join(FORMATS)})")
         return v
 
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, v: str) -> str:
+        from .tokens.models import check_model_name
+
+        return check_model_name(v)
+
     @field_validator("severity", mode="before")
     @classmethod
     def _severity_values(cls, v: Any) -> Any:
@@ -88,7 +95,10 @@ class Settings(BaseModel):
     def updated(self, **changes: Any) -> "Settings":
         data = self.model_dump()
         data.update({k: v for k, v in changes.items() if v is not None})
-        return Settings.model_validate(data)
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(format_validation_error(exc, "command line", "options")) from None
 
 
 def find_config_file(start: str | os.PathLike) -> Path | None:

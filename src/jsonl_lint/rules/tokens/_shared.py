@@ -1,0 +1,41 @@
+"""Helpers shared by the JL6xx rules (not a rule module)."""
+
+from __future__ import annotations
+
+from ... import tokens
+from ...reader import Record
+from ...rule import Context
+
+
+def counts(record: Record, ctx: Context) -> tokens.ExampleTokens | None:
+    return tokens.count_record(record, ctx.settings)
+
+
+def n(value: int | float) -> str:
+    return f"{value:,}"
+
+
+def where(turn_tokens: tokens.TurnTokens) -> str:
+    label = f"{turn_tokens.branch} " if turn_tokens.branch else ""
+    return f"{label}{turn_tokens.role or 'message'} message at {turn_tokens.pointer}"
+
+
+def locate_token(record: Record, ctx: Context, tt: tokens.TurnTokens, keep: int) -> tuple[str, tuple[int, int] | None]:
+    """Pointer and decoded span from content token ``keep`` of a turn to the end of its text
+    (the part training would lose); the whole turn when the point is not in its text."""
+    turn = record.example.all_turns[tt.index]
+    if not turn.text or keep >= tt.content or not turn.segments:
+        return turn.pointer, None
+    counter = tokens.target(ctx.settings).counter
+    start = counter.char_offset(turn.text, keep)
+    return turn.locate(start, len(turn.text))
+
+
+def limit_of(ctx: Context, override: int | None) -> tuple[int | None, str]:
+    """The per-example limit (rule option first) and a phrase naming where it comes from."""
+    t = tokens.target(ctx.settings)
+    if override:
+        return override, "the configured limit"
+    if t.limit is None:
+        return None, ""
+    return t.limit, f"the training limit of {t.name}"

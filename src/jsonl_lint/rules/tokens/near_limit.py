@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from ...diagnostics import Finding, Severity
+from ...rule import Context, Options, RecordRule
+from ._shared import counts, limit_of, n
+
+
+class ExampleNearTokenLimit(RecordRule):
+    """Reports examples within a few percent of the model's per-example token limit.
+
+    ## What it does
+    Reports examples whose token count (counted as in `example-over-token-limit`) is at
+    least `threshold` of the limit but not over it, with the count, the limit and the
+    headroom left.
+
+    ## Why it matters for fine-tuning
+    An example this close to the limit is one edit, one longer system prompt or one
+    switch to a model with a smaller limit (or another tokenizer) away from being
+    truncated, and truncation cuts the assistant's answer.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Say hello."}, {"role": "assistant", "content": "Hello, hello, hello!"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Say hello."}, {"role": "assistant", "content": "Hello!"}]}
+    ```
+    """
+
+    code = "JL602"
+    name = "example-near-token-limit"
+    summary = "Example is close to the model's per-example token limit"
+    severity = Severity.INFO
+    example_options = {"limit": 24, "threshold": 0.8}
+
+    class Options(Options):
+        threshold: float = Field(0.9, gt=0, le=1, description="fraction of the limit from which to report")
+        limit: int | None = Field(None, ge=1, description="tokens per example; default: the model's training limit")
+
+    def check(self, record, ctx: Context):
+        limit, source = limit_of(ctx, self.options.limit)
+        if limit is None:
+            return
+        c = counts(record, ctx)
+        if c is None or c.total > limit or c.total < self.options.threshold * limit:
+            return
+        approx = " (approximate count)" if c.approximate else ""
+        yield Finding(f"example has {n(c.total)} tokens{approx}, {c.total / limit:.0%} of {source} ({n(limit)}); "
+                      f"{n(limit - c.total)} tokens of headroom (reported from {self.options.threshold:.0%})")

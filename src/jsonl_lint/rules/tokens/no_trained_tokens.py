@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from ...diagnostics import Finding, Severity
+from ...rule import Context, RecordRule
+from ...tokens.counting import _resolve
+from ._shared import counts
+
+
+class NoTrainedTokens(RecordRule):
+    """Reports examples whose assistant turns teach nothing: zero trained tokens.
+
+    ## What it does
+    Counts the trained tokens of each example: the content and tool-call tokens of
+    assistant turns whose `weight` is not 0. Reports examples that have assistant turns
+    but zero trained tokens, saying why (every assistant turn has `weight: 0`, or the
+    assistant turns are empty). Examples with no assistant turn at all are left to the
+    schema rules.
+
+    ## Why it matters for fine-tuning
+    Training learns only from trained assistant tokens. An example without any still
+    costs its prompt tokens on every epoch and changes nothing, usually because a
+    `weight: 0` meant for one turn was copied to all.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!", "weight": 0}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!", "weight": 1}]}
+    ```
+    """
+
+    code = "JL603"
+    name = "no-trained-tokens"
+    summary = "Example has no trained assistant tokens"
+    severity = Severity.WARNING
+
+    def check(self, record, ctx: Context):
+        c = counts(record, ctx)
+        if c is None or c.trained:
+            return
+        assistants = [t for t in record.example.all_turns if t.role == "assistant"]
+        if not assistants:
+            return
+        zero = [t for t in assistants if t.weight == 0 and not isinstance(t.weight, bool)]
+        if len(zero) == len(assistants):
+            which = "the assistant turn has" if len(zero) == 1 else f"all {len(zero)} assistant turns have"
+            first = zero[0]
+            message = _resolve(record.value, first.pointer)
+            key = next((k for k in ("weight", "loss_weight") if isinstance(message, dict) and k in message), None)
+            pointer = f"{first.pointer}/{key}" if key else first.pointer
+            yield Finding(f"example has 0 trained tokens: {which} weight 0, so training learns nothing from it "
+                          f"while still billing its {c.total:,} tokens per epoch", pointer=pointer)
+            return
+        live = [t for t in assistants if t not in zero]
+        which = "the assistant turn is empty" if len(live) == 1 else f"its {len(live)} assistant turns are empty"
+        yield Finding(f"example has 0 trained tokens: {which} (no content, no tool calls), so training learns "
+                      f"nothing from it", pointer=live[0].text_pointer)

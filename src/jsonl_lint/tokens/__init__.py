@@ -1,0 +1,131 @@
+"""Exact per-model token counts, limits and cost (offline).
+
+Public API (used by the JL6xx rules, ``stats``, ``report``, the language server and
+``check --diff-base``)::
+
+    from jsonl_lint import tokens
+    t = tokens.target(settings)                # model, counter, limit (cached)
+    n = tokens.count_record(record, settings)  # ExampleTokens, cached on the record
+    n = tokens.count_example(example, "gpt-4o-2024-08-06")
+    n.total, n.trained, n.cut(t.limit)
+    tokens.model_info("gpt-3.5-turbo-0613").limit
+    tokens.estimate_cost(billed_tokens_per_epoch, n_examples, model)
+
+The counting formula is documented in :mod:`jsonl_lint.tokens.counting`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..config import ConfigError
+from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
+from .counting import Cut, ExampleCounter, ExampleTokens, TurnTokens
+from .encodings import TokenCounter, load_counter
+from .models import MODELS, ModelInfo, find_model, known_models, model_info
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..formats import Example
+    from ..reader import Record
+
+__all__ = [
+    "CostEstimate", "Cut", "ExampleTokens", "ModelInfo", "Target", "TokenCounter", "TurnTokens", "MODELS",
+    "billable", "count_example", "count_record", "count_text", "default_epochs", "estimate_cost", "find_model",
+    "known_models", "model_info", "share_of_cost", "target",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    """The resolved target of a run: model facts, the counter and the per-example limit."""
+
+    name: str  # as requested (alias or ft: name kept)
+    model: ModelInfo
+    counter: TokenCounter
+    examples: ExampleCounter
+    limit: int | None
+    limit_source: str
+
+    @property
+    def exact(self) -> bool:
+        return self.counter.exact
+
+    def describe(self) -> str:
+        how = f"tiktoken {self.counter.name}" if self.model.encoding and not self.tokenizer else self.counter.source
+        return f"{self.name} ({how})"
+
+    @property
+    def tokenizer(self) -> bool:
+        return self.counter.__class__.__name__ == "HFCounter"
+
+
+def resolve_tokenizer_path(path: str | None, root: str = "") -> str | None:
+    if not path:
+        return None
+    candidates = [path] if os.path.isabs(path) else [os.path.join(root, path), path] if root else [path]
+    for c in candidates:
+        if os.path.isfile(c):
+            return os.path.abspath(c)
+    raise ConfigError(f"tokenizer file {path!r} not found (--tokenizer / 'tokenizer' expects a local tokenizer.json)")
+
+
+@lru_cache(maxsize=16)
+def _target(model: str, tokenizer: str | None) -> Target:
+    info = model_info(model)
+    if tokenizer:
+        try:
+            counter = load_counter(None, tokenizer)
+        except Exception as exc:  # tokenizers raises its own exception types for bad files
+            raise ConfigError(f"tokenizer file {tokenizer!r} could not be loaded: {exc}") from None
+    else:
+        counter = load_counter(info.encoding)
+    limit, source = info.limit, info.limit_source
+    if tokenizer and counter.max_length:
+        limit, source = counter.max_length, f"truncation.max_length of {tokenizer}"
+    return Target(model, info, counter, ExampleCounter(counter), limit, source)
+
+
+def target(settings: "Settings | str | None" = None, tokenizer: str | None = None) -> Target:
+    """The target for settings (model + tokenizer keys), or for a model name."""
+    if settings is None or isinstance(settings, str):
+        from ..config import DEFAULT_MODEL
+
+        return _target(settings or DEFAULT_MODEL, resolve_tokenizer_path(tokenizer))
+    return _target(settings.model, resolve_tokenizer_path(settings.tokenizer, settings.root))
+
+
+def count_example(example: "Example", model: "str | Settings | None" = None, *, tokenizer: str | None = None,
+                  value: Any = None) -> ExampleTokens:
+    """Token counts of a normalized example (``value``: the record's JSON, for image details)."""
+    return target(model, tokenizer).examples.example(example, value)
+
+
+def count_text(text: str, model: "str | Settings | None" = None, tokenizer: str | None = None) -> int:
+    return target(model, tokenizer).counter.count(text)
+
+
+_EXTRA_KEY = "jsonl_lint.tokens"
+
+
+def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None:
+    """Counts of a record's example, computed once per record and target (rules share it)."""
+    if record.example is None:
+        return None
+    key = (settings.model, settings.tokenizer)
+    cached = record.extra.get(_EXTRA_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = target(settings).examples.example(record.example, record.value)
+    record.extra[_EXTRA_KEY] = (key, result)
+    return result
+
+
+def clear_caches() -> None:
+    from .encodings import clear_cache
+
+    _target.cache_clear()
+    clear_cache()

@@ -1,0 +1,271 @@
+"""What training sees, in tokens: the counting formula.
+
+For one example (any format, through its normalized turns)::
+
+    total = tools + sum(message) + 3                      # 3: reply priming, as OpenAI counts it
+    message = 3 + role + content [+ name + 1] + tool_calls + images
+    tool_calls = sum over calls of (3 + function name + arguments)
+    tools = sum over functions of (F + "name:description" + properties) + 12
+            properties = 3 + sum over properties of (3 + "key:type:description" [+ enum])
+            enum = -3 + sum over items of (3 + item)       # F = 7 for o200k models, 10 for cl100k
+    images = 85 per image with detail "low", else 765 (a 1024x1024 image at high detail:
+             85 + 4 tiles x 170): an estimate, said so (jsonl-lint cannot see the pixels offline)
+
+Every text piece is ``len(encoding.encode_ordinary(text))`` with the model's tiktoken
+encoding (or the local tokenizer.json). The message overheads follow OpenAI's
+"How to count tokens with tiktoken" cookbook (3 per message: <|im_start|>, <|im_sep|>,
+<|im_end|>, plus the role; +1 for a name; +3 reply priming); the tool-definition constants
+follow the same cookbook's ``num_tokens_for_tools``. Tool-call overheads are an estimate.
+
+Trained tokens are the content and tool-call tokens of assistant turns whose ``weight``
+is not 0. Preference examples (DPO) count the prompt plus the longer of the chosen and
+rejected outputs as ``total``; both outputs are trained. Training truncates an example
+that is too long from the end, so :meth:`ExampleTokens.cut` reports which trained tokens
+lie past the limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from ..formats import Example, Turn
+from .encodings import TokenCounter
+
+MESSAGE_OVERHEAD = 3
+NAME_OVERHEAD = 1
+REPLY_PRIMING = 3
+TOOL_CALL_OVERHEAD = 3
+IMAGE_LOW = 85
+IMAGE_DEFAULT = 85 + 4 * 170
+# num_tokens_for_tools constants (OpenAI cookbook): function start by encoding family.
+FUNC_INIT = {"o200k_base": 7, "cl100k_base": 10}
+PROP_INIT, PROP_KEY, ENUM_INIT, ENUM_ITEM, FUNC_END = 3, 3, -3, 3, 12
+
+
+@dataclass(frozen=True, slots=True)
+class TurnTokens:
+    index: int  # position in Example.all_turns
+    role: str
+    pointer: str
+    branch: str
+    start: int  # token position of the message's first (overhead) token in its sequence
+    text_start: int  # token position of its first content token
+    end: int  # token position after its last token
+    content: int
+    tool_calls: int
+    images: int
+    trained: bool
+
+    @property
+    def tokens(self) -> int:
+        return self.end - self.start
+
+    @property
+    def learned(self) -> int:
+        """Tokens training learns from in this turn (content and tool calls of trained turns)."""
+        return self.content + self.tool_calls if self.trained else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    tokens: int  # trained tokens past the limit
+    trained_total: int
+    turn: TurnTokens | None  # the first trained turn that loses tokens (or the first turn cut)
+    tokens_into_turn: int  # how many of that turn's content tokens survive
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleTokens:
+    total: int  # tokens of the longest sequence training sees
+    trained: int  # trained assistant tokens
+    tools: int  # tool/function definitions
+    images: int  # estimated image tokens included in total
+    turns: tuple[TurnTokens, ...]
+    approximate: bool = False  # counted by the character estimate (no encoding available)
+    encoding: str = ""
+
+    @property
+    def estimated(self) -> bool:
+        return self.approximate or self.images > 0
+
+    def cut(self, limit: int) -> Cut:
+        """Trained tokens training would drop when truncating this example at ``limit``."""
+        lost = 0
+        first: TurnTokens | None = None
+        keep = 0
+        for t in self.turns:
+            if t.end <= limit:
+                continue
+            if t.trained:
+                span_end = t.text_start + t.content + t.tool_calls
+                gone = span_end - max(t.text_start, limit)
+                if gone > 0:
+                    lost += gone
+                    if first is None or not first.trained:
+                        first, keep = t, max(0, limit - t.text_start)
+            elif first is None:
+                first, keep = t, max(0, limit - t.text_start)
+        return Cut(lost, self.trained, first, keep)
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "trained": self.trained, "tools": self.tools, "images": self.images,
+                "approximate": self.approximate}
+
+
+class ExampleCounter:
+    """Applies the formula with one :class:`TokenCounter`."""
+
+    def __init__(self, counter: TokenCounter):
+        self.counter = counter
+        self.count = counter.count
+        self._roles: dict[str, int] = {}
+        self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
+
+    def role(self, role: str) -> int:
+        n = self._roles.get(role)
+        if n is None:
+            n = self._roles[role] = self.count(role)
+        return n
+
+    # -- pieces ---------------------------------------------------------------------
+    def tool_calls(self, calls: list | None) -> int:
+        if not calls:
+            return 0
+        n = 0
+        for call in calls:
+            if not isinstance(call, dict):
+                continue
+            fn = call.get("function") if isinstance(call.get("function"), dict) else call
+            n += TOOL_CALL_OVERHEAD + self.count(_text(fn.get("name"))) + self.count(_text(fn.get("arguments")))
+        return n
+
+    def tools(self, tools: Any) -> int:
+        if tools is None:
+            return 0
+        if isinstance(tools, str):
+            try:
+                tools = orjson.loads(tools)
+            except orjson.JSONDecodeError:
+                return self.count(tools)
+        if isinstance(tools, dict):
+            tools = [tools]
+        if not isinstance(tools, list) or not tools:
+            return 0
+        n = 0
+        for tool in tools:
+            if not isinstance(tool, dict):
+                n += self.count(_text(tool))
+                continue
+            fn = tool.get("function") if isinstance(tool.get("function"), dict) else tool
+            n += self.func_init + self.count(f"{_text(fn.get('name'))}:{_strip_period(_text(fn.get('description')))}")
+            params = fn.get("parameters")
+            props = params.get("properties") if isinstance(params, dict) else None
+            if isinstance(props, dict) and props:
+                n += PROP_INIT
+                for key, prop in props.items():
+                    n += PROP_KEY
+                    prop = prop if isinstance(prop, dict) else {}
+                    ptype = prop.get("type")
+                    ptype = ptype if isinstance(ptype, str) else _text(ptype)
+                    enum = prop.get("enum")
+                    if isinstance(enum, list):
+                        n += ENUM_INIT + sum(ENUM_ITEM + self.count(_text(item)) for item in enum)
+                    n += self.count(f"{key}:{ptype}:{_strip_period(_text(prop.get('description')))}")
+                    for nested in ("properties", "items"):  # nested schemas: their JSON (estimate)
+                        if nested in prop:
+                            n += self.count(_text(prop[nested]))
+        return n + FUNC_END
+
+    def images(self, turn: Turn, value: Any) -> int:
+        if not turn.images:
+            return 0
+        parts = _resolve(value, turn.segments[0].pointer.rsplit("/", 2)[0] if turn.segments else turn.pointer + "/content")
+        if not isinstance(parts, list):
+            return turn.images * IMAGE_DEFAULT
+        n = 0
+        for part in parts:
+            if isinstance(part, dict) and part.get("type") in ("image_url", "image", "input_image"):
+                detail = part.get("detail")
+                if isinstance(part.get("image_url"), dict):
+                    detail = part["image_url"].get("detail", detail)
+                n += IMAGE_LOW if detail == "low" else IMAGE_DEFAULT
+        return n or turn.images * IMAGE_DEFAULT
+
+    # -- whole examples -------------------------------------------------------------
+    def example(self, example: Example, value: Any = None) -> ExampleTokens:
+        tools = self.tools(example.tools)
+        turns: list[TurnTokens] = []
+        pos = tools
+        prompt_end = tools
+        chosen_end = None
+        images_total = 0
+        trained = 0
+        index = 0
+        for t in example.turns:
+            tt = self._turn(index, t, pos, value)
+            turns.append(tt)
+            pos = tt.end
+            if not t.branch:
+                prompt_end = pos
+            images_total += tt.images
+            trained += tt.learned
+            index += 1
+        chosen_end = pos
+        pos = prompt_end
+        for t in example.rejected:
+            tt = self._turn(index, t, pos, value)
+            turns.append(tt)
+            pos = tt.end
+            images_total += tt.images
+            trained += tt.learned
+            index += 1
+        longest = max(chosen_end, pos) if example.rejected else chosen_end
+        return ExampleTokens(longest + REPLY_PRIMING, trained, tools, images_total, tuple(turns),
+                             not self.counter.exact, self.counter.name)
+
+    def _turn(self, index: int, t: Turn, start: int, value: Any) -> TurnTokens:
+        head = MESSAGE_OVERHEAD - 1 + self.role(t.role)  # <|im_start|> role <|im_sep|>
+        if t.name:
+            head += self.count(t.name) + NAME_OVERHEAD
+        content = self.count(t.text) if t.text else 0
+        calls = self.tool_calls(t.tool_calls)
+        images = self.images(t, value) if t.images else 0
+        text_start = start + head
+        end = text_start + content + calls + images + 1  # <|im_end|>
+        return TurnTokens(index, t.role, t.pointer, t.branch, start, text_start, end, content, calls, images,
+                          t.trained)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return str(value)
+
+
+def _strip_period(s: str) -> str:
+    return s[:-1] if s.endswith(".") else s
+
+
+def _resolve(value: Any, pointer: str) -> Any:
+    if not pointer:
+        return value
+    for token in pointer.lstrip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, list):
+            try:
+                value = value[int(token)]
+            except (ValueError, IndexError):
+                return None
+        elif isinstance(value, dict):
+            value = value.get(token)
+        else:
+            return None
+    return value

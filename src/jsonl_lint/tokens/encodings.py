@@ -1,0 +1,267 @@
+"""Offline token encodings: tiktoken BPE files verified by sha256, local tokenizer.json files.
+
+tiktoken downloads its encoding files on first use. jsonl-lint never does: it looks for
+the file, in this order,
+
+1. in the ``bpe-openai`` wheel (``bpe_openai/data/<name>.tiktoken.gz``), a dependency,
+2. in tiktoken's own cache (``$TIKTOKEN_CACHE_DIR``, ``$DATA_GYM_CACHE_DIR`` or
+   ``<tmp>/data-gym-cache``), where an earlier online tiktoken run left it,
+
+and accepts it only when its sha256 equals the hash tiktoken itself expects (read from
+``tiktoken_ext.openai_public``). The pattern and special tokens come from the same
+constructors, so the resulting ``tiktoken.Encoding`` is tiktoken's, byte for byte.
+Nothing is written anywhere. When no verified file exists, :func:`load_counter` returns
+an :class:`ApproximateCounter` whose ``reason`` says why; callers report it once.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+# The encodings jsonl-lint can load offline, with the URL tiktoken would fetch.
+TIKTOKEN_URLS = {
+    "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+    "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+}
+CHARS_PER_TOKEN = 4.0  # the approximate fallback: ~4 characters of English per token
+
+
+class EncodingUnavailable(Exception):
+    """No verified encoding file could be found offline."""
+
+
+class TokenCounter:
+    """Counts tokens of plain text. ``exact`` is False for the character estimate."""
+
+    name: str = ""
+    exact: bool = True
+    source: str = ""
+    reason: str = ""  # why counts are approximate (empty when exact)
+    max_length: int | None = None  # a tokenizer.json's own truncation length, if any
+
+    def count(self, text: str) -> int:
+        raise NotImplementedError
+
+    def offsets(self, text: str) -> list[int]:
+        """Start offset (in code points) of every token of ``text``."""
+        raise NotImplementedError
+
+    def char_offset(self, text: str, tokens: int) -> int:
+        """Code-point offset in ``text`` where token number ``tokens`` (0-based) starts."""
+        if tokens <= 0:
+            return 0
+        offs = self.offsets(text)
+        return offs[tokens] if tokens < len(offs) else len(text)
+
+
+class TiktokenCounter(TokenCounter):
+    def __init__(self, encoding, source: str):
+        self.encoding = encoding
+        self.name = encoding.name
+        self.source = source
+        self._encode = encoding.encode_ordinary  # user text may contain "<|endoftext|>"
+        self._memo: dict[str, int] = {}
+
+    def count(self, text: str) -> int:
+        # Repeated texts (the same system prompt on every record) are counted once.
+        n = self._memo.get(text)
+        if n is None:
+            n = len(self._encode(text))
+            if len(text) > 40:
+                if len(self._memo) > 20000:
+                    self._memo.clear()
+                self._memo[text] = n
+        return n
+
+    def offsets(self, text: str) -> list[int]:
+        tokens = self._encode(text)
+        _, offs = self.encoding.decode_with_offsets(tokens)
+        return offs
+
+
+class HFCounter(TokenCounter):
+    """A local Hugging Face ``tokenizer.json`` (``tokenizers`` library, no hub access)."""
+
+    def __init__(self, path: str):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(path)
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.name = os.path.basename(os.path.dirname(os.path.abspath(path))) or path
+        self.source = path
+        self.max_length = _truncation_length(path)
+
+    def count(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def offsets(self, text: str) -> list[int]:
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        return [s for s, _ in enc.offsets]
+
+
+class ApproximateCounter(TokenCounter):
+    """ceil(characters / 4): said to be approximate wherever it is used."""
+
+    exact = False
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        self.reason = reason
+        self.source = "estimate: 1 token per 4 characters"
+
+    def count(self, text: str) -> int:
+        return -(-len(text) // 4)
+
+    def offsets(self, text: str) -> list[int]:
+        return list(range(0, len(text), 4))
+
+
+def _truncation_length(path: str) -> int | None:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        trunc = data.get("truncation") or {}
+        value = trunc.get("max_length")
+        return int(value) if isinstance(value, int) and value > 0 else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+# -- tiktoken files -------------------------------------------------------------------
+
+def bundled_path(name: str) -> str | None:
+    """The ``.tiktoken.gz`` file shipped in the bpe-openai wheel, if installed."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("bpe_openai")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "data", f"{name}.tiktoken.gz")
+    return path if os.path.isfile(path) else None
+
+
+def tiktoken_cache_path(name: str) -> str | None:
+    """Where tiktoken's own cache would hold the file (it is only read, never written)."""
+    cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR", os.environ.get("DATA_GYM_CACHE_DIR"))
+    if cache_dir is None:
+        cache_dir = os.path.join(tempfile.gettempdir(), "data-gym-cache")
+    if not cache_dir:
+        return None
+    key = hashlib.sha1(TIKTOKEN_URLS[name].encode()).hexdigest()
+    path = os.path.join(cache_dir, key)
+    return path if os.path.isfile(path) else None
+
+
+def _read(path: str) -> bytes:
+    if path.endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def parse_ranks(data: bytes) -> dict[bytes, int]:
+    return {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in data.splitlines() if line)}
+
+
+_PATCH_LOCK = threading.Lock()
+
+
+def tiktoken_params(name: str, ranks_for: Callable[[str, str], dict[bytes, int]]) -> dict:
+    """Run tiktoken's own constructor for ``name`` with its loader replaced by
+    ``ranks_for(url, expected_sha256)``: pattern, special tokens and the expected hash
+    come from tiktoken, the bytes from a local file."""
+    import tiktoken_ext.openai_public as public
+
+    with _PATCH_LOCK:
+        original = public.load_tiktoken_bpe
+        public.load_tiktoken_bpe = lambda url, expected_hash=None: ranks_for(url, expected_hash)
+        try:
+            return public.ENCODING_CONSTRUCTORS[name]()
+        finally:
+            public.load_tiktoken_bpe = original
+
+
+def candidates(name: str) -> list[str]:
+    return [p for p in (bundled_path(name), tiktoken_cache_path(name)) if p]
+
+
+def load_tiktoken(name: str, paths: list[str] | None = None):
+    """A ``tiktoken.Encoding`` for ``name`` from the first verified local file.
+
+    Raises :class:`EncodingUnavailable` naming every place looked at."""
+    import tiktoken
+
+    if name not in TIKTOKEN_URLS:
+        raise EncodingUnavailable(f"encoding {name!r} is not one jsonl-lint can load offline "
+                                  f"(known: {', '.join(TIKTOKEN_URLS)})")
+    paths = candidates(name) if paths is None else paths
+    problems: list[str] = []
+    for path in paths:
+        chosen: dict = {}
+
+        def ranks_for(url: str, expected: str | None, path=path, chosen=chosen) -> dict[bytes, int]:
+            data = _read(path)
+            actual = hashlib.sha256(data).hexdigest()
+            if expected is None or actual != expected:
+                raise EncodingUnavailable(f"{path}: sha256 {actual[:12]}… is not tiktoken's {str(expected)[:12]}…")
+            chosen["path"] = path
+            return parse_ranks(data)
+
+        try:
+            params = tiktoken_params(name, ranks_for)
+        except EncodingUnavailable as exc:
+            problems.append(str(exc))
+            continue
+        except (OSError, EOFError, ValueError) as exc:
+            problems.append(f"{path}: unreadable ({exc})")
+            continue
+        params = dict(params)
+        params.pop("explicit_n_vocab", None)
+        return tiktoken.Encoding(**params), chosen.get("path", path)
+    where = "; ".join(problems) if problems else (
+        "no bpe-openai data file and nothing in tiktoken's cache (TIKTOKEN_CACHE_DIR)")
+    raise EncodingUnavailable(f"no verified {name} encoding file found offline: {where}")
+
+
+@dataclass(frozen=True)
+class CounterKey:
+    encoding: str | None
+    tokenizer: str | None
+
+
+@lru_cache(maxsize=8)
+def _load(key: CounterKey) -> TokenCounter:
+    if key.tokenizer:
+        return HFCounter(key.tokenizer)
+    if key.encoding is None:
+        return ApproximateCounter("estimate", "this model has no tiktoken encoding; pass its tokenizer.json "
+                                              "with --tokenizer PATH for exact counts")
+    try:
+        encoding, path = load_tiktoken(key.encoding)
+    except EncodingUnavailable as exc:
+        return ApproximateCounter(key.encoding, str(exc))
+    return TiktokenCounter(encoding, path)
+
+
+def load_counter(encoding: str | None, tokenizer: str | None = None) -> TokenCounter:
+    """The (cached) counter for a tiktoken encoding name or a local tokenizer.json."""
+    return _load(CounterKey(encoding, os.path.abspath(tokenizer) if tokenizer else None))
+
+
+def clear_cache() -> None:
+    _load.cache_clear()
