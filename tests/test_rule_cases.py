@@ -58,6 +58,11 @@ def test_rule_case(code, case):
                 assert actual[key] == value, (key, d)
 
 
+# Rules whose behaviour needs more than one dataset text, tested in their own module.
+COVERED_ELSEWHERE = {"JL000": "test_baseline.py"}
+
+
 def test_every_rule_has_a_case_file():
-    missing = [r.code for r in builtin_rules() if not (CASES_DIR / f"{r.code}.yml").exists()]
+    missing = [r.code for r in builtin_rules()
+               if not (CASES_DIR / f"{r.code}.yml").exists() and r.code not in COVERED_ELSEWHERE]
     assert not missing, f"rules without tests/cases/<CODE>.yml: {missing}"

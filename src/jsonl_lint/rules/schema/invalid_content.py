@@ -91,7 +91,7 @@ class InvalidContent(RecordRule):
                     yield Finding(f"text part {i} needs a string `text`", pointer=f"{p}/{key}" if key else p)
             elif kind in IMAGE_PART_TYPES:
                 if role not in ("user", "human"):
-                    yield Finding(f"image in a {role} message: images are accepted only in user messages",
+                    yield Finding(f"image in the {role} message: images are accepted only in user messages",
                                   pointer=p)
                 url = part.get("image_url")
                 url = url.get("url") if isinstance(url, dict) else url

@@ -73,7 +73,8 @@ class InvalidToolArguments(RecordRule):
             return
         raw = fn["arguments"]
         if not isinstance(raw, str):
-            yield Finding(f"`arguments` of `{name}` is a JSON {type(raw).__name__}, expected a string holding "
+            kind = "an object" if isinstance(raw, dict) else "an array" if isinstance(raw, list) else "not a string"
+            yield Finding(f"`arguments` of `{name}` is {kind}, expected a string holding "
                           f"JSON (e.g. {json.dumps(json.dumps(raw))[:60]})", pointer=at)
             return
         try:
