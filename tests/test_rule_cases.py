@@ -10,6 +10,7 @@ Case file schema::
         filename: train.jsonl   # optional
         options: {}             # optional rule options (kebab-case keys)
         settings: {}            # optional [tool.jsonl-lint] keys (model, validation, ...)
+        encoding: latin-1       # optional: lint the input encoded so (invalid UTF-8 cases)
         expect:                 # every finding of the rule, in order; keys are optional
           - {line: 1, column: 30, end_line: 1, end_column: 41, message: "substring", severity: error}
 
@@ -40,7 +41,8 @@ def _load():
 @pytest.mark.parametrize("code,case", list(_load()))
 def test_rule_case(code, case):
     settings = dict(case.get("settings") or {})
-    found = [d for d in lint(case["input"], select=[code], options=case.get("options"), rule=code,
+    text = case["input"].encode(case["encoding"]) if "encoding" in case else case["input"]
+    found = [d for d in lint(text, select=[code], options=case.get("options"), rule=code,
                              filename=case.get("filename", "train.jsonl"), **settings) if d.code == code]
     expected = case.get("expect") or []
     assert len(found) == len(expected), "\n".join(f"{d.location.line}:{d.location.column} {d.message}" for d in found)
