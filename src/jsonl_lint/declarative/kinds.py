@@ -1,0 +1,526 @@
+"""Compile validated rule definitions into ordinary rule classes.
+
+Each kind is a :class:`RecordRule` or :class:`DatasetRule` subclass; a rule file
+becomes a subclass of its kind with the definition and compiled regexes as class
+data, so the registry, selection, severities, baseline, formatters and the
+language server treat it like any built-in rule.
+
+User regexes run through :func:`_search` with the ``regex`` module's ``timeout``:
+a catastrophic pattern costs at most ``timeout`` seconds per text, is reported as
+a finding, and after :data:`MAX_TIMEOUTS` timeouts the rule stops running for
+the rest of the process (one more finding says so), so CI cannot hang.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterable, Iterator
+
+import orjson
+
+from ..diagnostics import Applicability, Edit, Finding, Fix, RecordRef, Related, Severity
+from ..positions import join_pointer, pointer_tokens
+from ..rule import Context, DatasetRule, RecordRule, Rule
+from . import schema
+from .schema import Definition, compile_regex
+
+MAX_TIMEOUTS = 5
+_MARK = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|%s")
+
+
+class RegexTimeout(Exception):
+    pass
+
+
+# -- where a rule looks: scopes ---------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One text a rule reads (a turn or a string field) and how to point into it."""
+
+    text: str
+    where: str  # e.g. "assistant turn /messages/2"
+    locate: Callable[[int, int], tuple[str, tuple[int, int] | None]]
+    pointer: str  # the whole piece (for findings about the piece as a whole)
+
+
+_ROLES = {"system": ("system", "developer"), "user": ("user",), "tool": ("tool",)}
+
+
+def _turn_piece(turn) -> Piece:
+    return Piece(turn.text, f"{turn.role or 'unknown-role'} turn {turn.pointer}", turn.locate, turn.text_pointer)
+
+
+def _field_pointer(scope: str) -> str:
+    name = scope[len("field:"):]
+    return name if name.startswith("/") else join_pointer(*name.split("."))
+
+
+def _resolve(value: Any, pointer: str) -> tuple[bool, Any]:
+    for token in pointer_tokens(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return False, None
+    return True, value
+
+
+def _string_locate(pointer: str):
+    return lambda s, e: (pointer, (s, e))
+
+
+def pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
+    """Texts of ``record`` in ``scopes`` (each at most once, in scope order)."""
+    seen: set[str] = set()
+    example = record.example
+    for scope in scopes:
+        if scope.startswith("field:"):
+            pointer = _field_pointer(scope)
+            found, value = _resolve(record.value, pointer)
+            items = [(pointer, value)] if isinstance(value, str) else \
+                [(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str)] \
+                if found and isinstance(value, list) else []
+            for p, text in items:
+                if p not in seen:
+                    seen.add(p)
+                    yield Piece(text, f"field {p}", _string_locate(p), p)
+            continue
+        if example is None:
+            continue
+        if scope == "any-turn":
+            turns = example.all_turns
+        elif scope == "assistant":
+            turns = [t for t in example.turns if t.role == "assistant"]
+        elif scope == "rejected":
+            turns = example.rejected
+        else:
+            turns = [t for t in example.all_turns if t.role in _ROLES[scope]]
+        for t in turns:
+            key = t.pointer + "#" + t.branch
+            if key not in seen:
+                seen.add(key)
+                yield _turn_piece(t)
+
+
+def requires_for(scopes: tuple[str, ...]) -> str:
+    return "object" if any(s.startswith("field:") for s in scopes) else "example"
+
+
+# -- message templates ------------------------------------------------------------------
+
+def render(template: str, positional: tuple = (), **values: Any) -> str:
+    """Fill ``%s`` (in order) and ``{name}`` placeholders; ``{{``/``}}`` are literal braces."""
+    args = iter(positional)
+
+    def sub(m: re.Match) -> str:
+        token = m.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        if token == "%s":
+            return str(next(args, ""))
+        return str(values.get(m.group(1), token))
+
+    return _MARK.sub(sub, template)
+
+
+def quote(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- base classes -------------------------------------------------------------------------
+
+class DeclarativeRule(Rule):
+    """Class data shared by every compiled YAML rule."""
+
+    definition: ClassVar[Definition]
+    source: ClassVar[str] = ""  # the rule file
+    style: ClassVar[str] = ""
+    scopes: ClassVar[tuple[str, ...]] = ()
+    declarative: ClassVar[bool] = True
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        self._timeouts = 0
+
+    @classmethod
+    def url(cls) -> str:
+        return cls.definition.link or (Path(cls.source).resolve().as_uri() if cls.source else "")
+
+    @classmethod
+    def doc(cls) -> str:
+        return describe(cls)
+
+    def where_suffix(self, template: str, where: str) -> str:
+        return "" if "{where}" in template else f" (in {where})"
+
+    def _search(self, pattern, text: str, first: bool = False) -> list:
+        """All (or the first) matches, with the rule's time limit. Raises RegexTimeout."""
+        if self._timeouts > MAX_TIMEOUTS:
+            raise RegexTimeout
+        try:
+            if first:
+                m = pattern.search(text, timeout=self.definition.timeout)
+                return [m] if m else []
+            return list(pattern.finditer(text, timeout=self.definition.timeout))
+        except TimeoutError:
+            self._timeouts += 1
+            raise RegexTimeout from None
+
+    def timeout_message(self, where: str) -> str | None:
+        """What to report for the latest timeout (None once the rule has gone quiet)."""
+        t = self.definition.timeout
+        if self._timeouts <= MAX_TIMEOUTS:
+            return (f"rule {self.name} ({Path(self.source).name}): a regex ran longer than {t:g} s on the "
+                    f"{where} and was stopped; the text was not checked (the pattern may backtrack "
+                    f"catastrophically, e.g. nested quantifiers such as (a+)+)")
+        if self._timeouts == MAX_TIMEOUTS + 1:
+            self._timeouts += 1
+            return (f"rule {self.name} ({Path(self.source).name}) is disabled for the rest of this run after "
+                    f"{MAX_TIMEOUTS} regex timeouts of {t:g} s; fix its pattern")
+        return None
+
+
+class DeclarativeRecordRule(DeclarativeRule, RecordRule):
+    def check(self, record, ctx: Context) -> Iterable[Finding]:
+        limit = self.definition.limit
+        count = 0
+        for piece in pieces(record, self.scopes):
+            try:
+                found = list(self.check_piece(piece, record, ctx))
+            except RegexTimeout:
+                msg = self.timeout_message(piece.where)
+                found = [Finding(msg, piece.pointer)] if msg else []
+                if not msg:
+                    return
+            for f in found:
+                yield f
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+
+    def check_piece(self, piece: Piece, record, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class ExistenceRule(DeclarativeRecordRule):
+    pattern: ClassVar[Any]
+
+    def check_piece(self, piece, record, ctx):
+        d = self.definition
+        for m in self._search(self.pattern, piece.text):
+            pointer, span = piece.locate(m.start(), m.end())
+            text = quote(m.group(0))
+            yield Finding(render(d.message, (text,), match=text, where=piece.where)
+                          + self.where_suffix(d.message, piece.where), pointer, span)
+
+
+class SubstitutionRule(DeclarativeRecordRule):
+    pattern: ClassVar[Any]
+    replacements: ClassVar[tuple[str, ...]]
+
+    def check_piece(self, piece, record, ctx):
+        d = self.definition
+        for m in self._search(self.pattern, piece.text):
+            index = next(i for i, _ in enumerate(self.replacements) if m.group(f"s{i}") is not None)
+            found, repl = m.group(0), self.replacements[index]
+            if d.ignorecase and found[:1].isupper() and repl[:1].islower():
+                repl = repl[0].upper() + repl[1:]
+            if found == repl:
+                continue
+            pointer, span = piece.locate(m.start(), m.end())
+            msg = render(d.message, (repl, quote(found)), match=quote(found), replacement=repl, where=piece.where)
+            fix = _replace_fix(record, pointer, span, found, repl, d.action) if d.action else None
+            yield Finding(msg + self.where_suffix(d.message, piece.where), pointer, span, fix=fix)
+
+
+def _replace_fix(record, pointer: str, span, found: str, repl: str, action: str) -> Fix | None:
+    if span is None:
+        return None
+    sm = record.source_map
+    node = sm.nodes.get(pointer)
+    if node is None or record.text[node.value_start:node.value_start + 1] != '"':
+        return None
+    start, end = sm.string_span(node, span)
+    escaped = orjson.dumps(repl).decode()[1:-1]
+    applicability = Applicability.SAFE if action == "replace" else Applicability.UNSAFE
+    return Fix(f"Replace '{quote(found, 40)}' with '{quote(repl, 40)}'", (Edit(start, end, escaped),), applicability)
+
+
+class OccurrenceRule(DeclarativeRecordRule):
+    pattern: ClassVar[Any]
+
+    def check_piece(self, piece, record, ctx):
+        d = self.definition
+        matches = self._search(self.pattern, piece.text)
+        n = len(matches)
+        if d.max is not None and n > d.max:
+            m = matches[d.max]
+            pointer, span = piece.locate(m.start(), m.end())
+            msg = render(d.message, (n,), count=n, min=d.min, max=d.max, where=piece.where)
+            yield Finding(msg + self.where_suffix(d.message, piece.where), pointer, span)
+        elif d.min is not None and n < d.min:
+            msg = render(d.message, (n,), count=n, min=d.min, max=d.max, where=piece.where)
+            yield Finding(msg + self.where_suffix(d.message, piece.where), piece.pointer)
+
+
+_WORD = re.compile(r"\S+")
+
+
+class LengthRule(DeclarativeRecordRule):
+    def check_piece(self, piece, record, ctx):
+        d = self.definition
+        estimated = False
+        if d.unit == "chars":
+            n = len(piece.text)
+        elif d.unit == "words":
+            n = sum(1 for _ in _WORD.finditer(piece.text))
+        else:
+            from .. import tokens
+
+            target = tokens.target(ctx.settings)
+            n = target.counter.count(piece.text)
+            estimated = not target.exact
+        if (d.max is not None and n > d.max) or (d.min is not None and n < d.min):
+            unit = d.unit + (" (estimated)" if estimated else "")
+            msg = render(d.message, (n,), count=n, min=d.min, max=d.max, unit=unit, where=piece.where)
+            yield Finding(msg + self.where_suffix(d.message, piece.where), piece.pointer)
+
+
+class PatternRule(DeclarativeRecordRule):
+    pattern: ClassVar[Any]
+
+    def check_piece(self, piece, record, ctx):
+        d = self.definition
+        if not self._search(self.pattern, piece.text, first=True):
+            msg = render(d.message, (d.pattern,), pattern=d.pattern, where=piece.where)
+            yield Finding(msg + self.where_suffix(d.message, piece.where), piece.pointer)
+
+
+class RequiredRule(DeclarativeRule, RecordRule):
+    """Every record must have a non-empty text (after trimming) in each scope."""
+
+    def check(self, record, ctx):
+        d = self.definition
+        for scope in self.scopes:
+            if not any(p.text.strip() for p in pieces(record, (scope,))):
+                yield Finding(render(d.message, (scope,), scope=scope) + f" (no non-empty {scope} text)", "")
+
+
+# -- dataset-wide kinds ---------------------------------------------------------------------
+
+Sample = tuple  # (RecordRef, pointer, span, matched text)
+
+
+class DeclarativeDatasetRule(DeclarativeRule, DatasetRule):
+    def _timed_out(self, state: dict, record) -> None:
+        state["timeouts"] += 1
+        if state["timeout_ref"] is None:
+            state["timeout_ref"] = record.ref
+
+    def _timeout_findings(self, state: dict) -> Iterator[Finding]:
+        if state["timeouts"]:
+            t = self.definition.timeout
+            yield Finding(f"rule {self.name} ({Path(self.source).name}): a regex ran longer than {t:g} s on "
+                          f"{state['timeouts']} record(s), which were not counted (the pattern may backtrack "
+                          "catastrophically, e.g. nested quantifiers such as (a+)+)", record=state["timeout_ref"])
+
+
+class ConsistencyRule(DeclarativeDatasetRule):
+    """Counts records using each variant of every ``either`` pair; flags the minority."""
+
+    pairs: ClassVar[tuple[tuple[Any, Any], ...]]
+
+    def cap(self) -> int:
+        return self.definition.limit or 50
+
+    def initial(self, ctx):
+        return {"pairs": [[0, 0, [], []] for _ in self.pairs], "timeouts": 0, "timeout_ref": None}
+
+    def collect(self, state, record, ctx):
+        texts = list(pieces(record, self.scopes))
+        for slot, (pa, pb) in zip(state["pairs"], self.pairs):
+            for side, pattern in ((0, pa), (1, pb)):
+                try:
+                    hit = next(((p, m) for p in texts for m in self._search(pattern, p.text, first=True)), None)
+                except RegexTimeout:
+                    self._timed_out(state, record)
+                    return
+                if hit is None:
+                    continue
+                slot[side] += 1
+                if len(slot[2 + side]) < self.cap():
+                    piece, m = hit
+                    pointer, span = piece.locate(m.start(), m.end())
+                    slot[2 + side].append((record.ref, pointer, span, quote(m.group(0), 40), piece.where))
+
+    def merge(self, states):
+        out = self.initial(None)
+        for s in states:
+            for slot, other in zip(out["pairs"], s["pairs"]):
+                slot[0] += other[0]
+                slot[1] += other[1]
+                slot[2] = (slot[2] + other[2])[: self.cap()]
+                slot[3] = (slot[3] + other[3])[: self.cap()]
+            out["timeouts"] += s["timeouts"]
+            out["timeout_ref"] = out["timeout_ref"] or s["timeout_ref"]
+        return out
+
+    def finish(self, state, ctx):
+        d = self.definition
+        emitted = 0
+        for na, nb, sa, sb in state["pairs"]:
+            if not na or not nb:
+                continue
+            # The minority is flagged; on a tie, the right-hand variant of the pair.
+            minority, majority, n_min, n_maj = (sa, sb, na, nb) if na < nb else (sb, sa, nb, na)
+            first = majority[0]
+            for ref, pointer, span, text, where in minority:
+                if d.limit is not None and emitted >= d.limit:
+                    break
+                msg = render(d.message, (text, first[3]), match=text, majority=first[3], count=n_min,
+                             majority_count=n_maj, where=where)
+                msg += self.where_suffix(d.message, where)
+                msg += f"; {n_min} record(s) use this form, {n_maj} use '{first[3]}'"
+                related = (Related(first[0], f"'{first[3]}' is used here", first[1]),)
+                yield Finding(msg, pointer, span, related=related, record=ref)
+                emitted += 1
+        yield from self._timeout_findings(state)
+
+
+class RatioRule(DeclarativeDatasetRule):
+    """The share of records with a match in scope must fall within [min, max]."""
+
+    pattern: ClassVar[Any]
+
+    def initial(self, ctx):
+        return {"total": 0, "matched": 0, "refs": [], "path": None, "timeouts": 0, "timeout_ref": None}
+
+    def collect(self, state, record, ctx):
+        if state["path"] is None:
+            state["path"] = record.ref.path
+        try:
+            hit = any(self._search(self.pattern, p.text, first=True) for p in pieces(record, self.scopes))
+        except RegexTimeout:
+            self._timed_out(state, record)
+            return
+        state["total"] += 1
+        if hit:
+            state["matched"] += 1
+            if len(state["refs"]) < 3:
+                state["refs"].append(record.ref)
+
+    def merge(self, states):
+        out = self.initial(None)
+        for s in states:
+            out["total"] += s["total"]
+            out["matched"] += s["matched"]
+            out["refs"] = (out["refs"] + s["refs"])[:3]
+            out["path"] = out["path"] or s["path"]
+            out["timeouts"] += s["timeouts"]
+            out["timeout_ref"] = out["timeout_ref"] or s["timeout_ref"]
+        return out
+
+    def finish(self, state, ctx):
+        d = self.definition
+        total, matched = state["total"], state["matched"]
+        if total >= d.min_records:
+            share = matched / total
+            if (d.max is not None and share > d.max) or (d.min is not None and share < d.min):
+                pct = f"{share:.1%}"
+                bounds = f"[{_pct(d.min, '0%')}, {_pct(d.max, '100%')}]"
+                msg = render(d.message, (pct,), share=pct, count=matched, total=total, min=_pct(d.min, "0%"),
+                             max=_pct(d.max, "100%"))
+                msg += f" ({matched} of {total} records, {pct}; expected {bounds})"
+                related = tuple(Related(r, "a matching record") for r in state["refs"])
+                yield Finding(msg, path=state["path"], related=related)
+        yield from self._timeout_findings(state)
+
+
+def _pct(v: float | None, default: str) -> str:
+    return default if v is None else f"{v:.0%}" if v * 100 == int(v * 100) else f"{v:.1%}"
+
+
+# -- compile ------------------------------------------------------------------------------------
+
+BASES: dict[str, type] = {
+    "existence": ExistenceRule, "substitution": SubstitutionRule, "occurrence": OccurrenceRule,
+    "length": LengthRule, "pattern": PatternRule, "required": RequiredRule,
+    "consistency": ConsistencyRule, "ratio": RatioRule,
+}
+
+
+def build(definition: Definition, style: str, rule: str, source: Path) -> type[Rule]:
+    """The rule class of one validated definition."""
+    d = definition
+    name = f"{style}.{rule}"
+    attrs: dict[str, Any] = {
+        "definition": d, "source": str(source), "style": style, "scopes": d.scopes,
+        "code": d.code or name, "name": name, "summary": summary_of(d, name),
+        "severity": Severity.parse(d.severity), "default_enabled": True,
+        "requires": requires_for(d.scopes), "__module__": f"rules:{source}",
+        "fixable": "sometimes" if getattr(d, "action", None) else "never",
+        "__doc__": None,
+    }
+    ic, nw = d.ignorecase, getattr(d, "nonword", True)
+    if d.extends == "existence":
+        attrs["pattern"] = compile_regex("|".join(f"(?:{t})" for t in d.tokens), ic, nw)
+    elif d.extends == "substitution":
+        keys = list(d.swap)
+        attrs["pattern"] = compile_regex("|".join(f"(?P<s{i}>{k})" for i, k in enumerate(keys)), ic, nw)
+        attrs["replacements"] = tuple(d.swap[k] for k in keys)
+    elif d.extends in ("occurrence", "ratio"):
+        attrs["pattern"] = compile_regex(d.token, ic, nw)
+    elif d.extends == "pattern":
+        attrs["pattern"] = compile_regex(d.pattern, ic, True)
+    elif d.extends == "consistency":
+        attrs["pairs"] = tuple((compile_regex(a, ic, nw), compile_regex(b, ic, nw)) for a, b in d.either.items())
+    if d.extends == "length" and d.unit == "tokens":
+        try:
+            from .. import tokens  # noqa: F401
+        except ImportError:  # pragma: no cover - tokens ship with the package
+            raise schema.ConfigError(f"{source}: unit 'tokens' needs jsonl_lint.tokens (use chars or words)") from None
+    cls_name = re.sub(r"\W", "_", name)
+    return type(cls_name, (BASES[d.extends],), attrs)
+
+
+def summary_of(d: Definition, name: str) -> str:
+    if d.summary:
+        return d.summary
+    text = d.description.strip().split("\n")[0].strip() if d.description.strip() else ""
+    text = text.split(". ")[0].rstrip(".") if text else f"{name} ({d.extends} rule)"
+    return text[:1].upper() + text[1:]
+
+
+def describe(cls) -> str:
+    """Markdown docs of a YAML rule, in the same sections as built-in rules."""
+    d: Definition = cls.definition
+    lines = ["## What it does",
+             f"A `{d.extends}` rule from the style `{cls.style}` (`{cls.source}`), level `{d.level}`, "
+             f"scope {', '.join('`' + s + '`' for s in d.scopes)}.", ""]
+    if d.extends == "existence":
+        lines.append("Flags: " + ", ".join(f"`{t}`" for t in d.tokens[:8]) + (" ..." if len(d.tokens) > 8 else ""))
+    elif d.extends == "substitution":
+        lines.append("Swaps: " + ", ".join(f"`{k}` -> `{v}`" for k, v in list(d.swap.items())[:8]))
+    elif d.extends in ("occurrence", "ratio"):
+        lines.append(f"Token `{d.token}`, min {d.min}, max {d.max}.")
+    elif d.extends == "length":
+        lines.append(f"Length in {d.unit}: min {d.min}, max {d.max}.")
+    elif d.extends == "pattern":
+        lines.append(f"Each text must match `{d.pattern}`.")
+    elif d.extends == "consistency":
+        lines.append("Variants: " + ", ".join(f"`{a}` / `{b}`" for a, b in d.either.items()))
+    lines += ["", "## Why it matters for fine-tuning", d.description.strip() or d.message, ""]
+    if d.example:
+        lines += ["## Example", "```jsonl", d.example.strip("\n"), "```", ""]
+    if d.use_instead:
+        lines += ["## Use instead", "```jsonl", d.use_instead.strip("\n"), "```", ""]
+    if d.link:
+        lines += [f"See {d.link}"]
+    return "\n".join(lines).strip() + "\n"
