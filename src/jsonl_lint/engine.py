@@ -129,6 +129,8 @@ class Engine:
         self.settings = settings
         self.pack = pack or resolve(settings)
         self._contexts: dict[tuple[str, str], Context] = {}
+        # In-memory sources (stdin, editor buffers) by path, for re-reading records.
+        self._texts: dict[str, bytes] = {}
 
     def context(self, path: str) -> Context:
         group = group_of(path, self.settings)
@@ -190,7 +192,9 @@ class Engine:
         for path in files:
             ctx = self.context(path)
             summary = FileSummary(path, ctx.group)
-            with _open(path) as stream:
+            if path == "-":
+                self._texts[path] = _read_stdin()
+            with self._open(path) as stream:
                 for record in read_records(stream, path):
                     self._one(record, ctx, states, diagnostics, summary)
                     if progress is not None and record.ref.index % 1000 == 0:
@@ -206,13 +210,13 @@ class Engine:
         states = {r.code: r.initial(ctx) for r in self.pack.dataset_rules} if dataset_rules else {}
         summary = FileSummary(path, ctx.group)
         diagnostics: list[Diagnostic] = []
-        self._texts = {path: data}
+        self._texts[path] = data
         try:
             for record in read_records(io.BytesIO(data), path):
                 self._one(record, ctx, states, diagnostics, summary)
             diagnostics += self._finish(states)
         finally:
-            self._texts = {}
+            del self._texts[path]
         return self._report(diagnostics, [summary])
 
     def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary) -> None:
@@ -247,7 +251,9 @@ class Engine:
                 out.append(self.diagnostic(rule, finding, record))
         return out
 
-    _texts: dict[str, bytes] = {}
+    def _open(self, path: str):
+        data = self._texts.get(path)
+        return io.BytesIO(data) if data is not None else open_binary(path)
 
     def _reread(self, ref: RecordRef) -> Record | None:
         """Read one record again by its byte range (dataset findings, related links)."""
@@ -256,7 +262,7 @@ class Engine:
             if data is not None:
                 chunk = data[ref.offset: ref.offset + ref.length]
             else:
-                with _open(ref.path) as f:
+                with open_binary(ref.path) as f:
                     if ref.path.endswith(".gz"):
                         f.read(ref.offset)
                     else:
@@ -324,7 +330,7 @@ def _worker(args: tuple[Settings, tuple[str, int, int | None, int, int]]):
     states = {r.code: r.initial(ctx) for r in engine.pack.dataset_rules}
     diagnostics: list[Diagnostic] = []
     summary = FileSummary(path, ctx.group)
-    with _open(path) as stream:
+    with open_binary(path) as stream:
         if start:
             stream.seek(start)
         for record in read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
@@ -412,9 +418,7 @@ def _size(path: str) -> int:
         return 0
 
 
-def _open(path: str):
-    if path == "-":
-        import sys
+def _read_stdin() -> bytes:
+    import sys
 
-        return io.BytesIO(sys.stdin.buffer.read())
-    return open_binary(path)
+    return sys.stdin.buffer.read()
