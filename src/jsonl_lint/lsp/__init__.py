@@ -1,0 +1,1 @@
+"""The jsonl-lint language server (``jsonl-lint server``)."""

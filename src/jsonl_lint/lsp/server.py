@@ -1,0 +1,565 @@
+"""`jsonl-lint server`: a pygls 2 language server over stdio.
+
+Design (see docs/editor.md):
+
+* The server keeps its own line model of each open dataset (:mod:`.document`); pygls'
+  workspace copy is not maintained (it re-splits the whole text on every keystroke and
+  splits at U+2028, which JSONL does not).
+* Per-record rules run off the event loop in one lint thread, per line, cached by line
+  content: an edit re-lints the lines it touched. While a large file is opened, results
+  are published progressively (first batch of lines first).
+* Dataset-wide rules run in a worker process on a snapshot, after a pause in typing
+  (small files), on open and on save, with work-done progress. Their findings are mapped
+  to current line numbers through the edit log; findings on lines edited since are
+  dropped until the next pass (stale results are never shown at wrong lines).
+* Diagnostics are pushed (``textDocument/publishDiagnostics``) with the document version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+
+from .. import __version__
+from ..config import ConfigError, Settings, load_settings
+from .convert import to_lsp
+from .document import Document, Linter, dataset_pass
+
+log = logging.getLogger(__name__)
+
+FIRST_BATCH = 400  # lines linted before the first (progressive) publish of a new document
+BATCH = 2000
+FIX_ALL_KIND = "source.fixAll.jsonl-lint"
+CONFIG_NAMES = (".jsonl-lint.toml", "pyproject.toml")
+BASELINE_SUFFIX = "-baseline.json"
+
+
+@dataclass
+class EditorSettings:
+    """``jsonlLint.*`` settings sent by the editor (on top of the config files)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    model: str | None = None
+    run: str = "onType"  # "onType" | "onSave"
+    large_file_size: int = 5_000_000  # bytes: above it, dataset rules run only on open and save
+    debounce: float = 0.025  # seconds before per-record linting of an edit
+    dataset_delay: float = 0.3  # seconds of pause before dataset-wide rules (small files)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "EditorSettings":
+        if not isinstance(data, dict):
+            return cls()
+
+        def strings(v: Any) -> tuple[str, ...]:
+            if isinstance(v, str):
+                v = [x.strip() for x in v.split(",")]
+            return tuple(str(x) for x in v or () if str(x).strip())
+
+        out = cls(select=strings(data.get("select")), ignore=strings(data.get("ignore")),
+                  model=data.get("model") or None)
+        if data.get("run") in ("onType", "onSave"):
+            out.run = data["run"]
+        for key, attr, scale in (("largeFileSize", "large_file_size", 1), ("debounce", "debounce", 0.001),
+                                 ("datasetDelay", "dataset_delay", 0.001)):
+            v = data.get(key)
+            if isinstance(v, (int, float)) and v >= 0:
+                setattr(out, attr, type(getattr(out, attr))(v * scale))
+        return out
+
+
+@dataclass(eq=False)
+class DocState:
+    doc: Document
+    settings: Settings | None = None
+    linter: Linter | None = None
+    task: asyncio.Task | None = None
+    ds_task: asyncio.Task | None = None
+    ds_running: bool = False
+    ds_again: bool = False
+    initial: bool = True
+    closed: bool = False
+    counts: dict = field(default_factory=dict)
+    published: list = field(default_factory=list)
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class JsonlProtocol(LanguageServerProtocol):
+    """Text sync without pygls' workspace copy (the server keeps its own line model)."""
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: T.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: T.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+class JsonlLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("jsonl-lint", __version__, protocol_cls=JsonlProtocol,
+                         text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        self.docs: dict[str, DocState] = {}
+        self.editor = EditorSettings()
+        self.config_ready = asyncio.Event()
+        self.lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsonl-lint")
+        self._procs: Executor | None = None
+        self._baselines: dict[str, tuple[float, set]] = {}
+        self._reported: set[str] = set()
+        self.init_options: dict = {}
+        self.stopping = False
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        enc = getattr(self.workspace, "position_encoding", None) or "utf-16"
+        return str(getattr(enc, "value", enc))
+
+    def procs(self) -> Executor:
+        if self._procs is None:
+            try:
+                import multiprocessing
+
+                self._procs = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            except (OSError, ImportError, NotImplementedError):
+                self._procs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsonl-lint-dataset")
+        return self._procs
+
+    def log(self, message: str, kind: T.MessageType = T.MessageType.Log) -> None:
+        if not self.stopping:
+            self.window_log_message(T.LogMessageParams(type=kind, message=message))
+
+    def warn_once(self, message: str) -> None:
+        if message not in self._reported:
+            self._reported.add(message)
+            self.window_show_message(T.ShowMessageParams(type=T.MessageType.Warning, message=f"jsonl-lint: {message}"))
+            self.log(message, T.MessageType.Warning)
+
+    def settings_for(self, path: str) -> Settings:
+        start = path if os.path.isabs(path) else None
+        try:
+            settings = load_settings(start=start)
+        except ConfigError as exc:
+            self.warn_once(str(exc))
+            settings = load_settings(isolated=True)
+        changes: dict = {}
+        if self.editor.select:
+            changes["select"] = self.editor.select
+        if self.editor.ignore:
+            changes["extend_ignore"] = settings.extend_ignore + self.editor.ignore
+        if self.editor.model:
+            changes["model"] = self.editor.model
+        if changes:
+            try:
+                settings = settings.updated(**changes)
+            except Exception as exc:
+                self.warn_once(f"editor settings ignored: {exc}")
+        return settings
+
+    def make_linter(self, settings: Settings, path: str) -> Linter:
+        try:
+            return Linter(settings, path)
+        except ConfigError as exc:
+            self.warn_once(str(exc))
+            return Linter(load_settings(isolated=True), path)
+
+    # -- scheduling --------------------------------------------------------------------------
+    def schedule(self, st: DocState, delay: float = 0.0) -> None:
+        st.idle.clear()
+        if st.task is not None and not st.task.done():
+            return  # the running loop picks up the new missing lines
+        st.task = asyncio.ensure_future(self._lint(st, delay))
+
+    async def _lint(self, st: DocState, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            try:
+                await asyncio.wait_for(self.config_ready.wait(), 3.0)
+            except asyncio.TimeoutError:
+                self.config_ready.set()
+            if delay:
+                await asyncio.sleep(delay)
+            if st.linter is None:
+                st.settings = self.settings_for(st.doc.path)
+                st.linter = await loop.run_in_executor(self.lint_pool, self.make_linter, st.settings, st.doc.path)
+            first = True
+            while not st.closed:
+                _, keys = st.doc.missing(FIRST_BATCH if first and st.initial else BATCH)
+                if not keys:
+                    break
+                values = await loop.run_in_executor(self.lint_pool, st.linter.check_many, keys)
+                if st.closed:
+                    return
+                st.doc.store(keys, values)
+                first = False
+                if st.initial and not st.doc.complete:
+                    self.publish(st)
+            if st.closed:
+                return
+            self.publish(st)
+            for message in st.linter.errors[:5]:
+                self.log(message, T.MessageType.Error)
+            st.linter.errors.clear()
+            if st.initial:
+                st.initial = False
+                self.dataset_later(st, "open")
+            else:
+                self.dataset_later(st, "typing")
+        except Exception as exc:  # never let a lint failure kill the server
+            log.exception("lint failed")
+            self.log(f"lint failed: {exc!r}", T.MessageType.Error)
+        finally:
+            if st.task is asyncio.current_task() or st.task is None:
+                st.idle.set()
+
+    def dataset_later(self, st: DocState, reason: str) -> None:
+        if st.linter is None or not st.linter.dataset_rules or st.closed:
+            return
+        if reason == "typing" and (self.editor.run == "onSave" or st.doc.size > self.editor.large_file_size):
+            return
+        if st.ds_running:
+            st.ds_again = True
+            return
+        if st.ds_task is not None and not st.ds_task.done():
+            st.ds_task.cancel()
+        delay = self.editor.dataset_delay if reason == "typing" else 0.0
+        st.ds_task = asyncio.ensure_future(self._dataset(st, delay))
+
+    async def _dataset(self, st: DocState, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        if st.ds_running:
+            st.ds_again = True
+            return
+        st.ds_running = True
+        loop = asyncio.get_running_loop()
+        try:
+            while not st.closed:
+                st.ds_again = False
+                version, text, settings = st.doc.version, st.doc.text, st.linter.settings
+                token = await self._progress_begin(f"jsonl-lint: dataset-wide rules ({len(st.doc.lines):,} lines)")
+                try:
+                    diags = await loop.run_in_executor(self.procs(), dataset_pass, settings, st.doc.path, text)
+                finally:
+                    self._progress_end(token, "done")
+                if st.closed or settings is not st.linter.settings:
+                    return
+                st.doc.dataset = diags
+                st.doc.dataset_version = version
+                st.doc.dataset_lsp_version = -2
+                st.doc.prune_edits()
+                if st.doc.complete:
+                    self.publish(st)
+                if not st.ds_again:
+                    break
+        except Exception as exc:
+            log.exception("dataset pass failed")
+            self.log(f"dataset-wide rules failed: {exc!r}", T.MessageType.Error)
+        finally:
+            st.ds_running = False
+
+    async def _progress_begin(self, title: str) -> str | None:
+        caps = self.client_capabilities
+        if not (caps and caps.window and caps.window.work_done_progress):
+            return None
+        import uuid
+
+        token = f"jsonl-lint-{uuid.uuid4().hex[:8]}"
+        try:
+            await asyncio.wait_for(self.work_done_progress.create_async(token), 2.0)
+            self.work_done_progress.begin(token, T.WorkDoneProgressBegin(title=title, cancellable=False))
+            return token
+        except Exception:
+            return None
+
+    def _progress_end(self, token: str | None, message: str) -> None:
+        if token is not None and not self.stopping:
+            try:
+                self.work_done_progress.end(token, T.WorkDoneProgressEnd(message=message))
+            except Exception:
+                pass
+
+    @property
+    def client_capabilities(self) -> T.ClientCapabilities | None:
+        return getattr(self.protocol, "client_capabilities", None)
+
+    # -- publishing --------------------------------------------------------------------------
+    def current(self, st: DocState) -> list[dict]:
+        """Every diagnostic of the document now, as LSP dicts (baseline applied)."""
+        doc = st.doc
+        items: list[dict] = []
+        for i, r in enumerate(doc.results):
+            if r is None or not r.diagnostics:
+                continue
+            cached = doc.lsp[i]
+            if cached is None or cached[0] != i:
+                cached = doc.lsp[i] = (i, [to_lsp(d, doc, i) for d in r.diagnostics])
+            items.extend(cached[1])
+        items.extend(d for _, d in self.dataset_items(st))
+        suppressed = self.suppressed(st)
+        if suppressed:
+            items = [x for x in items if (x["code"], x["data"]["fp"]) not in suppressed]
+        return items
+
+    def dataset_items(self, st: DocState) -> list[tuple[Any, dict]]:
+        doc = st.doc
+        if doc.dataset_lsp is not None and doc.dataset_lsp_version == doc.version:
+            return doc.dataset_lsp
+        out = []
+        since = doc.dataset_version
+
+        def mapper(line0: int) -> int | None:
+            return doc.map_line(line0, since)
+
+        for d in doc.dataset:
+            line0 = d.location.line - 1
+            target = mapper(line0) if d.record is not None else 0
+            if target is None:
+                continue
+            out.append((d, to_lsp(d, doc, target - line0, mapper)))
+        doc.dataset_lsp, doc.dataset_lsp_version = out, doc.version
+        return out
+
+    def publish(self, st: DocState) -> None:
+        items = self.current(st)
+        st.published = items
+        counts = {1: 0, 2: 0, 3: 0}
+        for x in items:
+            counts[x["severity"]] = counts.get(x["severity"], 0) + 1
+        st.counts = counts
+        self.send_raw({"jsonrpc": "2.0", "method": T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                  "params": {"uri": st.doc.uri, "version": st.doc.version, "diagnostics": items}})
+
+    def send_raw(self, message: dict) -> None:
+        """Send a JSON-RPC message built as plain dicts (no cattrs pass over thousands of
+        diagnostics)."""
+        if not self.stopping:
+            self.protocol._send_data(message)
+
+    def warm_up(self) -> None:
+        """Import every rule and load the token encoding before the first document."""
+        try:
+            Linter(load_settings(start=os.getcwd()), os.path.join(os.getcwd(), "warm-up.jsonl"))
+        except Exception:
+            pass
+
+    def suppressed(self, st: DocState) -> set:
+        if st.settings is None:
+            return set()
+        from ..baseline import _rel, baseline_path, load_entries
+
+        path = baseline_path(st.settings)
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            return set()
+        cached = self._baselines.get(path)
+        if cached is None or cached[0] != mtime:
+            try:
+                entries = load_entries(path)
+            except ConfigError as exc:
+                self.warn_once(str(exc))
+                entries = []
+            cached = self._baselines[path] = (mtime, entries)
+        rel = _rel(st.doc.path, st.settings.root or os.getcwd())
+        return {(e["code"], e["fingerprint"]) for e in cached[1] if e["file"] == rel}
+
+    # -- documents --------------------------------------------------------------------------
+    def open_doc(self, uri: str, version: int, text: str) -> DocState:
+        path = to_fs_path(uri) or uri
+        old = self.docs.get(uri)
+        if old is not None:
+            old.closed = True
+        st = DocState(Document.open(uri, path, version, text, self.encoding))
+        self.docs[uri] = st
+        self.schedule(st)
+        return st
+
+    def reset_all(self) -> None:
+        """Settings changed: drop every cached result and lint again."""
+        for st in list(self.docs.values()):
+            new = self.settings_for(st.doc.path)
+            if st.settings is not None and new == st.settings and st.linter is not None:
+                self.publish(st)  # the baseline may have changed
+                continue
+            st.settings, st.linter = new, None
+            st.doc.results = [None] * len(st.doc.lines)
+            st.doc.lsp = [None] * len(st.doc.lines)
+            st.doc.cache.clear()
+            st.doc.dataset, st.doc.dataset_lsp = [], None
+            st.initial = True
+            self.schedule(st)
+
+    async def fetch_configuration(self) -> None:
+        caps = self.client_capabilities
+        try:
+            if caps and caps.workspace and caps.workspace.configuration:
+                result = await asyncio.wait_for(self.workspace_configuration_async(
+                    T.ConfigurationParams(items=[T.ConfigurationItem(section="jsonlLint")])), 3.0)
+                self.editor = EditorSettings.from_dict(result[0] if result else None)
+            else:
+                self.editor = EditorSettings.from_dict(self.init_options.get("settings", self.init_options))
+        except Exception as exc:
+            self.log(f"could not read editor settings: {exc!r}", T.MessageType.Warning)
+        finally:
+            self.config_ready.set()
+
+
+def warm_worker() -> None:
+    """Imports in the dataset worker process, so the first pass does not pay for them."""
+    from ..registry import all_rules
+
+    all_rules()
+
+
+server = JsonlLanguageServer()
+
+
+@server.feature(T.INITIALIZE)
+def initialize(ls: JsonlLanguageServer, params: T.InitializeParams) -> None:
+    opts = params.initialization_options
+    ls.init_options = opts if isinstance(opts, dict) else {}
+    if params.root_uri or params.workspace_folders:
+        root = params.root_uri or params.workspace_folders[0].uri
+        path = to_fs_path(root)
+        if path and os.path.isdir(path):
+            try:
+                os.chdir(path)  # relative config paths, the baseline, untitled documents
+            except OSError:
+                pass
+
+
+@server.feature(T.INITIALIZED)
+async def initialized(ls: JsonlLanguageServer, params: T.InitializedParams) -> None:
+    loop = asyncio.get_running_loop()
+    loop.run_in_executor(ls.lint_pool, ls.warm_up)
+    try:
+        ls.procs().submit(warm_worker)
+    except Exception:
+        pass
+    caps = ls.client_capabilities
+    watch = caps and caps.workspace and caps.workspace.did_change_watched_files \
+        and caps.workspace.did_change_watched_files.dynamic_registration
+    if watch:
+        watchers = [T.FileSystemWatcher(glob_pattern=g) for g in
+                    ("**/pyproject.toml", "**/.jsonl-lint.toml", "**/*-baseline.json")]
+        try:
+            await asyncio.wait_for(ls.client_register_capability_async(T.RegistrationParams(registrations=[
+                T.Registration(id="jsonl-lint-config-watch", method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=T.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))])), 3.0)
+        except Exception as exc:
+            ls.log(f"could not watch config files (reload on change disabled): {exc!r}", T.MessageType.Warning)
+    await ls.fetch_configuration()
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: JsonlLanguageServer, params: T.DidOpenTextDocumentParams) -> None:
+    d = params.text_document
+    ls.open_doc(d.uri, d.version, d.text)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: JsonlLanguageServer, params: T.DidChangeTextDocumentParams) -> None:
+    st = ls.docs.get(params.text_document.uri)
+    if st is None:
+        return
+    version = params.text_document.version
+    for change in params.content_changes:
+        if isinstance(change, T.TextDocumentContentChangePartial):
+            r = change.range
+            st.doc.apply(version, (r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
+        else:
+            st.doc.replace_all(version, change.text)
+    if len(st.doc.edits) > 20_000:  # dataset findings too far behind: drop them until the next pass
+        st.doc.dataset, st.doc.edits, st.doc.dataset_lsp = [], [], None
+    if st.ds_task is not None and not st.ds_task.done() and not st.ds_running:
+        st.ds_task.cancel()  # typing resumed: wait for the next pause
+    if ls.editor.run == "onType":
+        ls.schedule(st, ls.editor.debounce)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: JsonlLanguageServer, params: T.DidSaveTextDocumentParams) -> None:
+    st = ls.docs.get(params.text_document.uri)
+    if st is None:
+        return
+    if ls.editor.run == "onSave":
+        ls.schedule(st)
+    ls.dataset_later(st, "save")
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: JsonlLanguageServer, params: T.DidCloseTextDocumentParams) -> None:
+    st = ls.docs.pop(params.text_document.uri, None)
+    if st is not None:
+        st.closed = True
+    ls.send_raw({"jsonrpc": "2.0", "method": T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                            "params": {"uri": params.text_document.uri, "diagnostics": []}})
+
+
+@server.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: JsonlLanguageServer, params: T.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("jsonlLint"), dict):
+        ls.editor = EditorSettings.from_dict(settings["jsonlLint"])
+    else:
+        await ls.fetch_configuration()
+    ls.reset_all()
+
+
+@server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: JsonlLanguageServer, params: T.DidChangeWatchedFilesParams) -> None:
+    from ..config import _config_in
+
+    names = [os.path.basename(to_fs_path(c.uri) or c.uri) for c in params.changes]
+    if any(n in CONFIG_NAMES for n in names):
+        _config_in.cache_clear()  # a config file may have appeared or gone
+        ls.log("configuration changed: re-linting open datasets", T.MessageType.Info)
+        ls.reset_all()
+    elif any(n.endswith(BASELINE_SUFFIX) for n in names):
+        ls._baselines.clear()
+        for st in ls.docs.values():
+            if st.linter is not None:
+                ls.publish(st)
+
+
+@server.feature(T.SHUTDOWN)
+def shutdown(ls: JsonlLanguageServer, params: None) -> None:
+    ls.stopping = True
+    for st in ls.docs.values():
+        st.closed = True
+    if ls._procs is not None:
+        processes = list((getattr(ls._procs, "_processes", None) or {}).values())
+        ls._procs.shutdown(wait=False, cancel_futures=True)
+        for p in processes:  # the dataset worker is ours: do not wait for a pass to finish
+            try:
+                p.terminate()
+            except Exception:
+                pass
+    ls.lint_pool.shutdown(wait=False, cancel_futures=True)
+
+
+# Code actions, hover, code lens and commands register themselves on ``server``.
+from . import actions as _actions  # noqa: E402,F401
+from . import hover as _hover  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    server.start_io()
