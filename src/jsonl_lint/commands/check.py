@@ -25,6 +25,14 @@ def register(subparsers) -> None:
     p.add_argument("--show-settings", action="store_true", help="print the resolved settings and the selected rules, then exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    fixes = p.add_argument_group("fixes and changed records")
+    fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files (atomic writes)")
+    fixes.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff and write nothing; exit 1 when there is something to fix")
+    fixes.add_argument("--diff-base", metavar="REV",
+                       help="report only findings on records added or changed since git revision REV "
+                            "(dataset rules still see every record), with the change's token and cost budget")
     p.set_defaults(func=run)
 
 
@@ -45,9 +53,31 @@ def run(args, out, err) -> int:
     progress = None
     if not args.no_progress and getattr(err, "isatty", lambda: False)():
         progress = _ProgressBar(err)
+    stats = None
+    if args.fix or args.diff:
+        from ..fixer import file_stats
+
+        stats = file_stats(files)
     report = engine.run(files, progress=progress)
     if progress is not None:
         progress.close()
+    notes: list[str] = []
+    not_written: dict[str, str] = {}
+    if args.fix or args.diff:
+        from ..fixer import fix_files
+
+        fixed = fix_files(engine, files, report, unsafe=args.unsafe_fixes, stats=stats)
+        if args.diff:
+            return _write_diff(fixed, args, out, err)
+        report = fixed.report
+        not_written = fixed.write()
+        notes += _fix_notes(fixed, not_written, args)
+    if args.diff_base:
+        from ..gitdiff import changed_records
+
+        changes = changed_records(files, args.diff_base)
+        report = changes.filter(report)
+        notes.append(changes.budget_line(settings))
     stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else out
     summary_stream = None
     try:
@@ -61,12 +91,55 @@ def run(args, out, err) -> int:
             kwargs["color"] = args.color == "always" or (args.color == "auto" and _isatty(stream)
                                                          and "NO_COLOR" not in os.environ)
         get_formatter(fmt, stream, **kwargs).write_report(report)
+        # Notes (fixes made, the --diff-base budget) follow a human-readable report;
+        # they go to stderr when stdout carries JSON or SARIF, and so do errors.
+        human = fmt in ("full", "concise", "github", "auto")
+        for note in notes:
+            (stream if human and not note.startswith("error:") else err).write(note + "\n")
+        if notes and summary_stream is not None:
+            summary_stream.write("".join(n + "  \n" for n in notes) + "\n")
     finally:
         if stream is not out:
             stream.close()
         if summary_stream is not None:
             summary_stream.close()
+    if not_written:
+        return 2  # the findings shown are those of the fixed text, which is not on disk
     return 0 if args.exit_zero else report.exit_code()
+
+
+def _write_diff(fixed, args, out, err) -> int:
+    """``--diff``: the fixes as a unified diff; nothing is written."""
+    out.write(fixed.diff())
+    n, files = fixed.total_applied, len(fixed.changed)
+    if n:
+        err.write(f"Would fix {n:,} finding{'s' if n != 1 else ''} in {files:,} file{'s' if files != 1 else ''}.\n")
+    else:
+        err.write("No fixes available.\n")
+    for line in _fix_notes(fixed, {}, args, written=False):
+        err.write(line + "\n")
+    return 1 if n else 0
+
+
+def _fix_notes(fixed, problems: dict[str, str], args, written: bool = True) -> list[str]:
+    from ..fixer import MAX_ITERATIONS, hidden_unsafe
+
+    notes = []
+    changed = [p for p in fixed.changed if p not in problems]
+    if written and changed:
+        n = sum(fixed.applied.get(p, 0) for p in changed)
+        notes.append(f"Fixed {n:,} finding{'s' if n != 1 else ''} in {len(changed):,} "
+                     f"file{'s' if len(changed) != 1 else ''}.")
+    for path, why in problems.items():
+        notes.append(f"error: {path} not fixed: {why}")
+    for path in fixed.unfixable_files:
+        notes.append(f"warning: {path} is compressed or stdin; fixes are not applied to it")
+    if not fixed.converged:
+        notes.append(f"warning: fixes did not settle after {MAX_ITERATIONS} passes; run again to fix the rest")
+    hidden = hidden_unsafe(fixed.report.diagnostics) if not args.unsafe_fixes else 0
+    if hidden:
+        notes.append(f"{hidden:,} more fix{'es' if hidden != 1 else ''} available with `--fix --unsafe-fixes`.")
+    return notes
 
 
 def _isatty(stream) -> bool:

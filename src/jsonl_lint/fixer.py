@@ -1,0 +1,405 @@
+"""Apply the fixes rules attach to findings, safely.
+
+A rule's :class:`~jsonl_lint.diagnostics.Fix` holds record-relative code-point
+edits. The fixer turns them into byte ranges of the file and splices them in:
+records no fix touches keep their exact bytes (nothing is re-serialized).
+
+Conflicts are handled the way ruff does: fixes are applied in file order, a fix
+that overlaps one already applied is skipped for this pass, then the result is
+linted again (in memory) and the loop repeats until nothing changes, at most
+``MAX_ITERATIONS`` times. Safe fixes always apply; unsafe ones only when asked.
+
+Nothing here writes a file except :func:`write_atomic` (a temporary file in the
+same folder, fsync, then ``os.replace``, keeping the file's mode).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+
+from .diagnostics import Applicability, Diagnostic, ResolvedFix
+from .reader import BOM, is_json_array_path, read_records
+
+MAX_ITERATIONS = 10
+_WS = b" \t\r\n"
+
+
+# -- one pass over one file's bytes ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ByteEdit:
+    start: int
+    end: int
+    data: bytes
+
+
+@dataclass
+class PassResult:
+    data: bytes
+    applied: int = 0  # diagnostics whose fix was applied (identical fixes count each)
+    skipped: int = 0  # fixes left for the next pass (overlap) or unusable (bad anchor)
+
+
+def is_json_array(data: bytes, path: str) -> bool:
+    """Whether the reader reads ``data`` as a JSON array (same test as the reader)."""
+    return is_json_array_path(path) and data[:4096].lstrip(BOM).lstrip()[:1] == b"["
+
+
+def wanted(fix: ResolvedFix | None, unsafe: bool) -> bool:
+    return fix is not None and fix.record is not None and (
+        fix.applicability == Applicability.SAFE or unsafe)
+
+
+def apply_fixes(data: bytes, fixes: list[ResolvedFix], *, json_array: bool = False) -> PassResult:
+    """Apply non-overlapping ``fixes`` (all from records of ``data``) in one pass."""
+    planned: dict[tuple[ByteEdit, ...], int] = {}
+    skipped = 0
+    for fix in fixes:
+        edits = to_byte_edits(data, fix, json_array)
+        if edits is None:
+            skipped += 1
+            continue
+        planned[edits] = planned.get(edits, 0) + 1  # the same fix from two findings applies once
+    out: list[bytes] = []
+    pos = 0
+    last_end = -1
+    last_was_insert = False
+    applied = 0
+    for edits, count in sorted(planned.items(), key=lambda kv: (kv[0][0].start, kv[0][-1].end)):
+        start = edits[0].start
+        insert = edits[0].start == edits[0].end
+        if start < last_end or (start == last_end and (insert or last_was_insert)):
+            skipped += count  # overlaps a fix applied in this pass: next pass
+            continue
+        for e in edits:
+            out.append(data[pos:e.start])
+            out.append(e.data)
+            pos = e.end
+        last_end = edits[-1].end
+        last_was_insert = edits[-1].start == edits[-1].end
+        applied += count
+    if not applied:
+        return PassResult(data, 0, skipped)
+    out.append(data[pos:])
+    return PassResult(b"".join(out), applied, skipped)
+
+
+def to_byte_edits(data: bytes, fix: ResolvedFix, json_array: bool) -> tuple[ByteEdit, ...] | None:
+    """The fix's edits as sorted, non-overlapping byte edits, or None when they are unusable."""
+    ref = fix.record
+    if ref is None or ref.offset + ref.length > len(data):
+        return None
+    edits: list[ByteEdit] = []
+    mapper = _Mapper(data, ref.offset, ref.length)
+    for edit in fix.record_edits:
+        if edit.delete_record:
+            s, e = _record_extent(data, ref.offset, ref.offset + ref.length, json_array)
+            edits.append(ByteEdit(s, e, b""))
+            continue
+        s, e = mapper.byte(edit.start), mapper.byte(edit.end)
+        if s is None or e is None or e < s:
+            return None
+        edits.append(ByteEdit(s, e, edit.text.encode("utf-8", "surrogatepass")))
+    if not edits:
+        return None
+    edits.sort(key=lambda x: (x.start, x.end))
+    for a, b in zip(edits, edits[1:]):
+        if b.start < a.end or (b.start == a.end and a.start == a.end and b.start == b.end):
+            return None  # a fix whose own edits overlap cannot be applied
+    if all(data[e.start:e.end] == e.data for e in edits):
+        return None  # changes nothing
+    return tuple(edits)
+
+
+class _Mapper:
+    """Record-relative code-point offsets -> file byte offsets (negative offsets and
+    offsets past the record's end walk the file's bytes before or after it)."""
+
+    def __init__(self, data: bytes, offset: int, length: int):
+        self.data = data
+        self.offset = offset
+        self.end = offset + length
+        raw = data[offset:self.end]
+        self.ascii = raw.isascii()
+        self.text: str | None = None
+        if not self.ascii:
+            try:
+                self.text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.text = None  # offsets inside an undecodable record are ambiguous
+
+    def byte(self, k: int) -> int | None:
+        data = self.data
+        if k < 0:
+            pos = self.offset
+            for _ in range(-k):
+                pos -= 1
+                while pos > 0 and 0x80 <= data[pos] < 0xC0:
+                    pos -= 1
+                if pos < 0:
+                    return None
+            return pos
+        if self.ascii:
+            length = self.end - self.offset
+            if k <= length:
+                return self.offset + k
+            extra = k - length
+        elif self.text is None:
+            return None
+        else:
+            n = len(self.text)
+            if k <= n:
+                return self.offset + len(self.text[:k].encode("utf-8"))
+            extra = k - n
+        pos = self.end
+        for _ in range(extra):
+            if pos >= len(data):
+                return None
+            lead = data[pos]
+            pos += 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        return min(pos, len(data))
+
+
+def _record_extent(data: bytes, start: int, end: int, json_array: bool) -> tuple[int, int]:
+    """Bytes a whole-record deletion removes: the line and its line break (JSONL), or
+    the element and one separating comma with the whitespace after it (JSON array)."""
+    if not json_array:
+        if data[end:end + 2] == b"\r\n":
+            return start, end + 2
+        if data[end:end + 1] == b"\n":
+            return start, end + 1
+        return start, end
+    j = end
+    while j < len(data) and data[j] in _WS:
+        j += 1
+    if data[j:j + 1] == b",":
+        j += 1
+        while j < len(data) and data[j] in _WS:
+            j += 1
+        return start, j
+    i = start
+    while i > 0 and data[i - 1] in _WS:
+        i -= 1
+    if data[i - 1:i] == b",":
+        return i - 1, end
+    return start, end
+
+
+# -- whole runs ----------------------------------------------------------------------
+
+@dataclass
+class FixResult:
+    """What ``--fix`` did (in memory; :meth:`write` puts it on disk)."""
+
+    original: dict[str, bytes] = field(default_factory=dict)
+    fixed: dict[str, bytes] = field(default_factory=dict)
+    applied: dict[str, int] = field(default_factory=dict)
+    report: object = None  # the engine Report of the fixed texts
+    iterations: int = 0
+    converged: bool = True
+    unfixable_files: list[str] = field(default_factory=list)  # compressed or stdin: not rewritten
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # (size, mtime_ns) before the lint
+
+    @property
+    def changed(self) -> list[str]:
+        return [p for p, data in self.fixed.items() if data != self.original[p]]
+
+    @property
+    def total_applied(self) -> int:
+        return sum(self.applied.values())
+
+    def diff(self) -> str:
+        return "".join(unified_diff(p, self.original[p], self.fixed[p]) for p in self.changed)
+
+    def write(self) -> dict[str, str]:
+        """Write every changed file atomically. Returns the files left as they were,
+        with the reason (changed on disk since the lint, or the write failed)."""
+        problems: dict[str, str] = {}
+        for path in self.changed:
+            if _stat_key(path) != self.stats.get(path):
+                problems[path] = "it changed on disk while it was linted; run again"
+                continue
+            try:
+                write_atomic(path, self.fixed[path])
+            except OSError as exc:
+                problems[path] = f"writing failed ({exc.strerror or exc}); the file is unchanged"
+        return problems
+
+
+def fixable_path(path: str) -> bool:
+    return path != "-" and not path.endswith(".gz")
+
+
+def fix_files(engine, files: list[str], report, *, unsafe: bool = False,
+              max_iterations: int = MAX_ITERATIONS, stats: dict | None = None) -> FixResult:
+    """Apply fixes to ``files`` in memory until stable, starting from ``report``
+    (the lint of the files as they are on disk). ``stats`` (from :func:`file_stats`
+    taken before that lint) lets :meth:`FixResult.write` refuse files edited meanwhile."""
+    result = FixResult(report=report, stats=stats or {})
+    todo = _by_file(report.diagnostics, unsafe)
+    if not todo:
+        return result
+    texts: dict[str, bytes] = {}
+    for path in files:
+        if not fixable_path(path):
+            if path in todo:
+                result.unfixable_files.append(path)
+            continue
+        if path in todo:
+            with open(path, "rb") as f:
+                texts[path] = f.read()
+            if stats is None:
+                result.stats[path] = _stat_key(path)
+    result.original = dict(texts)
+    result.fixed = texts
+    for _ in range(max_iterations):
+        progress = False
+        for path, fixes in todo.items():
+            if path not in texts:
+                continue
+            done = apply_fixes(texts[path], fixes, json_array=is_json_array(texts[path], path))
+            if done.applied:
+                texts[path] = done.data
+                result.applied[path] = result.applied.get(path, 0) + done.applied
+                progress = True
+        if not progress:
+            break
+        result.iterations += 1
+        report = lint_texts(engine, files, texts)
+        result.report = report
+        todo = _by_file(report.diagnostics, unsafe)
+        for path in todo:
+            if path not in texts and fixable_path(path):
+                with open(path, "rb") as f:
+                    texts[path] = result.original[path] = f.read()
+                if stats is None:
+                    result.stats[path] = _stat_key(path)
+    else:
+        result.converged = not any(p in texts for p in todo)
+    return result
+
+
+def _by_file(diagnostics: list[Diagnostic], unsafe: bool) -> dict[str, list[ResolvedFix]]:
+    out: dict[str, list[ResolvedFix]] = {}
+    for d in diagnostics:
+        if wanted(d.fix, unsafe):
+            out.setdefault(d.fix.record.path, []).append(d.fix)
+    return out
+
+
+def lint_texts(engine, files: list[str], texts: dict[str, bytes]):
+    """Lint ``files`` as one dataset, reading the ones in ``texts`` from memory."""
+    from .engine import FileSummary
+
+    engine._texts = texts
+    try:
+        states = {r.code: r.initial(engine.context("")) for r in engine.pack.dataset_rules}
+        diagnostics: list[Diagnostic] = []
+        summaries = []
+        for path in files:
+            ctx = engine.context(path)
+            summary = FileSummary(path, ctx.group)
+            data = texts.get(path)
+            stream = io.BytesIO(data) if data is not None else _open(path)
+            with stream:
+                for record in read_records(stream, path):
+                    engine._one(record, ctx, states, diagnostics, summary)
+            summaries.append(summary)
+        diagnostics += engine._finish(states)
+        return engine._report(diagnostics, summaries)
+    finally:
+        engine._texts = {}
+
+
+def _open(path: str):
+    from .reader import open_binary
+
+    return open_binary(path)
+
+
+def file_stats(files: list[str]) -> dict[str, tuple[int, int]]:
+    return {p: _stat_key(p) for p in files if fixable_path(p)}
+
+
+def _stat_key(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def hidden_unsafe(diagnostics: list[Diagnostic]) -> int:
+    return sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == Applicability.UNSAFE)
+
+
+# -- output ------------------------------------------------------------------------------
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """A unified diff of two versions of a file. Line breaks that changed show as
+    ``\\r`` marks so a CRLF -> LF fix is visible."""
+    a = _diff_lines(before)
+    b = _diff_lines(after)
+    lines = list(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", lineterm=""))
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _diff_lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = "<U+FEFF byte order mark>" + text[1:]
+    out = []
+    for line in _split_keep(text):
+        if line.endswith("\r\n"):
+            line = line[:-2] + "\\r\n"
+        elif not line.endswith("\n"):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line)
+    return out
+
+
+def _split_keep(text: str) -> list[str]:
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace ``path``'s content with ``data`` so that a crash at any moment leaves
+    either the old or the new file, never a mix: write a temporary file in the same
+    folder, fsync it, give it the original's mode, then ``os.replace``."""
+    target = os.path.realpath(path)  # a symlink keeps pointing at the fixed file
+    folder = os.path.dirname(target) or "."
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".jsonl-lint-tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
