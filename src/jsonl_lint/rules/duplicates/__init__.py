@@ -1,0 +1,1 @@
+"""JL3xx: exact duplicates, conflicting answers, near duplicates and train/validation leakage."""

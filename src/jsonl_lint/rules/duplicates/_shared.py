@@ -1,0 +1,60 @@
+"""Options and helpers shared by the duplicate rules."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field
+
+from ...diagnostics import Applicability, Edit, Fix, RecordRef
+from ...rule import Options
+from ...similarity.near import NearConfig
+
+SPLIT_ALIASES = {
+    "train": "train", "training": "train",
+    "validation": "validation", "valid": "validation", "val": "validation", "eval": "validation",
+    "evaluation": "validation", "dev": "validation", "test": "validation",
+}
+
+
+class NearOptions(Options):
+    threshold: float = Field(0.9, ge=0.5, le=1.0,
+                             description="similarity (normalized Indel ratio of the compared words) at or above "
+                                         "which two records are near duplicates")
+    roles: tuple[str, ...] = Field(("user", "assistant"), description="turns whose text is compared")
+    boilerplate_roles: tuple[str, ...] = Field(
+        ("system", "developer", "user", "tool"),
+        description="turns whose text shared by many records is boilerplate, not similarity")
+    boilerplate_df: float = Field(0.05, gt=0.0, le=1.0,
+                                  description="fraction of records a prompt shingle must occur in to be boilerplate")
+    boilerplate_min: int = Field(10, ge=2, description="and at least this many records")
+    shingle_size: int = Field(3, ge=1, le=10, description="words per shingle")
+    num_perm: int = Field(64, description="MinHash size (a power of two)")
+    bands: int = Field(16, ge=1, description="LSH bands (num-perm / bands rows each; 16x4 targets Jaccard ~0.5)")
+
+    def near_config(self) -> NearConfig:
+        return NearConfig(roles=tuple(self.roles), boilerplate_roles=tuple(self.boilerplate_roles),
+                          shingle=self.shingle_size, num_perm=self.num_perm, bands=self.bands,
+                          threshold=self.threshold, boilerplate_df=self.boilerplate_df,
+                          boilerplate_min=self.boilerplate_min)
+
+
+def where(ref: RecordRef, anchor: RecordRef | None = None) -> str:
+    """'line 3' (same file as ``anchor``) or 'line 3 of data/train.jsonl'."""
+    if anchor is not None and anchor.path == ref.path:
+        return f"line {ref.line}"
+    return f"line {ref.line} of {os.path.basename(ref.path) or ref.path}"
+
+
+def delete_fix(cplen: int, title: str) -> Fix:
+    return Fix(title, (Edit(0, cplen, "", delete_record=True),), Applicability.UNSAFE)
+
+
+def split_of(record, ctx, split_key: str | None) -> str:
+    """The dataset group of a record: a ``split_key`` field when set, else the file's."""
+    if split_key and isinstance(record.value, dict):
+        value = record.value.get(split_key)
+        if isinstance(value, str) and value.strip():
+            v = value.strip().lower()
+            return SPLIT_ALIASES.get(v, v)
+    return ctx.group

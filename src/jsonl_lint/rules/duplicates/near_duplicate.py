@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import numpy as np
+
+from ...diagnostics import Finding, Related, Severity
+from ...rule import Context, DatasetRule
+from ...similarity.near import NearState, clusters
+from ._shared import NearOptions, delete_fix, where
+
+
+class NearDuplicate(DatasetRule):
+    """Reports records whose text is nearly the same as an earlier record's.
+
+    ## What it does
+    Compares the user and assistant text of every record (the `roles` option)
+    after lowercasing and dropping punctuation and whitespace differences. Candidate
+    pairs come from MinHash signatures over word shingles with LSH banding (no
+    all-pairs comparison), and each candidate is verified with an edit-based ratio
+    (rapidfuzz Indel, normalized); pairs at or above `threshold` (0.9) are near
+    duplicates. Prompt text shared by many records (a long system prompt, a tool
+    preamble, an instruction template) is boilerplate and does not count as
+    similarity. Each cluster is reported once: every later member points at the
+    first, with the similarity in the message; the unsafe fix deletes the later
+    record. Exact copies are left to `exact-duplicate`, copies across the
+    train/validation split to `train-validation-leakage`.
+
+    ## Why it matters for fine-tuning
+    Templated generations, copy-paste with one number changed, and case or
+    whitespace variants weight one example many times over: the model memorizes
+    the template instead of learning the task, and the real dataset is smaller
+    than its record count.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Write a short thank-you note to Maria for the birthday gift she sent me last week."}, {"role": "assistant", "content": "Dear Maria, thank you so much for the lovely birthday gift you sent last week. It made my day and I will think of you every time I use it. With love."}]}
+    {"messages": [{"role": "user", "content": "Write a short thank-you note to Anna for the birthday gift she sent me last week."}, {"role": "assistant", "content": "Dear Anna, thank you so much for the lovely birthday gift you sent last week. It made my day and I will think of you every time I use it. With love."}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Write a short thank-you note to Maria for the birthday gift she sent me last week."}, {"role": "assistant", "content": "Dear Maria, thank you so much for the lovely birthday gift you sent last week. It made my day and I will think of you every time I use it. With love."}]}
+    {"messages": [{"role": "user", "content": "Draft a polite email declining a meeting invitation for Thursday."}, {"role": "assistant", "content": "Hello, thank you for the invitation. Unfortunately I am not available on Thursday; could we find another time next week?"}]}
+    ```
+    """
+
+    code = "JL303"
+    name = "near-duplicate"
+    summary = "Record is a near duplicate of an earlier record"
+    severity = Severity.WARNING
+    fixable = "always"
+    Options = NearOptions
+
+    def initial(self, ctx: Context) -> NearState:
+        return NearState(self.options.near_config())
+
+    def collect(self, state: NearState, record, ctx: Context) -> None:
+        state.add(record, ctx.group)
+
+    def merge(self, states: list[NearState]) -> NearState:
+        return NearState(self.options.near_config()).merge(states)
+
+    def finish(self, state: NearState, ctx: Context):
+        state.flush()
+        group = np.frombuffer(state.group, dtype=np.int16)
+        pairs = state.pairs(keep=lambda c: group[c[:, 0]] == group[c[:, 1]])
+        yield from report_clusters(state, pairs)
+
+
+def report_clusters(state: NearState, pairs):
+    best: dict[int, tuple[float, int]] = {}
+    for p in pairs:
+        if p.similarity > best.get(p.second, (-1.0, 0))[0]:
+            best[p.second] = (p.similarity, p.first)
+    for members in clusters(len(state.canon), pairs).values():
+        first = members[0]
+        first_ref = state.refs.ref(first)
+        seen_canon = {state.canon[first]}
+        for m in members[1:]:
+            if state.canon[m] in seen_canon:
+                continue  # an exact copy: exact-duplicate reports it
+            seen_canon.add(state.canon[m])
+            ref = state.refs.ref(m)
+            sim, closest = best.get(m, (None, first))
+            related = [Related(first_ref, "first record of the cluster")]
+            text = f"near duplicate of the record at {where(first_ref, ref)}"
+            if sim is None:
+                sim_text = "linked through other members"
+            else:
+                sim_text = f"{int(sim * 100)}% similar"
+                if closest != first:
+                    closest_ref = state.refs.ref(closest)
+                    sim_text += f" to the record at {where(closest_ref, ref)}"
+                    related.append(Related(closest_ref, f"closest earlier record ({int(sim * 100)}% similar)"))
+            yield Finding(
+                f"{text} ({sim_text}; cluster of {len(members)} records)",
+                record=ref,
+                related=tuple(related),
+                fix=delete_fix(state.refs.cplen(m), "Delete this near-duplicate record"),
+            )

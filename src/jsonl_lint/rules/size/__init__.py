@@ -1,0 +1,1 @@
+"""JL2xx: dataset size (too few distinct examples), judged per dataset group."""

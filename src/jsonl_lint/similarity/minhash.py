@@ -1,0 +1,150 @@
+"""MinHash signatures in batches and LSH banding for candidate pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .shingles import mix64
+
+
+class MinHasher:
+    """``num_perm`` multiply-shift hash functions over (already mixed) 64-bit
+    shingle hashes, seeded deterministically; signatures are uint32."""
+
+    def __init__(self, num_perm: int = 64, seed: int = 1):
+        rng = np.random.Generator(np.random.PCG64(seed))
+        self.num_perm = num_perm
+        self.a = rng.integers(1, 1 << 63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self.b = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64)
+
+    def signatures(self, hashes: np.ndarray, counts: np.ndarray, chunk: int = 1 << 15) -> np.ndarray:
+        """Signatures of documents whose shingle hashes are concatenated (``counts``
+        per document, each at least 1). Returns (len(counts), num_perm) uint32."""
+        counts = np.asarray(counts, dtype=np.int64)
+        out = np.empty((len(counts), self.num_perm), dtype=np.uint32)
+        if len(counts) == 0:
+            return out
+        offsets = np.concatenate(([0], np.cumsum(counts)))
+        doc = 0
+        while doc < len(counts):
+            # Take whole documents until about ``chunk`` shingles.
+            stop = int(np.searchsorted(offsets, offsets[doc] + chunk, side="right")) - 1
+            stop = max(stop, doc + 1)
+            lo, hi = offsets[doc], offsets[stop]
+            with np.errstate(over="ignore"):
+                m = ((hashes[lo:hi, None] * self.a[None, :] + self.b[None, :]) >> np.uint64(32)).astype(np.uint32)
+            out[doc:stop] = np.minimum.reduceat(m, offsets[doc:stop] - lo, axis=0)
+            doc = stop
+        return out
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 keys: each band's ``rows`` signature values hashed together."""
+    n = len(sigs)
+    keys = np.empty((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(bands):
+            k = np.full(n, np.uint64(b + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for r in range(rows):
+                k = mix64(k ^ sigs[:, b * rows + r].astype(np.uint64))
+            keys[:, b] = k
+    return keys
+
+
+def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 24) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows sharing at least one LSH band.
+
+    Buckets up to ``full_bucket`` members give all their pairs; larger ones (large
+    clusters of near-identical texts) give a star from their first member plus a
+    chain of neighbours, so the work stays linear in the bucket size: clusters are
+    completed by union-find over verified pairs.
+    """
+    n = len(sigs)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = band_keys(sigs, bands, rows)
+    found: list[np.ndarray] = []
+    for b in range(bands):
+        order = np.argsort(keys[:, b], kind="stable")
+        k = keys[order, b]
+        brk = np.flatnonzero(k[1:] != k[:-1]) + 1
+        starts = np.concatenate(([0], brk))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        multi = sizes > 1
+        if not multi.any():
+            continue
+        for s, size in zip(starts[multi & (sizes <= full_bucket)], sizes[multi & (sizes <= full_bucket)]):
+            members = order[s:s + size]
+            ii, jj = np.triu_indices(size, 1)
+            found.append(np.stack((members[ii], members[jj]), axis=1))
+        for s, size in zip(starts[sizes > full_bucket], sizes[sizes > full_bucket]):
+            members = np.sort(order[s:s + size])
+            found.append(np.stack((np.repeat(members[0], size - 1), members[1:]), axis=1))
+            found.append(np.stack((members[1:-1], members[2:]), axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    pairs.sort(axis=1)
+    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((code // n, code % n), axis=1)
+
+
+def estimated_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.zeros(0)
+    out = np.empty(len(pairs))
+    step = 1 << 16
+    for s in range(0, len(pairs), step):
+        p = pairs[s:s + step]
+        out[s:s + step] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
+    return out
+
+
+def oph_signatures(hashes: np.ndarray, doc: np.ndarray, n: int, num_perm: int = 64, seed: int = 1) -> np.ndarray:
+    """One-permutation MinHash with rotation densification (Shrivastava & Li 2014).
+
+    The (mixed) shingle hash is re-mixed with ``seed``; its top bits pick one of
+    ``num_perm`` bins and the next 32 bits are the value; each bin keeps its minimum.
+    ``doc`` gives the document (0..n-1) of each hash, in any order. Empty bins
+    (short documents) borrow the value of the next non-empty bin to the
+    right, offset by the distance, so similar documents still agree slot by slot.
+    One sort of all shingles instead of ``num_perm`` hash functions per shingle.
+    """
+    bits = int(num_perm).bit_length() - 1
+    if 1 << bits != num_perm:
+        raise ValueError("num_perm must be a power of two")
+    out = np.full((n, num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    if n == 0 or len(hashes) == 0:
+        return out
+    with np.errstate(over="ignore"):
+        h = mix64(hashes ^ np.uint64((seed * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF))
+    bins = (h >> np.uint64(64 - bits)).astype(np.int64)
+    vals = ((h >> np.uint64(32 - bits)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    cell = doc.astype(np.int64) * num_perm + bins
+    flat = out.reshape(-1)
+    np.minimum.at(flat, cell, vals) if len(cell) < 4096 else _min_by_sort(flat, cell, vals)
+    # Rotation densification: fill empty bins from the next non-empty bin (circular).
+    empty = out == np.uint32(0xFFFFFFFF)
+    if empty.any():
+        rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+        if len(rows):
+            sub = out[rows]
+            e = empty[rows]
+            idx = np.where(~e, np.arange(num_perm)[None, :], 2 * num_perm)
+            # nearest non-empty index to the right, circularly: search in the doubled row
+            idx2 = np.concatenate((idx, idx + num_perm), axis=1)
+            nxt = np.minimum.accumulate(idx2[:, ::-1], axis=1)[:, ::-1][:, :num_perm]
+            dist = (nxt - np.arange(num_perm)[None, :]).astype(np.uint32)
+            src = np.take_along_axis(sub, nxt % num_perm, axis=1)
+            with np.errstate(over="ignore"):
+                filled = src + dist * np.uint32(0x9E3779B1)
+            out[rows] = np.where(e, filled, sub)
+    return out
+
+
+def _min_by_sort(flat: np.ndarray, cell: np.ndarray, vals: np.ndarray) -> None:
+    key = (cell.astype(np.uint64) << np.uint64(32)) | vals.astype(np.uint64)
+    key.sort()
+    c = (key >> np.uint64(32)).astype(np.int64)
+    first = np.concatenate(([True], c[1:] != c[:-1]))
+    flat[c[first]] = (key[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -1,0 +1,63 @@
+"""What a record is compared on, normalized, and stable hashes of records."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import orjson
+import regex
+import xxhash
+
+# Words: runs of letters, digits and underscore in any script. Case, punctuation
+# and whitespace differences are not differences for near-duplicate purposes.
+WORD = regex.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def sides(example, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> tuple[str, str]:
+    """The compared text of a record split in two: turns whose shared text may be
+    boilerplate (prompts: system, user, tool) and the rest (assistant answers)."""
+    roles = set(roles)
+    boiler = set(boilerplate_roles)
+    prompt: list[str] = []
+    answer: list[str] = []
+    for turn in example.turns:
+        if turn.role not in roles or not turn.text:
+            continue
+        (prompt if turn.role in boiler else answer).append(turn.text)
+    return "\n".join(prompt), "\n".join(answer)
+
+
+def stable_hash64(data: bytes | str) -> int:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_64_intdigest(data)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def canonical_hash(value: Any) -> int:
+    """Hash of a record after canonicalization: key order ignored, strings trimmed
+    at both ends. 64-bit xxh3 (collisions are negligible below billions of records)."""
+    canon = _canonical(value)
+    try:
+        data = orjson.dumps(canon, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # values orjson cannot encode (e.g. ints wider than 64 bits)
+        data = repr(canon).encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_64_intdigest(data)
+
+
+def normalized(text: str) -> str:
+    """Lowercased words joined by single spaces: the string rapidfuzz compares."""
+    return " ".join(words(text))
