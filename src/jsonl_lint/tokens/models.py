@@ -16,7 +16,8 @@ from ..config import ConfigError
 PRICE_TABLE_DATE = "2025-06-01"
 PRICE_TABLE_SOURCE = ("OpenAI API pricing page, fine-tuning section, training price per 1M tokens "
                       "(https://openai.com/api/pricing/); gpt-4o-mini $3, gpt-4o $25 and gpt-3.5-turbo $8 "
-                      "are also quoted by brainwires-finetune (cost.rs, 2025)")
+                      "are also quoted by brainwires-finetune (cost.rs, 2025); not re-checked online when this table "
+                      "was written: check the page before relying on a figure")
 GUIDE = "OpenAI fine-tuning guide, 'Token limits' table"
 
 

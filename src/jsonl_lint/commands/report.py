@@ -1,0 +1,40 @@
+"""`jsonl-lint report PATH... -o report.html`: one self-contained HTML page with charts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..engine import Engine
+from .stats import gather
+from ._common import add_dataset_options
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("report", help="write a self-contained HTML report (charts, findings, cost)",
+                              description="Lint the datasets and write one HTML page: token histogram with the "
+                                          "model's limit, findings per rule, longest examples, cost estimate. "
+                                          "The page loads nothing from the network.")
+    add_dataset_options(p)
+    p.add_argument("-o", "--output", metavar="FILE", default="jsonl-lint-report.html",
+                   help="HTML file to write (default: jsonl-lint-report.html; '-' for stdout)")
+    p.add_argument("--epochs", type=int, metavar="N", help="epochs of the job (default: the usual heuristic)")
+    p.add_argument("--title", default="jsonl-lint report")
+    p.set_defaults(func=run)
+
+
+def run(args, out, err) -> int:
+    from ..report import render
+
+    stats = gather(args)
+    files = [f.path for f in stats.files]
+    report = Engine(stats.settings).run(files)
+    when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when)
+    if args.output == "-":
+        out.write(page)
+    else:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(page)
+        err.write(f"jsonl-lint: wrote {args.output} ({len(stats.rows):,} examples, "
+                  f"{len(report.diagnostics):,} findings)\n")
+    return 0

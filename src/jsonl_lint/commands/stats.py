@@ -1,0 +1,93 @@
+"""`jsonl-lint stats`: records, turns, tokens per example, limits, epochs and estimated cost."""
+
+from __future__ import annotations
+
+import json
+
+from ..engine import discover
+from ._common import add_dataset_options, dataset_paths, settings_from_args
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("stats", help="dataset statistics: formats, turns, tokens, limits, epochs, cost",
+                              description="Count records, turns and tokens (exactly, with the model's encoding), "
+                                          "examples over and near the model's limit, and estimate training cost.")
+    add_dataset_options(p)
+    p.add_argument("--output-format", "--format", dest="output_format", choices=["full", "json"], default="full")
+    p.add_argument("--epochs", type=int, metavar="N", help="epochs of the job (default: the usual heuristic)")
+    p.add_argument("--no-per-example", action="store_true", help="json: leave out the per-example token counts")
+    p.set_defaults(func=run)
+
+
+def gather(args):
+    from ..config import ConfigError
+    from ..tokens.dataset import collect
+
+    settings = settings_from_args(args)
+    files = discover(dataset_paths(args, settings), settings)
+    if not files:
+        raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
+    if args.epochs is not None and args.epochs < 1:
+        raise ConfigError("--epochs must be at least 1")
+    return collect(files, settings, epochs=args.epochs)
+
+
+def run(args, out, err) -> int:
+    stats = gather(args)
+    data = stats.as_dict(per_example=not args.no_per_example)
+    if not data["exact"]:
+        err.write(f"jsonl-lint: token counts are approximate (1 token per 4 characters): {data['approximate_reason']}\n")
+    if args.output_format == "json":
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    out.write(render_text(data))
+    return 0
+
+
+def _n(v) -> str:
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def render_text(d: dict) -> str:
+    lines: list[str] = []
+    add = lines.append
+    exact = "exact" if d["exact"] else "APPROXIMATE (1 token per 4 characters)"
+    add(f"Model           {d['model']}  (encoding {d['encoding']}, {exact})")
+    add(f"Limit           {_n(d['limit']) if d['limit'] else 'none'} tokens per example ({d['limit_source']})")
+    add("")
+    add(f"Files           {len(d['files'])}")
+    for f in d["files"]:
+        extra = ", ".join(f"{_n(v)} {k}" for k, v in (("blank", f["blank"]), ("invalid", f["invalid"]),
+                                                      ("unknown format", f["unknown_format"])) if v)
+        add(f"  {f['file']}  [{f['group']}]  {_n(f['records'])} records" + (f" ({extra})" if extra else ""))
+    add(f"Examples        {_n(d['examples'])}  of {_n(d['records'])} records")
+    add("Formats         " + (", ".join(f"{k} {_n(v)}" for k, v in sorted(d["formats"].items())) or "none"))
+    add(f"Turns           {_n(d['turns'])}  ({d['turns'] / d['examples']:.1f} per example)" if d["examples"]
+        else "Turns           0")
+    add(f"System prompt   {_n(d['examples_with_system'])} with, {_n(d['examples_without_system'])} without")
+    add("")
+    p, q = d["tokens_per_example"], d["trained_tokens_per_example"]
+    add(f"Tokens/example  {'':8}" + "".join(f"{k:>10}" for k in p))
+    add(f"  total         {'':8}" + "".join(f"{_n(v):>10}" for v in p.values()))
+    add(f"  trained       {'':8}" + "".join(f"{_n(v):>10}" for v in q.values()))
+    add(f"  (percentiles by {d['percentile_method']})")
+    add(f"Total tokens    {_n(d['total_tokens'])}")
+    add(f"Trained tokens  {_n(d['trained_tokens'])}  (assistant content and tool calls with weight not 0)")
+    if d["image_tokens_estimated"]:
+        add(f"Image tokens    {_n(d['image_tokens_estimated'])}  (estimated: 85 per low-detail image, else 765)")
+    if d["limit"]:
+        add(f"Over the limit  {_n(d['over_limit'])}  (truncated from the end by training)")
+        add(f"Near the limit  {_n(d['near_limit'])}  (at least {d['near_limit_threshold']:.0%} of it)")
+    c = d["cost"]
+    if c:
+        add("")
+        add(f"Epochs          {c['epochs']}  ({c['epochs_rule']})")
+        add(f"Billed tokens   {_n(c['billed_tokens_per_epoch'])} per epoch x {c['epochs']} = {_n(c['billed_tokens'])}"
+            f"  (training files only; each example counts at most the limit)")
+        if c["estimated_cost_usd"] is not None:
+            add(f"Estimated cost  ${c['estimated_cost_usd']:,.2f}  at ${c['price_per_million_tokens']:g} per 1M "
+                f"training tokens ({c['price_source']})")
+        else:
+            add(f"Estimated cost  unknown: {c['price_source']}")
+        add(f"Price table     {c['price_table_date']}: {c['price_table_source']}; override with 'prices' in the config")
+    return "\n".join(lines) + "\n"
