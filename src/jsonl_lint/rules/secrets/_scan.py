@@ -1,0 +1,85 @@
+"""Shared scanning for the JL7xx rules: every string of a record, with its pointer.
+
+The rules read every string value of the JSON record (not only turns): secrets
+hide in tool outputs, metadata and system prompts as often as in answers. A cheap
+test on the raw line decides first whether a record can contain a candidate at
+all, so the common case costs one regex search over the line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any, Iterator
+
+from ...positions import escape_pointer
+
+_KEY = "jsonl_lint.secrets.strings"
+
+
+def strings(record) -> list[tuple[str, str]]:
+    """(pointer, text) of every string value in the record, cached per record."""
+    cached = record.extra.get(_KEY)
+    if cached is None:
+        cached = record.extra[_KEY] = list(_walk(record.value, ""))
+    return cached
+
+
+def _walk(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (str, dict, list)):
+                yield from _walk(v, f"{pointer}/{escape_pointer(str(k))}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (str, dict, list)):
+                yield from _walk(v, f"{pointer}/{i}")
+
+
+def where(pointer: str) -> str:
+    return f"at {pointer}" if pointer else "in the record"
+
+
+def mask(value: str, keep_start: int, keep_end: int = 0) -> str:
+    """Keep at most a quarter of the value visible; the rest becomes '…'."""
+    budget = max(len(value) // 4, 1)
+    keep_start = min(keep_start, budget)
+    keep_end = min(keep_end, max(budget - keep_start, 0))
+    tail = value[len(value) - keep_end:] if keep_end else ""
+    return f"{value[:keep_start]}…{tail}"
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_random(body: str, min_entropy: float = 3.0) -> bool:
+    """True for machine-made strings; False for placeholders such as 'sk-xxxx',
+    'your-api-key-here' or '1234567890abcdef...'."""
+    low = body.lower()
+    if any(w in low for w in ("xxxx", "your", "example", "placeholder", "dummy", "redacted", "insert", "here",
+                              "replace", "sample", "fake", "secret", "token", "apikey", "api_key", "key_")):
+        return False
+    if not any(c.isdigit() for c in body) or not any(c.isalpha() for c in body):
+        return False
+    for run in range(len(body) - 5):
+        if body[run] * 6 == body[run:run + 6]:
+            return False
+    return entropy(body) >= min_entropy
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Finding, Severity
+from ...rule import Context, Options, RecordRule
+from ._scan import strings, where
+
+# North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
+# international numbers need a leading + and 8 to 15 digits in groups.
+_NANP = re.compile(r"(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\((\d{3})\)[ ]?|(\d{3})([-. ]))(\d{3})[-. ](\d{4})(?![\w/-]|\.\d)")
+_INTL = re.compile(r"(?<![\w+])\+(?!1\D)\d{1,3}(?:[ .-]\(?\d{1,5}\)?){0,4}[ .-]\d{2,8}(?![\w-]|\.\d)")
+_PREFILTER = re.compile(r"\d{3}[-. )]+\d{3}[-. ]\d{4}|\+\d")
+_TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
+# Words that present a number as an organisation's line, not a person's.
+_BUSINESS = re.compile(r"(?i)\b(?:fax|toll[- ]free|hotline|helpline|help line|lifeline|customer (?:service|care|support)|"
+                       r"support line|switchboard|reservations?|call cent(?:er|re)|front desk|main line|"
+                       r"non-emergency|poison control|dispatch)\b")
+
+
+def nanp_fictional(area: str, exchange: str, line: str) -> bool:
+    """Numbers that cannot belong to a subscriber: invalid NANP codes (leading 0/1,
+    N9X or N11 area codes), the fictional 555 exchange, toll-free lines, and
+    placeholders such as 123-456-7890."""
+    digits = area + exchange + line
+    return (area[0] in "01" or exchange[0] in "01" or area[1] == "9" or area[1:] == "11" or exchange[1:] == "11"
+            or exchange == "555" or area in _TOLL_FREE or digits in ("1234567890", "0123456789", "9876543210")
+            or len(set(digits)) <= 2)
+
+
+def mask_phone(number: str) -> str:
+    total = sum(c.isdigit() for c in number)
+    seen = 0
+    out = []
+    for c in number:
+        if c.isdigit():
+            seen += 1
+            out.append(c if seen > total - 2 else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+class PhoneNumber(RecordRule):
+    """Reports phone numbers that may belong to a person.
+
+    ## What it does
+    Finds formatted phone numbers in every string of the record: North American
+    numbers with separators (`(415) 867-5309`, `415-867-5309`) and international
+    numbers with a `+` prefix (`+44 20 7946 1234`). Bare digit runs are not
+    reported (they are usually quantities, IDs or years). Not reported either:
+    numbers that cannot be a subscriber's (the fictional `555` exchange, toll-free
+    `800`-style lines, invalid or reserved area codes, `123-456-7890`) and, with
+    `skip-business-lines`, numbers presented as an organisation's line ("fax",
+    "toll free", "hotline", "customer service" right before or after). The message
+    shows only the last two digits.
+
+    ## Why it matters for fine-tuning
+    Personal phone numbers in training data can be reproduced by the model to any
+    user. Replace them with fictional numbers (`555-0100` to `555-0199`).
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "How do I reach Tom?"}, {"role": "assistant", "content": "Call Tom on (415) 867-5309 after six."}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "How do I reach Tom?"}, {"role": "assistant", "content": "Call Tom on (415) 555-0142 after six."}]}
+    ```
+    """
+
+    code = "JL704"
+    name = "phone-number"
+    summary = "Record contains a personal phone number"
+    severity = Severity.WARNING
+    requires = "json"
+
+    class Options(Options):
+        skip_business_lines: bool = True
+
+    def check(self, record, ctx: Context):
+        if not _PREFILTER.search(record.text):
+            return
+        for pointer, text in strings(record):
+            for span, number in self._numbers(text):
+                yield Finding(f"phone number '{mask_phone(number)}' (masked) {where(pointer)}: if it belongs to a "
+                              "person, replace it with a fictional 555-01xx number", pointer, span)
+
+    def _numbers(self, text: str):
+        found = []
+        for m in _NANP.finditer(text):
+            area = m.group(1) or m.group(2)
+            if not m.group(1) and m.group(3) != text[m.end(4):m.end(4) + 1]:
+                continue  # 415-867.5309: mixed separators are not a phone number
+            if not nanp_fictional(area, m.group(4), m.group(5)):
+                found.append(m.span())
+        for m in _INTL.finditer(text):
+            digits = sum(c.isdigit() for c in m.group(0))
+            if 8 <= digits <= 15 and not any(s <= m.start() < e for s, e in found):
+                found.append(m.span())
+        for s, e in sorted(found):
+            if self.options.skip_business_lines and _BUSINESS.search(text, max(0, s - 60), min(len(text), e + 30)):
+                continue
+            yield (s, e), text[s:e]
