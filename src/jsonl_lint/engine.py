@@ -31,7 +31,7 @@ from .diagnostics import (
 )
 from .reader import DATASET_SUFFIXES, Record, is_json_array_path, iter_lines_offsets, open_binary, read_records
 from .registry import RulePack, resolve
-from .rule import Context, DatasetRule, Rule, record_ok_for
+from .rule import Context, DatasetRule, RecordRule, Rule, record_levels
 
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
 Progress = Callable[[int, int], None]
@@ -129,6 +129,7 @@ class Engine:
         self.settings = settings
         self.pack = pack or resolve(settings)
         self._contexts: dict[tuple[str, str], Context] = {}
+        self._active: dict[str, tuple] = {}
         # In-memory sources (stdin, editor buffers) by path, for re-reading records.
         self._texts: dict[str, bytes] = {}
 
@@ -140,14 +141,23 @@ class Engine:
             ctx = self._contexts[key] = Context(self.settings, path, group)
         return ctx
 
+    def active_rules(self, path: str) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
+        """The record and dataset rules that apply to ``path`` (per-file ignores applied once)."""
+        active = self._active.get(path)
+        if active is None:
+            keep = [r for r in self.pack.rules if not self.pack.ignored_in(r, path)] if path else list(self.pack.rules)
+            active = self._active[path] = (tuple(r for r in keep if isinstance(r, RecordRule)),
+                                           tuple(r for r in keep if isinstance(r, DatasetRule)))
+        return active
+
     # Per-record work, pure in (record, options, settings): the LSP caches it by line.
     def check_record(self, record: Record, ctx: Context) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        for rule in self.pack.record_rules:
-            if not record_ok_for(rule, record) or self.pack.ignored_in(rule, ctx.path):
-                continue
-            for finding in rule.check(record, ctx):
-                out.append(self.diagnostic(rule, finding, record))
+        levels = record_levels(record)
+        for rule in self.active_rules(ctx.path)[0]:
+            if rule.requires in levels:
+                for finding in rule.check(record, ctx):
+                    out.append(self.diagnostic(rule, finding, record))
         return out
 
     def diagnostic(self, rule: Rule, finding: Finding, record: Record | None) -> Diagnostic:
@@ -228,8 +238,9 @@ class Engine:
         elif record.example is not None:
             summary.formats[record.example.format] += 1
         out.extend(self.check_record(record, ctx))
-        for rule in self.pack.dataset_rules:
-            if record_ok_for(rule, record) and not self.pack.ignored_in(rule, ctx.path):
+        levels = record_levels(record)
+        for rule in self.active_rules(ctx.path)[1]:
+            if rule.requires in levels:
                 rule.collect(states[rule.code], record, ctx)
 
     def _finish(self, states: dict) -> list[Diagnostic]:

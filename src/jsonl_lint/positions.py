@@ -179,5 +179,5 @@ def may_have_duplicate_keys(text: str, value: object) -> bool:
     Parsers silently keep the last of duplicate keys, so a mismatch proves a
     duplicate. Costs one C-speed regex pass per record.
     """
-    raw_keys = sum(1 for m in _STRING_THEN_COLON.finditer(text) if m.group(1))
-    return raw_keys != count_keys(value)
+    tokens = _STRING_THEN_COLON.findall(text)  # the colon group: "" for non-key strings
+    return len(tokens) - tokens.count("") != count_keys(value)

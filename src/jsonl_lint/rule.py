@@ -122,17 +122,19 @@ class DatasetRule(Rule, Generic[S]):
         return cls.merge is not DatasetRule.merge
 
 
-def record_ok_for(rule: type[Rule] | Rule, record: "Record") -> bool:
-    req = rule.requires
-    if req == "raw":
-        return True
+_RAW = frozenset({"raw"})
+_JSON = frozenset({"raw", "json"})
+_OBJECT = frozenset({"raw", "json", "object"})
+_EXAMPLE = frozenset({"raw", "json", "object", "example"})
+
+
+def record_levels(record: "Record") -> frozenset[str]:
+    """The ``requires`` levels a record satisfies (computed once per record)."""
     if not record.parsed:
-        return False
-    if req == "json":
-        return True
-    if req == "object":
-        return isinstance(record.value, dict)
-    return record.example is not None
+        return _RAW
+    if not isinstance(record.value, dict):
+        return _JSON
+    return _OBJECT if record.example is None else _EXAMPLE
 
 
 def options_doc(options: type[Options]) -> str:
@@ -144,3 +146,7 @@ def options_doc(options: type[Options]) -> str:
         desc = f" {f.description}" if f.description else ""
         lines.append(f"- `{_kebab(name)}` ({ann}, default `{default!r}`):{desc}")
     return "\n".join(lines) or "This rule has no options."
+
+
+def record_ok_for(rule: type[Rule] | Rule, record: "Record") -> bool:
+    return rule.requires in record_levels(record)
