@@ -73,10 +73,12 @@ def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 
         multi = sizes > 1
         if not multi.any():
             continue
-        for s, size in zip(starts[multi & (sizes <= full_bucket)], sizes[multi & (sizes <= full_bucket)]):
-            members = order[s:s + size]
-            ii, jj = np.triu_indices(size, 1)
-            found.append(np.stack((members[ii], members[jj]), axis=1))
+        small = multi & (sizes <= full_bucket)
+        for size in np.unique(sizes[small]):
+            st = starts[small & (sizes == size)]
+            members = order[st[:, None] + np.arange(size)[None, :]]
+            ii, jj = np.triu_indices(int(size), 1)
+            found.append(np.stack((members[:, ii].ravel(), members[:, jj].ravel()), axis=1))
         for s, size in zip(starts[sizes > full_bucket], sizes[sizes > full_bucket]):
             members = np.sort(order[s:s + size])
             found.append(np.stack((np.repeat(members[0], size - 1), members[1:]), axis=1))

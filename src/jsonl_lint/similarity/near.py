@@ -119,11 +119,17 @@ class NearState:
         self._sign_pending()
 
     def _calibrate(self) -> np.ndarray:
+        """Prompt shingles in at least ``boilerplate_df`` of the pending records
+        (and at least ``boilerplate_min`` of them): document frequency, not count."""
         cfg = self.config
-        per_record = [np.unique(p) for _, p, _ in self.pending if len(p)]
-        if not per_record:
+        sizes = [len(p) for _, p, _ in self.pending]
+        if not sum(sizes):
             return np.zeros(0, dtype=np.uint64)
-        values, df = np.unique(np.concatenate(per_record), return_counts=True)
+        hashes = np.concatenate([p for _, p, _ in self.pending if len(p)])
+        owner = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
+        # Unique (record, shingle) pairs, then count records per shingle.
+        pairs = np.unique(np.stack((hashes, owner), axis=1), axis=0)
+        values, df = np.unique(pairs[:, 0], return_counts=True)
         bar = max(cfg.boilerplate_min, int(np.ceil(cfg.boilerplate_df * len(self.pending))))
         return values[df >= bar]
 

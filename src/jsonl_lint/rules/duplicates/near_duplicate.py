@@ -67,10 +67,11 @@ class NearDuplicate(DatasetRule):
 
 
 def report_clusters(state: NearState, pairs):
-    best: dict[int, tuple[float, int]] = {}
+    best: dict[int, tuple[float, int]] = {}  # most similar verified partner of each record
     for p in pairs:
-        if p.similarity > best.get(p.second, (-1.0, 0))[0]:
-            best[p.second] = (p.similarity, p.first)
+        for a, b in ((p.second, p.first), (p.first, p.second)):
+            if p.similarity > best.get(a, (-1.0, 0))[0]:
+                best[a] = (p.similarity, b)
     for members in clusters(len(state.canon), pairs).values():
         first = members[0]
         first_ref = state.refs.ref(first)
@@ -80,17 +81,14 @@ def report_clusters(state: NearState, pairs):
                 continue  # an exact copy: exact-duplicate reports it
             seen_canon.add(state.canon[m])
             ref = state.refs.ref(m)
-            sim, closest = best.get(m, (None, first))
+            sim, closest = best[m]
             related = [Related(first_ref, "first record of the cluster")]
             text = f"near duplicate of the record at {where(first_ref, ref)}"
-            if sim is None:
-                sim_text = "linked through other members"
-            else:
-                sim_text = f"{int(sim * 100)}% similar"
-                if closest != first:
-                    closest_ref = state.refs.ref(closest)
-                    sim_text += f" to the record at {where(closest_ref, ref)}"
-                    related.append(Related(closest_ref, f"closest earlier record ({int(sim * 100)}% similar)"))
+            sim_text = f"{int(sim * 100)}% similar"
+            if closest != first:
+                closest_ref = state.refs.ref(closest)
+                sim_text += f" to the record at {where(closest_ref, ref)}"
+                related.append(Related(closest_ref, f"most similar record ({int(sim * 100)}% similar)"))
             yield Finding(
                 f"{text} ({sim_text}; cluster of {len(members)} records)",
                 record=ref,
