@@ -41,3 +41,14 @@ def test_doc_example_triggers_and_use_instead_does_not(rule):
         bad = bad.encode().replace(b"\\xe9", b"\xe9")
     assert any(d.code == rule.code for d in lint(bad, [rule.code], opts, rule.code, filename)), bad
     assert not any(d.code == rule.code for d in lint(good, [rule.code], opts, rule.code, filename)), good
+
+
+def test_generated_docs_pages_match_the_rules(tmp_path):
+    from jsonl_lint.docs import write_docs
+
+    assert write_docs(tmp_path) == len(RULES)
+    page = (tmp_path / "JL104.md").read_text()
+    assert page.startswith("# JL104 unknown-role") and "## Use instead" in page and "## Options" in page
+    assert "[JL104](JL104.md)" in (tmp_path / "README.md").read_text()
+    for r in RULES:
+        assert r.url().endswith(f"docs/rules/{r.code}.md")

@@ -6,7 +6,8 @@ import json
 
 from ..config import ConfigError, load_settings
 from ..registry import all_rules, find_rule
-from ..rule import DatasetRule, options_doc
+from ..docs import rule_markdown
+from ..rule import DatasetRule
 
 
 def register(subparsers) -> None:
@@ -35,13 +36,6 @@ def run_list(args, out, err) -> int:
         marks = ("" if r.default_enabled else " (opt-in)") + (" [fix]" if r.fixable != "never" else "")
         out.write(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{marks}\n")
     return 0
-
-
-def rule_markdown(rule) -> str:
-    head = (f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n"
-            f"Default severity: **{rule.severity.value}**. Fix: {rule.fixable}. "
-            f"{'Enabled by default.' if rule.default_enabled else 'Opt-in (select it to enable).'}\n\n")
-    return head + rule.doc() + "\n\n## Options\n" + options_doc(rule.Options) + "\n"
 
 
 def run_doc(args, out, err) -> int:

@@ -1,0 +1,43 @@
+"""Rule documentation: one Markdown page per rule and an index.
+
+``python -m jsonl_lint.docs [OUT_DIR]`` writes ``docs/rules/<CODE>.md`` and
+``docs/rules/README.md``; ``jsonl-lint rule CODE`` prints the same page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .rule import DatasetRule, Rule, options_doc
+
+
+def rule_markdown(rule: type[Rule]) -> str:
+    kind = "dataset-wide" if issubclass(rule, DatasetRule) else "per record"
+    enabled = "Enabled by default." if rule.default_enabled else "Opt-in: select it to enable."
+    head = (f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n"
+            f"Default severity: **{rule.severity.value}** · Kind: {kind} · Fix: {rule.fixable} · {enabled}\n\n")
+    return head + rule.doc() + "\n\n## Options\n" + options_doc(rule.Options) + "\n"
+
+
+def index_markdown(rules: list[type[Rule]]) -> str:
+    lines = ["# Rules", "", "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    for r in rules:
+        lines.append(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity.value} | {r.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(out_dir: Path) -> int:
+    from .registry import builtin_rules
+
+    rules = list(builtin_rules())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for r in rules:
+        (out_dir / f"{r.code}.md").write_text(rule_markdown(r), encoding="utf-8")
+    (out_dir / "README.md").write_text(index_markdown(rules), encoding="utf-8")
+    return len(rules)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules")
+    sys.exit(0 if write_docs(target) else 1)
