@@ -100,7 +100,7 @@ def test_missing_rules_path_folder(tmp_path):
 
 
 @pytest.mark.parametrize("text,line,expected", [
-    (GOOD.replace("ignorecase", "ignorecas"), 5, "unknown key 'ignorecas' in a existence rule"),
+    (GOOD.replace("ignorecase", "ignorecas"), 5, "unknown key 'ignorecas' in an existence rule"),
     (GOOD.replace("  - I apologi[sz]e", "  - I apologi[sz"), 8, "bad regex 'I apologi[sz'"),
     (GOOD.replace('message: "apology \'%s\'"\n', ""), 1, "missing key 'message'"),
     (GOOD.replace("level: warning", "level: loud"), 3, "key 'level'"),
@@ -167,3 +167,17 @@ def test_rule_docs_have_the_fixed_sections(tmp_path):
     assert "existence" in rule.doc_section("What it does")
     assert rule.doc_section("Why it matters for fine-tuning") == "Apologies sound unsure."
     assert rule.summary == "Apologies sound unsure" and rule.url().startswith("file://")
+
+
+def test_shipped_styles_are_package_data():
+    """rules/ is the source of truth; src/jsonl_lint/_styles links to it and pyproject's
+    package-data globs cover every file a style needs, so wheels ship the styles."""
+    import fnmatch
+    import tomllib
+
+    repo = Path(__file__).resolve().parents[2]
+    link = repo / "src" / "jsonl_lint" / "_styles"
+    assert link.resolve() == (repo / "rules").resolve() == shipped_styles_dir()
+    globs = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["jsonl_lint"]
+    files = [p.relative_to(repo / "rules").as_posix() for p in (repo / "rules").rglob("*") if p.is_file()]
+    assert files and all(any(fnmatch.fnmatch("_styles/" + f, g) for g in globs) for f in files), files

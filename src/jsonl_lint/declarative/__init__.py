@@ -41,9 +41,9 @@ META_FILE = "meta.toml"
 
 def shipped_styles_dir() -> Path | None:
     """The shipped styles: package data when installed, else the repository's ``rules/``."""
-    packaged = Path(__file__).resolve().parent.parent / "_styles"
+    packaged = Path(__file__).resolve().parent.parent / "_styles"  # in the repository: a symlink to rules/
     if packaged.is_dir():
-        return packaged
+        return packaged.resolve()
     repo = Path(__file__).resolve().parents[3] / "rules"
     return repo if repo.is_dir() else None
 

@@ -502,7 +502,7 @@ def describe(cls) -> str:
     """Markdown docs of a YAML rule, in the same sections as built-in rules."""
     d: Definition = cls.definition
     lines = ["## What it does",
-             f"A `{d.extends}` rule from the style `{cls.style}` (`{cls.source}`), level `{d.level}`, "
+             f"{'An' if d.extends[0] in 'aeiou' else 'A'} `{d.extends}` rule from the style `{cls.style}` (`{cls.source}`), level `{d.level}`, "
              f"scope {', '.join('`' + s + '`' for s in d.scopes)}.", ""]
     if d.extends == "existence":
         lines.append("Flags: " + ", ".join(f"`{t}`" for t in d.tokens[:8]) + (" ..." if len(d.tokens) > 8 else ""))

@@ -294,6 +294,10 @@ def parse_rule(path: Path) -> Definition:
         raise ConfigError(format_errors(exc, path, lines, model, kind)) from None
 
 
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 def format_errors(exc: ValidationError, path: Path, lines: Lines, model: type[BaseModel], kind: str) -> str:
     allowed = sorted(f.alias or n for n, f in model.model_fields.items() )
     out = []
@@ -305,9 +309,9 @@ def format_errors(exc: ValidationError, path: Path, lines: Lines, model: type[Ba
         line = line_of(lines, loc)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            out.append(f"{path}:{line}: unknown key {key!r} in a {kind} rule (allowed: {', '.join(allowed)})")
+            out.append(f"{path}:{line}: unknown key {key!r} in {_a(kind)} rule (allowed: {', '.join(allowed)})")
         elif err["type"] == "missing":
-            out.append(f"{path}:{line}: missing key {key!r} (a {kind} rule needs it)")
+            out.append(f"{path}:{line}: missing key {key!r} ({_a(kind)} rule needs it)")
         elif not loc:
             out.append(f"{path}:{line}: {msg}")
         else:
