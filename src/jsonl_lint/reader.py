@@ -160,7 +160,7 @@ def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None
         if rest.startswith(b"["):
             yield from _read_json_array(head, stream, path)
             return
-        stream = _Prepend(head, stream)
+        stream = io.BufferedReader(_Chain(head, stream))
     yield from _read_jsonl(stream, path, start_line, start_offset, end_offset, start_index)
 
 
@@ -190,17 +190,9 @@ def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Re
         offset += length
 
 
-class _Prepend(io.RawIOBase):
-    """A binary stream that yields ``head`` before the rest of ``stream``."""
-
-    def __init__(self, head: bytes, stream: IO[bytes]):
-        self._buf = io.BufferedReader(_Chain(head, stream))
-
-    def __iter__(self):
-        return iter(self._buf)
-
-
 class _Chain(io.RawIOBase):
+    """A raw stream that yields ``head`` (already read) before the rest of ``stream``."""
+
     def __init__(self, head: bytes, stream: IO[bytes]):
         self._head = head
         self._stream = stream
