@@ -1,0 +1,112 @@
+"""Shared pieces of the JL4xx rules: options, state of profile-based rules, and the
+robust outlier test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pydantic import Field
+
+from ...rule import Context, DatasetRule, Options
+from ...style.profile import StyleProfile, profile_record
+from ...style.stats import Summary, fmt, pct, summarize
+
+DEFAULT_MIN_RECORDS = 50
+
+
+class ConsistencyOptions(Options):
+    min_records: int = Field(DEFAULT_MIN_RECORDS, ge=1, description=(
+        "Minimum number of measured records before the rule reports anything; below it "
+        "the dataset's distribution means too little and the rule stays quiet."))
+    rare_share: float = Field(0.05, gt=0, le=0.5, description=(
+        "A record is only an outlier when at most this share of the dataset is like it "
+        "(more than that is the dataset's style, not an accident)."))
+    max_findings: int = Field(100, ge=0, description="Report at most this many records, the most extreme first (0: all).")
+
+
+class OutlierOptions(ConsistencyOptions):
+    z: float = Field(3.5, gt=0, description=(
+        "Robust z-score threshold: distance from the dataset's median in units of its "
+        "scaled median absolute deviation."))
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One measured quantity of a profile, tested on the high side."""
+
+    key: str  # evidence category in the profile
+    value: Callable[[StyleProfile], float]
+    count: Callable[[StyleProfile], float]  # raw count, tested against min_count
+    min_count: float
+    min_value: float
+    min_spread: float
+    describe: Callable[[float, float, tuple], str]  # (value, count, markers) -> "uses 3 emoji ..."
+    unit: str = ""
+
+
+class ProfileRule(DatasetRule[list]):
+    """A dataset rule over the style profile: state is a list of small tuples."""
+
+    requires = "example"
+    Options = OutlierOptions
+
+    def initial(self, ctx: Context) -> list:
+        return []
+
+    def entry(self, profile: StyleProfile):
+        raise NotImplementedError
+
+    def collect(self, state: list, record, ctx: Context) -> None:
+        prof = profile_record(record)
+        if prof is None:
+            return
+        e = self.entry(prof)
+        if e is not None:
+            state.append((record.ref, e))
+
+    def merge(self, states: list[list]) -> list:
+        return [x for s in states for x in s]
+
+    def limit(self, found: list[tuple[float, object]]) -> list:
+        """Most extreme first, capped by max-findings, then in file order."""
+        found.sort(key=lambda sf: -sf[0])
+        if self.options.max_findings:
+            found = found[: self.options.max_findings]
+        return [f for _, f in found]
+
+
+def high_outliers(entries: list, dims: tuple[Dim, ...], opts: OutlierOptions) -> dict[int, list]:
+    """index -> [(z, dim, value, count, summary)] for entries unusual on the high side
+    of a dimension. ``entries`` are (ref, (profile-ish tuple with .value access)) pairs;
+    callers pass values through ``Dim.value`` on a stored row."""
+    out: dict[int, list] = {}
+    for dim in dims:
+        values = [dim.value(e) for _, e in entries]
+        summ = summarize(values)
+        for i, (_, e) in enumerate(entries):
+            v = values[i]
+            c = dim.count(e)
+            # At least twice the 90th percentile: intensity within a style (an emoji-heavy
+            # dataset with a few more emoji) is not an outlier.
+            if c < dim.min_count or v < dim.min_value or v <= summ.median or v < 2 * summ.p90:
+                continue
+            z = summ.z(v, dim.min_spread)
+            if z < opts.z or summ.share_at_least(v) > opts.rare_share:
+                continue
+            out.setdefault(i, []).append((z, dim, v, c, summ))
+    return out
+
+
+def dataset_clause(summ: Summary, unit: str = "", low: bool = False) -> str:
+    tail = f"p5 {fmt(summ.p5)}{unit}" if low else f"p95 {fmt(summ.p95)}{unit}"
+    return f"this dataset's median is {fmt(summ.median)}{unit} ({tail})"
+
+
+def none_clause(summ: Summary) -> str:
+    zero = summ.share_at_most(0.0)
+    return f", {pct(zero)} of replies have none" if zero >= 0.5 else ""
+
+
+def markers_text(markers: tuple) -> str:
+    return ", ".join(f"'{m}'" for m in markers)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import Field
+
+from ...diagnostics import Finding
+from ...rule import Context, DatasetRule
+from ...style.language import MIN_LETTERS, name
+from ...style.profile import record_languages
+from ...style.stats import pct
+from ._common import ConsistencyOptions
+
+
+class LanguageOptions(ConsistencyOptions):
+    min_majority: float = Field(0.8, gt=0.5, le=1, description=(
+        "The dataset has a language only when at least this share of detected replies use it."))
+    min_letters: int = Field(MIN_LETTERS, ge=10, description=(
+        "Texts with fewer letters are not language-checked (detection is unreliable on them)."))
+
+
+class LanguageOutlier(DatasetRule[list]):
+    """Reports replies in a different language than the dataset's majority.
+
+    ## What it does
+    Detects the language of every assistant reply that has at least `min-letters`
+    letters (code, URLs and JSON keys removed). Detection uses CLD2, and any
+    language other than English is confirmed by a second detector (py3langid);
+    when the two disagree the reply counts as unknown. When at least `min-majority`
+    of the detected replies share a language, replies in another language are
+    reported, as long as that language covers at most `rare-share` of them (a
+    deliberately bilingual dataset stays quiet). Replies to a user turn that asks
+    for a translation or names the reply's language are left out. Datasets with fewer than
+    `min-records` detected replies are not judged.
+
+    ## Why it matters for fine-tuning
+    A model trained on English replies plus a few Spanish ones learns that
+    switching language is acceptable and does it in production.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Where is my order?"}, {"role": "assistant", "content": "Your order shipped on Monday and should arrive within three business days."}]}
+    {"messages": [{"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Open the settings page, choose the security tab and select reset password."}]}
+    {"messages": [{"role": "user", "content": "Can I change my address?"}, {"role": "assistant", "content": "Yes. Go to your profile and edit the shipping address before the order ships."}]}
+    {"messages": [{"role": "user", "content": "Do you ship abroad?"}, {"role": "assistant", "content": "We ship to most countries in Europe and North America within ten business days."}]}
+    {"messages": [{"role": "user", "content": "Is there a warranty?"}, {"role": "assistant", "content": "Every device comes with a two-year warranty that covers manufacturing defects."}]}
+    {"messages": [{"role": "user", "content": "Can I return it?"}, {"role": "assistant", "content": "Sí, puede devolverlo dentro de los treinta días siguientes para obtener un reembolso completo."}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Where is my order?"}, {"role": "assistant", "content": "Your order shipped on Monday and should arrive within three business days."}]}
+    {"messages": [{"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Open the settings page, choose the security tab and select reset password."}]}
+    {"messages": [{"role": "user", "content": "Can I change my address?"}, {"role": "assistant", "content": "Yes. Go to your profile and edit the shipping address before the order ships."}]}
+    {"messages": [{"role": "user", "content": "Do you ship abroad?"}, {"role": "assistant", "content": "We ship to most countries in Europe and North America within ten business days."}]}
+    {"messages": [{"role": "user", "content": "Is there a warranty?"}, {"role": "assistant", "content": "Every device comes with a two-year warranty that covers manufacturing defects."}]}
+    {"messages": [{"role": "user", "content": "Can I return it?"}, {"role": "assistant", "content": "Yes, you can return it within thirty days of delivery for a full refund."}]}
+    ```
+    """
+
+    code = "JL405"
+    name = "language-outlier"
+    summary = "Reply is in a different language than most replies"
+    requires = "example"
+    Options = LanguageOptions
+    example_options = {"min-records": 5, "rare-share": 0.2}
+
+    def initial(self, ctx: Context) -> list:
+        return []
+
+    def collect(self, state: list, record, ctx: Context) -> None:
+        lang, _, pointer, asked = record_languages(record, self.options.min_letters)
+        if lang is not None and not asked:
+            state.append((record.ref, pointer, lang))
+
+    def merge(self, states: list[list]) -> list:
+        return [x for s in states for x in s]
+
+    def finish(self, state: list, ctx: Context):
+        opts = self.options
+        n = len(state)
+        if n < opts.min_records:
+            return
+        langs = Counter(lang for _, _, lang in state)
+        top, top_n = langs.most_common(1)[0]
+        if top_n / n < opts.min_majority:
+            return
+        found = []
+        for ref, pointer, lang in state:
+            if lang != top and langs[lang] / n <= opts.rare_share:
+                found.append((1 - langs[lang] / n, Finding(
+                    f"reply is in {name(lang)}; {pct(top_n / n)} of replies with a detectable language "
+                    f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=ref)))
+        found.sort(key=lambda sf: -sf[0])
+        if opts.max_findings:
+            found = found[: opts.max_findings]
+        yield from (f for _, f in found)

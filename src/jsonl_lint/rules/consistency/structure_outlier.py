@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from pydantic import Field
+
+from ...diagnostics import Finding
+from ...rule import Context
+from ...style.stats import pct
+from ...style.structure import FEATURE_TEXT, FEATURES, JSON_OBJECT, TEXT, describe, kind_plural
+from ._common import ConsistencyOptions, ProfileRule
+
+# Markdown that changes a reply's format; lists are left out (prose uses them naturally).
+RARE_FEATURES = tuple(f for f in FEATURES if f != "list")
+
+
+class StructureRow(NamedTuple):
+    pointer: str
+    kind: str
+    keys: tuple | None
+    features: tuple
+
+
+class StructureOptions(ConsistencyOptions):
+    min_majority: float = Field(0.8, gt=0.5, le=1, description=(
+        "The dataset has a format only when at least this share of replies share it."))
+    feature_share: float = Field(0.02, gt=0, le=0.5, description=(
+        "Markdown a text reply uses (table, fenced code, headings) is reported only when at most "
+        "this share of the text replies use it."))
+
+
+class StructureOutlier(ProfileRule):
+    r"""Reports replies whose format differs from the format most replies use.
+
+    ## What it does
+    Classifies every assistant reply as a JSON object (with its top-level keys), a
+    JSON array, XML-like markup, or text, and notes the markdown the text uses
+    (tables, fenced code, headings, lists). When at least `min-majority` of the
+    replies share a format, replies in another format are reported: prose in a
+    dataset of JSON replies, a JSON object with different keys than the majority,
+    a markdown table in a dataset of plain prose. A format is only reported when at
+    most `rare-share` of the replies use it, and markdown inside text (a table,
+    fenced code, headings; not lists, which prose uses naturally) only when at most
+    `feature-share` of the text replies use it. Datasets with fewer than `min-records`
+    replies are not judged.
+
+    ## Why it matters for fine-tuning
+    Teaching an output format is one of the main reasons to fine-tune. A few
+    replies in another format (or a JSON object with a different schema) teach the
+    model that the format is optional, and parsers downstream break.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "{\"answer\": \"Paris\", \"confidence\": 0.99}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Spain?"}, {"role": "assistant", "content": "{\"answer\": \"Madrid\", \"confidence\": 0.98}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Italy?"}, {"role": "assistant", "content": "{\"answer\": \"Rome\", \"confidence\": 0.99}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Peru?"}, {"role": "assistant", "content": "{\"answer\": \"Lima\", \"confidence\": 0.97}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Chile?"}, {"role": "assistant", "content": "{\"answer\": \"Santiago\", \"confidence\": 0.97}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Japan?"}, {"role": "assistant", "content": "The capital of Japan is Tokyo."}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "{\"answer\": \"Paris\", \"confidence\": 0.99}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Spain?"}, {"role": "assistant", "content": "{\"answer\": \"Madrid\", \"confidence\": 0.98}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Italy?"}, {"role": "assistant", "content": "{\"answer\": \"Rome\", \"confidence\": 0.99}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Peru?"}, {"role": "assistant", "content": "{\"answer\": \"Lima\", \"confidence\": 0.97}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Chile?"}, {"role": "assistant", "content": "{\"answer\": \"Santiago\", \"confidence\": 0.97}"}]}
+    {"messages": [{"role": "user", "content": "Capital of Japan?"}, {"role": "assistant", "content": "{\"answer\": \"Tokyo\", \"confidence\": 0.99}"}]}
+    ```
+    """
+
+    code = "JL404"
+    name = "structure-outlier"
+    summary = "Reply's format (JSON keys, prose, table, markup) differs from most replies"
+    Options = StructureOptions
+    example_options = {"min-records": 5, "rare-share": 0.2, "feature-share": 0.2}
+
+    def entry(self, p):
+        return StructureRow(p.pointer, p.kind, p.keys, p.features)
+
+    def finish(self, state: list, ctx: Context):
+        opts = self.options
+        n = len(state)
+        if n < opts.min_records:
+            return
+        kinds = Counter(row.kind for _, row in state)
+        top, top_n = kinds.most_common(1)[0]
+        found = []
+        if top_n / n < opts.min_majority:
+            return
+        keysets = Counter(row.keys for _, row in state if row.kind == JSON_OBJECT)
+        json_n = sum(keysets.values())
+        top_keys, top_keys_n = keysets.most_common(1)[0] if keysets else (None, 0)
+        keys_majority = json_n >= opts.min_records and top_keys_n / json_n >= opts.min_majority
+        majority = kind_plural(top, top_keys if top == JSON_OBJECT and keys_majority else None)
+        feats = Counter(f for _, row in state if row.kind == TEXT for f in row.features)
+        text_n = kinds.get(TEXT, 0)
+        for ref, row in state:
+            if row.kind != top:
+                share = kinds[row.kind] / n
+                if share <= opts.rare_share:
+                    found.append((1 - share, Finding(
+                        f"{describe(row.kind, row.keys, row.features)}; {pct(top_n / n)} of replies "
+                        f"({top_n:,} of {n:,}) are {majority}", pointer=row.pointer, record=ref)))
+                continue
+            if row.kind == JSON_OBJECT and keys_majority and row.keys != top_keys:
+                share = keysets[row.keys] / json_n
+                if share <= opts.rare_share:
+                    missing = [k for k in top_keys if k not in row.keys]
+                    extra = [k for k in row.keys if k not in top_keys]
+                    diff = "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
+                                                  f"extra {', '.join(extra)}" if extra else "") if x)
+                    found.append((1 - share, Finding(
+                        f"{describe(row.kind, row.keys)}; {pct(top_keys_n / json_n)} of JSON replies "
+                        f"({top_keys_n:,} of {json_n:,}) have keys {', '.join(top_keys)} ({diff})",
+                        pointer=row.pointer, record=ref)))
+            elif row.kind == TEXT and row.features and text_n >= opts.min_records:
+                rare = [f for f in RARE_FEATURES if f in row.features and feats[f] / text_n <= opts.feature_share]
+                if rare:
+                    f0 = rare[0]
+                    found.append((1 - feats[f0] / text_n, Finding(
+                        f"{describe(row.kind, row.keys, row.features)}; only {pct(feats[f0] / text_n)} of replies "
+                        f"({feats[f0]:,} of {text_n:,}) use {FEATURE_TEXT[f0]}", pointer=row.pointer, record=ref)))
+        yield from self.limit(found)
