@@ -1,0 +1,1 @@
+"""Volatile facts (JL5xx): claims that go stale and belong in retrieval."""

@@ -1,0 +1,40 @@
+"""Shared per-record analysis for the JL5xx rules (computed once per record per run)."""
+
+from __future__ import annotations
+
+from ...volatile import Analysis, analyze
+
+_EMPTY = Analysis((), ())
+_KEY = "volatile.analysis"
+
+LABELS = {
+    "price": "price",
+    "rate": "rate",
+    "market": "market price",
+    "office": "office holder",
+    "count": "headcount",
+    "version": "latest version",
+    "weather": "weather",
+    "schedule": "schedule",
+    "record": "record or ranking",
+    "as-of": "dated claim",
+    "relative-time": "relative time",
+    "question": "current-state question",
+}
+
+
+def analysis_of(record, ctx) -> Analysis:
+    """The record's volatile analysis, memoised in ``ctx.cache`` for the other JL5xx rules
+    (only the latest record is kept, so memory stays flat)."""
+    cached = ctx.cache.get(_KEY)
+    if cached is not None and cached[0] is record:
+        return cached[1]
+    example = record.example
+    result = analyze(example) if example is not None else _EMPTY
+    ctx.cache[_KEY] = (record, result)
+    return result
+
+
+def quote(phrase: str, limit: int = 80) -> str:
+    phrase = " ".join(phrase.split())
+    return phrase if len(phrase) <= limit else phrase[: limit - 1] + "…"

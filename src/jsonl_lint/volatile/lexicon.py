@@ -1,0 +1,251 @@
+"""Lexicons of the volatile-fact detector: cue patterns by category.
+
+Every pattern is a regular-expression fragment. The detector joins all of them
+into one compiled alternation (one pass per turn) and then filters each match
+with context checks (sentence tense, arithmetic, anchors). Patterns are written
+case-insensitively unless they use ``(?-i:...)`` for proper-noun capitals.
+"""
+
+from __future__ import annotations
+
+# Why each category goes stale (used in messages).
+REASONS: dict[str, str] = {
+    "price": "prices and fees change",
+    "rate": "exchange, interest and economic rates move from month to month",
+    "market": "stock prices and valuations change by the minute",
+    "office": "office holders and executives change with elections and appointments",
+    "count": "populations, headcounts and user numbers change over time",
+    "version": "a 'latest/current version' claim is outdated by the next release",
+    "weather": "weather changes by the hour",
+    "schedule": "schedules, opening hours and announced dates change",
+    "record": "records, rankings and standings get broken and reshuffled",
+    "as-of": "the claim is dated ('as of ...') and describes a moment that passes",
+    "relative-time": "relative time ('today', 'currently', 'recently') ties the claim to when it was written",
+    "question": "the question asks about the current state of the world, so any fixed answer goes stale",
+}
+
+CATEGORIES: tuple[str, ...] = tuple(REASONS)
+
+# -- shared fragments -------------------------------------------------------------------
+
+APPROX = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|under|just|only|some|an estimated|estimated at|close to|upwards of|currently|now)\s+)*"
+NUM = r"\d[\d,]*(?:\.\d+)?"
+SCALE = r"(?:\s?(?:k|K|thousand|million|billion|trillion|mn|bn|m|M|B)\b)?"
+MONEY = (
+    rf"(?:(?:US|A|C|NZ|HK)?[$€£¥₹]\s?{NUM}{SCALE}"
+    rf"|{NUM}{SCALE}\s?(?:dollars|euros|pounds|USD|EUR|GBP|JPY|CHF|yen|yuan|rupees|INR|bitcoins?)\b)"
+)
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+YEAR = r"(?:19|20)\d{2}"
+CLOCK = r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)"
+PROPER = r"(?-i:[A-Z][\w&.'+-]*)"
+PROPER_SEQ = rf"{PROPER}(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?{PROPER}){{0,4}}"
+
+TITLES = (
+    r"(?:president|vice[- ]president|prime minister|chancellor|premier|CEO|chief executive(?: officer)?|"
+    r"CFO|CTO|COO|chair(?:man|woman|person)?|head coach|governor|mayor|king|queen|monarch|pope|"
+    r"secretary[- ]general|secretary of state|speaker of the house|chief justice|attorney general|"
+    r"foreign minister|finance minister|managing director|executive director|general secretary|"
+    r"leader|owner|head of state|head of government|dictator|supreme leader|emperor|manager|coach)"
+)
+# Superlatives for things people rank (not mountains or oceans).
+RANKED_NOUNS = (
+    r"(?:person|people|man|woman|individual|company|companies|corporation|brand|building|skyscraper|"
+    r"employer|retailer|bank|app|apps|website|websites|social (?:network|media platform)|platform|movie|film|"
+    r"song|album|artist|singer|band|rapper|athlete|player|team|club|video game|game|smartphone|phone|car|"
+    r"automaker|carmaker|airline|airport|search engine|streaming service|cryptocurrency|YouTuber|channel|"
+    r"TV show|show|series|book|novel|author|tech company|startup|billionaire|economy|economies)"
+)
+SUPERLATIVES = (
+    r"(?:richest|wealthiest|most valuable|most popular|best[- ]selling|highest[- ]grossing|highest[- ]paid|"
+    r"most[- ]followed|most[- ]subscribed|most[- ]streamed|most[- ]watched|most[- ]downloaded|"
+    r"most[- ]visited|most[- ]used|top[- ]selling|largest|biggest|tallest|fastest[- ]growing|leading|"
+    r"top[- ]ranked|highest[- ]ranked)"
+)
+WORLD = r"(?:in the (?:world|US|U\.S\.|United States|UK|country|nation|industry|market)|in history|of all time|on (?:Earth|the planet)|today|right now|currently|globally|worldwide)"
+
+# -- cue patterns by category --------------------------------------------------------------
+# (category, strength, keys, pattern). "strong" cues stand alone; "anchored" cues need
+# a name, a date or a present-time word in the sentence; "weak" cues need an anchor
+# (a number, a name, a volatile noun). ``keys`` are "key:back" items: a lowercase
+# word, symbol or phrase ("as_of" stands for "as of") of which every match contains
+# at least one, and how many characters before that key a match may start. A turn
+# without any key skips the pattern; otherwise the pattern is only tried (``match``)
+# at token starts from ``back`` characters before each key occurrence up to the key.
+PATTERNS: list[tuple[str, str, str, str]] = [
+    # prices and fees
+    ("price", "strong", "costs:5 priced:5 sells:5 sell:5 retails:5 retail:5 charges:5 starts:5 start:5 starting:5 available:5 goes:5 go:5 set:5 listed:5 offered:5 subscription:5 plan:5",
+     rf"\b(?:costs|is priced at|are priced at|priced at|sells for|sell for|retails for|retail for|charges|"
+     rf"starts at|start at|starting at|is available for|are available for|goes for|go for|will set you back|"
+     rf"is listed at|are listed at|is offered at|subscription is|plan is)\s+(?:from\s+)?{APPROX}{MONEY}"),
+    ("price", "strong", "$:3 €:3 £:3 ¥:3 ₹:3 dollars:15 euros:15 pounds:15 usd:15 eur:15 gbp:15 jpy:15 chf:15 yen:15 yuan:15 rupees:15 inr:15 bitcoin:15 bitcoins:15",
+     rf"{MONEY}\s*(?:/|per|a|an|each)\s*(?:month|mo|year|yr|annum|user|seat|night|gallon|liter|litre|"
+     rf"barrel|ounce|oz|kWh|license|subscription|ride|trip)\b"),
+    ("price", "strong", "price:0 prices:0 cost:0 costs:0 fee:0 fees:0 fare:0 fares:0 toll:0 premium:0 subscription:0 membership:0 tuition:0 rent:0 salary:0 salaries:0 wage:0 wages:0 admission:0 msrp:0 minimum:0 entry:0 ticket:0",
+     rf"\b(?:price|prices|cost|costs|fee|fees|fare|fares|toll|premium|subscription|membership|tuition|rent|"
+     rf"salary|salaries|wage|wages|minimum wage|admission|entry fee|ticket price|MSRP)\s+"
+     rf"(?:(?:of|for|in|at)\s+(?:an?\s+|the\s+)?[\w'./ -]{{1,40}}?\s+)?(?:is|are|starts at|ranges from|stands at|"
+     rf"sits at|has risen to|has fallen to|runs)\s+{APPROX}{MONEY}"),
+    # rates
+    ("rate", "strong", "exchange:0",
+     r"\bexchange rate\s+(?:between|for|of|from)\b[^.\n]{0,60}?\b(?:is|stands at|sits at|currently|today)\b"),
+    ("rate", "strong", "usd:3 eur:3 gbp:3 jpy:3 cny:3 inr:3 chf:3 cad:3 aud:3 dollar:3 euro:3 pound:3",
+     rf"\b1\s?(?:USD|EUR|GBP|JPY|CNY|INR|CHF|CAD|AUD|US dollar|dollar|euro|pound)s?\s?(?:=|is|equals|is worth|buys)\s?{APPROX}\d"),
+    ("rate", "strong", "interest:0 inflation:0 unemployment:0 mortgage:0 federal:0 fed:0 prime:0 base:0 policy:0 savings:0 jobless:0 poverty:0 literacy:0 employment:0 birth:0 growth:0 vacancy:0 tax:0 vat:0 sales:0 income:0 corporate:0",
+     rf"\b(?:interest|inflation|unemployment|mortgage|federal funds|fed funds|prime|base|policy|savings|"
+     rf"jobless|poverty|literacy|employment|birth|growth|vacancy|tax|VAT|sales tax|income tax|corporate tax)\s+"
+     rf"rates?\s+(?:(?:in|of|for)\s+(?:the\s+)?[\w. ]{{1,30}}?\s+)?(?:is|are|stands at|sits at|hovers around|"
+     rf"has risen to|has fallen to|has reached|remains at|remains|of)\s+{APPROX}{NUM}\s?(?:%|percent|per cent)"),
+    ("rate", "strong", "gdp:0 inflation:0 cpi:0", rf"\b(?:GDP|inflation|CPI)\s+(?:of\s+[\w. ]{{1,30}}?\s+)?(?:is|stands at|grew by|is growing at)\s+{APPROX}(?:{MONEY}|{NUM}\s?(?:%|percent))"),
+    # markets
+    ("market", "strong", "stock:0 share:0",
+     r"\b(?:stock|share)\s+price\b[^.\n]{0,50}?\b(?:is|are|stands at|closed at|trades at|trading at|hit|currently)\b"),
+    ("market", "strong", "shares:0 share:0", r"\bshares?\s+(?:are\s+|is\s+)?(?:currently\s+)?trad(?:ing|es|e)\s+(?:at|around|near)\b"),
+    ("market", "strong", "market:0 net:0 valuation:0",
+     rf"\b(?:market (?:cap|capitalization|value|valuation)|net worth|valuation)\s+(?:of\s+[^.\n]{{1,40}}?\s+)?"
+     rf"(?:is|stands at|of|exceeds|has reached|tops|sits at|is estimated at|is valued at)\s+{APPROX}(?:{MONEY}|{NUM}{SCALE})"),
+    ("market", "strong", "valued:20 worth:20",
+     rf"\b(?:is|are)\s+(?:currently\s+|now\s+)?(?:valued at|worth)\s+{APPROX}{MONEY}"),
+    ("market", "strong", "bitcoin:0 ethereum:0 btc:0 eth:0 dogecoin:0 dow:0 nasdaq:0 ftse:0 nikkei:0 dax:0 gold:0 oil:0 crude:0 s&p:0",
+     r"\b(?:Bitcoin|Ethereum|BTC|ETH|Dogecoin|Dow Jones|Dow|S&P 500|Nasdaq|FTSE(?: 100)?|Nikkei|DAX|gold|crude oil|oil)\b"
+     r"[^.\n]{0,30}?\b(?:is (?:currently |now )?(?:trading|worth|valued|priced|at|hovering)|trades at|closed at|is up|is down)\b"),
+    # office holders and executives
+    ("office", "strong", "current:0 incumbent:0 reigning:0 serving:0", rf"\b(?:the\s+)?(?:current|incumbent|reigning|serving)\s+{TITLES}\b"),
+    ("office", "strong", "president:0 presidents:0 vice:0 prime:0 minister:0 chancellor:0 premier:0 ceo:0 chief:0 cfo:0 cto:0 coo:0 chair:0 chairman:0 chairwoman:0 chairperson:0 coach:0 governor:0 mayor:0 king:0 queen:0 monarch:0 pope:0 secretary:0 speaker:0 justice:0 attorney:0 director:0 leader:0 owner:0 head:0 dictator:0 emperor:0 manager:0",
+     rf"\b{TITLES}\s+of\s+(?:the\s+)?{PROPER_SEQ}\s+(?:is|remains|is currently|is now)\s+{PROPER}"),
+    ("office", "strong", "president:60 presidents:60 vice:60 prime:60 minister:60 chancellor:60 premier:60 ceo:60 chief:60 cfo:60 cto:60 coo:60 chair:60 chairman:60 chairwoman:60 chairperson:60 coach:60 governor:60 mayor:60 king:60 queen:60 monarch:60 pope:60 secretary:60 speaker:60 justice:60 attorney:60 director:60 leader:60 owner:60 head:60 dictator:60 emperor:60 manager:60",
+     rf"(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}})\s+(?:is|serves as|is serving as|remains|has been|is currently)\s+"
+     rf"(?:the\s+)?(?:current\s+)?(?:co-?)?{TITLES}\s+(?:of|at)\s+(?:the\s+)?{PROPER}"),
+    ("office", "strong", "president:50 presidents:50 vice:50 prime:50 minister:50 chancellor:50 premier:50 ceo:50 chief:50 cfo:50 cto:50 coo:50 chair:50 chairman:50 chairwoman:50 chairperson:50 coach:50 governor:50 mayor:50 king:50 queen:50 monarch:50 pope:50 secretary:50 speaker:50 justice:50 attorney:50 director:50 leader:50 owner:50 head:50 dictator:50 emperor:50 manager:50",
+     rf"(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}}),\s+(?:the\s+)?(?:current\s+)?{TITLES}\s+(?:of|at)\s+(?:the\s+)?{PROPER}"),
+    ("office", "strong", "led:0 run:0 headed:0 chaired:0 governed:0", rf"\b(?:led|run|headed|chaired|governed)\s+by\s+(?:CEO|President|Prime Minister|Chancellor)\s+{PROPER}"),
+    # headcounts and populations
+    ("count", "strong", "population:0",
+     rf"\bpopulation\s+(?:of\s+[^.\n]{{1,40}}?\s+)?(?:is|stands at|exceeds|has reached|has grown to|tops|of|hovers around)\s+{APPROX}{NUM}"),
+    ("count", "strong", "population:14", rf"\b(?:has|have|with)\s+a\s+population\s+of\s+{APPROX}{NUM}"),
+    ("count", "strong", "home:3",
+     rf"\bis\s+home\s+to\s+{APPROX}{NUM}{SCALE}\s+(?:people|inhabitants|residents|citizens)"),
+    ("count", "anchored", "has:0 have:0 employs:0 employ:0 serves:0 boasts:0 counts:0 reaches:0 surpassed:0 exceeds:0 now:0",
+     rf"\b(?:has|have|employs|employ|serves|boasts|counts|reaches|surpassed|exceeds|now has)\s+{APPROX}{NUM}{SCALE}\+?\s+"
+     rf"(?:(?:monthly|daily|weekly|active|registered|paying|full-time|global|premium|total)\s+)*"
+     rf"(?:employees|staff|workers|users|subscribers|customers|members|followers|downloads|stores|locations|"
+     rf"restaurants|branches|outlets|listeners|viewers|readers|accounts|installations|installs|clients|"
+     rf"shareholders|franchises|offices)\b"),
+    ("count", "anchored", "monthly:20 daily:20 weekly:20 active:20",
+     rf"\b{NUM}{SCALE}\+?\s+(?:(?:monthly|daily|weekly|active)\s+)+(?:users|subscribers|customers|listeners|viewers|players)\b"),
+    # latest / newest / current version
+    ("version", "strong", "latest:0 newest:0 most:0 recent:0 current:0",
+     r"\b(?:latest|newest|most recent|current)\s+(?:stable\s+|major\s+|official\s+|public\s+)?"
+     r"(?:version|versions|release|releases|edition|model|models|generation|iteration|build|firmware|LTS|update|flagship)\b"),
+    ("version", "strong", "latest:0 newest:0 most:0 recent:0", rf"\b(?:latest|newest|most recent)\s+(?:[a-z-]+\s+){{0,2}}?{PROPER}(?-i:(?=[\s,.;:!?)]|$))"),
+    ("version", "strong", "version:50 v:50", rf"\b{PROPER}(?:\s+{PROPER}){{0,2}}\s+(?:is|are)\s+(?:now\s+|currently\s+)?(?:at\s+|on\s+)?(?:version|v)\s?\d"),
+    ("version", "strong", "just:0 recently:0 newly:0", r"\b(?:just|recently|newly)\s+(?:released|launched|announced|unveiled|introduced|shipped|rolled out)\b"),
+    ("version", "weak", "latest:0 newest:0 most:0 recent:0 cutting:0 state:0", r"\b(?:latest|newest|most recent|cutting[- ]edge|state[- ]of[- ]the[- ]art)\b"),
+    # weather
+    ("weather", "strong", "weather:0 forecast:0 temperature:0 temperatures:0 humidity:0 chance:0 high:0 low:0",
+     r"\b(?:weather|forecast|temperature|temperatures|humidity|chance of rain|high of|low of)\b[^.\n]{0,40}?"
+     r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend)|right now|currently|at the moment)\b"),
+    ("weather", "strong", "today:0 tonight:0 tomorrow:0 this:0",
+     r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|weekend))(?:'s|’s)?\b[^.\n]{0,30}?"
+     r"\b(?:weather|forecast|temperature|sunny|cloudy|overcast|rain|raining|snow|snowing|showers|thunderstorms?|degrees)\b"),
+    ("weather", "strong", "it:0", r"\bit(?:'s|’s| is)\s+(?:currently\s+|now\s+)?(?:about\s+|around\s+)?-?\d+\s?(?:°|degrees)"),
+    # schedules and opening hours
+    ("schedule", "strong", "open:4",
+     rf"\b(?:is|are)\s+open\s+(?:daily\s+|every day\s+|from\s+|between\s+|(?:on\s+)?(?:Mondays?|Tuesdays?|Wednesdays?|"
+     rf"Thursdays?|Fridays?|Saturdays?|Sundays?|weekdays|weekends)\b[^.\n]{{0,40}}?)?{CLOCK}"),
+    ("schedule", "strong", "opening:0 business:0 operating:0 office:0 store:0 visiting:0 library:0 museum:0 park:0", r"\b(?:opening|business|operating|office|store|visiting|library|museum|park)\s+hours\s+(?:are|is)\b"),
+    ("schedule", "strong", "opens:0 open:0 closes:0 close:0", rf"\b(?:opens|open|closes|close)\s+(?:at|from|until)\s+(?:{CLOCK}|midnight|noon)"),
+    ("schedule", "strong", "departs:0 leaves:0 arrives:0 runs:0", rf"\b(?:departs|leaves|arrives|runs)\s+(?:at|every)\s+(?:{CLOCK}|\d+\s+minutes)"),
+    ("schedule", "anchored", "scheduled:4 slated:4 set:4 expected:4 due:4 planned:4",
+     r"\b(?:is|are)\s+(?:scheduled|slated|set|expected|due|planned)\s+to\s+(?:open|launch|release|be released|take place|"
+     r"begin|start|close|debut|premiere|air|be held|arrive|ship|go on sale|end)\b"),
+    ("schedule", "anchored", "next:4 upcoming:4 forthcoming:4",
+     r"\b(?:the\s+)?(?:next|upcoming|forthcoming)\s+(?:presidential\s+|general\s+)?(?:election|elections|Olympics|Olympic Games|"
+     r"World Cup|season|release|launch|iPhone|version|model|summit|Super Bowl|tournament|eclipse)\b"),
+    # records and standings
+    ("record", "strong", "world:0 all:0 olympic:0 national:0 guinness:0",
+     r"\b(?:world|all-time|Olympic|national|Guinness World)\s+records?\b[^.\n]{0,30}?\b(?:is|are|stands at|holder|holders|is held by)\b"),
+    ("record", "strong", "holds:0 hold:0 currently:0", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?(?:world\s+|all-time\s+|Olympic\s+|national\s+)?record\b"),
+    ("record", "strong", "current:0 reigning:0 defending:0",
+     r"\b(?:current|reigning|defending)\s+(?:world\s+|national\s+|Olympic\s+|league\s+|NBA\s+|NFL\s+)?(?:champions?|title[- ]holders?|record[- ]holders?|No\.\s?1)\b"),
+    ("record", "strong", "ranked:16", r"\b(?:is|are)\s+(?:currently\s+|now\s+)?ranked\s+(?:No\.?\s?|number\s+|#)?\d+"),
+    ("record", "strong", "currently:3 leads:3 lead:3 tops:3 top:3 sits:3 atop:3", r"\b(?:currently\s+)?(?:leads|lead|tops|top|sits atop|is atop)\s+the\s+(?:league|standings|table|rankings|charts|Billboard|box office|leaderboard)\b"),
+    ("record", "strong", "richest:30 wealthiest:30 valuable:30 popular:30 best:30 selling:30 highest:30 grossing:30 paid:30 most:30 top:30 largest:30 biggest:30 tallest:30 fastest:30 leading:30",
+     rf"\b(?:is|are)\s+(?:currently\s+|now\s+)?(?:the\s+)?(?:world's\s+|world’s\s+)?{SUPERLATIVES}\s+(?:[\w-]+\s+){{0,2}}?{RANKED_NOUNS}\b"),
+    ("record", "strong", "richest:16 wealthiest:16 valuable:16 popular:16 best:16 selling:16 highest:16 grossing:16 paid:16 most:16 top:16 largest:16 biggest:16 tallest:16 fastest:16 leading:16",
+     rf"\bthe\s+(?:world's\s+|world’s\s+)?{SUPERLATIVES}\s+(?:[\w-]+\s+){{0,2}}?{RANKED_NOUNS}\s+(?:{WORLD}\s+)?(?:is|are)\b"),
+    ("record", "strong", "most:4 richest:4 wealthiest:4",
+     r"\b(?:the\s+)?(?:most populous|richest|wealthiest)\s+(?:country|countries|city|cities|nation|state)\b"),
+    ("record", "strong", "won:0 wins:0 winner:0 winners:0 champion:0 champions:0",
+     r"\b(?:won|wins|winners? of|champions? of)\s+the\s+(?:last|latest|most recent|current|this year's|previous|recent)\s+\w+"),
+    # dated statements
+    ("as-of", "strong", "as_of:0",
+     rf"\bas of\s+(?:(?:early|mid|late|the end of|the start of|the beginning of|the first half of)\s+)?"
+     rf"(?:{MONTH}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:{YEAR}|Q[1-4]\s+{YEAR})\b"),
+    ("as-of", "strong", "as_of:0",
+     r"\bas of\s+(?:today|now|this (?:writing|year|month|week|morning)|writing|the time of writing|right now|yesterday|"
+     r"last (?:year|month|week|night)|(?:my|the) (?:last|latest|most recent) (?:update|knowledge update|training|information|data|verified information)|"
+     r"(?:my|the) knowledge cut-?off)"),
+    ("as-of", "strong", "at:0 as:0", r"\b(?:at the time of (?:this )?writing|at (?:the time of )?press time|as we speak|at this point in time|as things stand)\b"),
+    # relative time
+    ("relative-time", "weak", "currently:0 presently:0 nowadays:0 today:0 recently:0 lately:0 present:3 moment:7 now:9 days:6 year:14 month:14 week:14 season:5 quarter:5 date:8",
+     r"\b(?:currently|at present|presently|at the moment|right now|as of now|these days|nowadays|"
+     r"today|this (?:year|month|week|season|quarter)|so far this year|year to date|recently|lately|"
+     r"this past (?:year|month|week)|last (?:week|month)|to date|up to now)\b"),
+]
+
+# Cues that make a user turn a question about the current state of the world.
+# (category, keys, pattern); the generic "question word ... current" pattern comes
+# last so a specific one names the phrase when both match.
+QUESTION_PATTERNS: list[tuple[str, str, str]] = [
+    ("question", "who:0", rf"\bwho(?:'s|’s| is| are| runs| leads| heads)\s+(?:the\s+)?(?:current\s+)?{TITLES}s?\s+(?:of|at|for)\b"),
+    ("question", "how:0 what:0",
+     r"\b(?:how much (?:does|do|is|are|will|would)\b[^?\n]{0,60}?\b(?:cost|costs|charge|price|fee)|"
+     r"what(?:'s|’s| is| are)\s+the\s+(?:current\s+)?(?:price|prices|cost|fee|fees|fare|exchange rate|interest rate|"
+     r"inflation rate|unemployment rate|stock price|share price|market cap|market capitalization|net worth|valuation)s?\s+(?:of|for|in|on|between)\b)"),
+    ("question", "what:0 how:0 will:0", r"\b(?:what(?:'s|’s| is)\s+the\s+weather|how(?:'s|’s| is)\s+the\s+weather|will it (?:rain|snow)|what(?:'s|’s| is)\s+the\s+(?:temperature|forecast))\b"),
+    ("question", "what:0 when:0", r"\b(?:what time (?:does|do|is|are)\b[^?\n]{0,50}?\b(?:open|close|start|leave|depart|arrive)|when (?:does|do)\b[^?\n]{0,40}?\b(?:open|close))\b"),
+    ("question", "what:0 how:0", r"\b(?:what(?:'s|’s| is)\s+the\s+population\s+of|how many people live in|how many (?:employees|users|subscribers|customers) does)\b"),
+    ("question", "who:0 what:0 which:0", rf"\b(?:who(?:'s|’s| is)|what(?:'s|’s| is)|which(?: \w+)? is)\s+the\s+(?:world's\s+)?{SUPERLATIVES}\s+(?:[\w-]+\s+){{0,2}}?{RANKED_NOUNS}\b"),
+    ("question", "who:0", r"\bwho (?:won|is winning|holds|leads)\s+(?:the\s+)?(?:last|latest|most recent|this year's|current)?\b[^?\n]{0,40}?\b(?:election|cup|championship|title|record|league|series|bowl|award|race|tournament|oscar|grammy|prize)\b"),
+    ("question", "what:0 who:0 how:0 when:0 which:0 where:0 is:0 are:0 tell:0 do:0 calculate:0 look:0",
+     r"\b(?:what(?:'s|’s| is| are| was)|who(?:'s|’s| is| are)|how much|how many|how high|how low|when (?:is|does|do|are|will)|"
+     r"which|where (?:is|can)|is there|are there|tell me|do you know|calculate|look up)\b"
+     r"[^?.\n]{0,80}?\b(?:current|currently|latest|newest|most recent|right now|today|tonight|this (?:week|month|year|season|weekend)|"
+     r"at the moment|these days|nowadays|upcoming|recent|recently|real[- ]time)\b"),
+]
+
+# Answers that decline or point elsewhere for current facts (not a stale claim).
+DEFERRALS = (
+    r"\b(?:I (?:don't|do not|cannot|can't|am unable to|'m unable to|am not able to|'m not able to)\s+(?:have\s+)?"
+    r"(?:access|provide|browse|check|know|look up|give you (?:real-time|live|current))|real[- ]time (?:data|information|updates)|"
+    r"up[- ]to[- ]date information|(?:as of|since) my (?:last|knowledge|training)|knowledge cut-?off|my training data|"
+    r"I (?:recommend|suggest|would recommend) checking|please (?:check|visit|consult|refer to)|"
+    r"(?:check|visit|consult) (?:the|a|an|their|its|your) (?:official|latest|website|local|current|most recent)|"
+    r"may have changed|subject to change|for the most (?:current|up-to-date|recent|accurate)|I'm not sure|I am not sure)"
+)
+
+# Words that start sentences or are capitalised without naming anything.
+NOT_NAMES = frozenset("""
+a an the this that these those it its it's he she they we you i i'm i've i'd i'll my our your his her their there here
+if in on for as at of to by from with without about after before during since until while when where what who whom whose
+which why how and but or so because although though however also additionally furthermore moreover therefore thus
+then first second third finally next lastly overall today currently recently now nowadays yes no not all some many most
+each every any both few several one two three four five six seven eight nine ten dear hi hello thanks thank please
+let let's make use try create write generate describe explain list give provide identify classify summarize rewrite
+find choose select compare name tell answer consider imagine suppose assume step example note output input instruction
+response question q a. q: a: mr mrs ms dr sir madam monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december is are was were do does did can
+could should would will shall might must have has had be been being more less very just only even still such other
+another same new old good great best better well much hence instead meanwhile similarly likewise unlike like despite
+""".split())
+
+# Nouns that make a weak time cue a claim about something that changes.
+VOLATILE_NOUNS = (
+    r"\b(?:price|prices|cost|costs|fee|fees|rate|rates|stock|stocks|shares|market|CEO|president|prime minister|"
+    r"minister|governor|mayor|chancellor|champion|ranked|ranking|rankings|population|employees|users|"
+    r"subscribers|customers|version|release|released|launched|announced|unveiled|election|elections|weather|"
+    r"temperature|forecast|inflation|unemployment|GDP|economy|pandemic|war|crisis|sales|revenue|valuation|"
+    r"worth|billion|million|trillion|percent|%)"
+)
