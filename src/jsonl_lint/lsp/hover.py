@@ -121,7 +121,8 @@ def hover(ls: JsonlLanguageServer, params: T.HoverParams) -> T.Hover | None:
             summary = f" {cls.name}: {cls.summary}" if cls is not None else ""
             url = item.get("codeDescription", {}).get("href")
             link = f" ([docs]({url}))" if url else ""
-            blocks.append(f"**{item['code']}**{summary}{link}\n\n{item['message']}")
+            # VS Code shows the message itself above the hover: add what it does not say
+            blocks.append(f"**{item['code']}**{summary}{link}")
     r = st.doc.results[line]
     if r is not None and r.info is not None:
         blocks.append(record_markdown(ls, st, line, r.info))

@@ -90,6 +90,7 @@ class DocState:
     closed: bool = False
     counts: dict = field(default_factory=dict)
     published: list = field(default_factory=list)
+    lens_sig: tuple = ()
     idle: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -346,6 +347,21 @@ class JsonlLanguageServer(LanguageServer):
         st.counts = counts
         self.send_raw({"jsonrpc": "2.0", "method": T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
                                   "params": {"uri": st.doc.uri, "version": st.doc.version, "diagnostics": items}})
+        self.refresh_lenses(st)
+
+    def refresh_lenses(self, st: DocState) -> None:
+        """Ask the client to re-read code lenses when the summary they show changed."""
+        caps = self.client_capabilities
+        if not (caps and caps.workspace and caps.workspace.code_lens and caps.workspace.code_lens.refresh_support):
+            return
+        sig = (st.doc.complete, len(st.doc.lines), tuple(sorted(st.counts.items())), st.doc.dataset_version,
+               sum(1 for x in st.published if "relatedInformation" in x))
+        if sig != st.lens_sig and not self.stopping:
+            st.lens_sig = sig
+            try:
+                self.workspace_code_lens_refresh(None)
+            except Exception:
+                pass
 
     def send_raw(self, message: dict) -> None:
         """Send a JSON-RPC message built as plain dicts (no cattrs pass over thousands of
