@@ -1,0 +1,59 @@
+"""Helpers shared by the JL8xx rules: code spans, raw-text edits, turn scopes."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import Edit
+
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.S)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced and inline code in a turn (placeholders there are usually real syntax)."""
+    if "`" not in text:
+        return []
+    return [m.span() for m in _CODE.finditer(text)]
+
+
+def inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def trained_answers(example):
+    """Assistant turns the model learns from (weight not 0), without pure tool calls."""
+    for turn in example.turns:
+        if turn.role == "assistant" and turn.weight != 0 and not turn.tool_calls and turn.raw_role != "function_call":
+            yield turn
+
+
+def segment_end(turn, start: int) -> tuple[str, int, int] | None:
+    """(pointer, value offset of ``start``, value length end) for the segment holding ``start``."""
+    for seg in turn.segments:
+        if seg.turn_offset <= start <= seg.turn_offset + seg.length:
+            return seg.pointer, seg.value_offset + start - seg.turn_offset, seg.value_offset + seg.length
+    return None
+
+
+def raw_edit(record, pointer: str, span: tuple[int, int], text: str) -> Edit | None:
+    """An edit replacing decoded characters ``span`` of the string at ``pointer`` with
+    ``text`` (already JSON-escaped), in raw record coordinates."""
+    sm = record.source_map
+    node = sm.nodes.get(pointer)
+    if node is None or record.text[node.value_start:node.value_start + 1] != '"':
+        return None
+    start, end = sm.string_span(node, span)
+    return Edit(start, end, text)
+
+
+def whole_value_edit(record, pointer: str, json_text: str) -> Edit | None:
+    """An edit replacing the whole JSON value at ``pointer`` with ``json_text``."""
+    node = record.source_map.nodes.get(pointer)
+    if node is None:
+        return None
+    return Edit(node.value_start, node.value_end, json_text)
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

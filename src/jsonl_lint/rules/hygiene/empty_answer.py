@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from ...diagnostics import Applicability, Edit, Finding, Fix, Severity
+from ...rule import Context, Options, RecordRule
+from ._shared import trained_answers
+
+# Answers that say nothing: placeholders tools and annotators leave behind.
+NULLISH = ("n/a", "na", "n.a.", "null", "nil", "none.", "-", "--", "—", "...", "…", "?", "tbd", "todo", "no output",
+           "<nooutput>", "<no output>", "no answer", "no response", "[]", "{}", '""', "empty", "<empty>", "undefined")
+
+
+class EmptyAnswerOptions(Options):
+    placeholders: tuple[str, ...] = Field(NULLISH, description="Answers (case-insensitive, trimmed) that count as empty.")
+
+
+class EmptyAnswer(RecordRule):
+    """Reports trained answers that are empty, blank or a placeholder such as "N/A".
+
+    ## What it does
+    Checks every assistant turn the model learns from (weight not 0; tool-call turns
+    excepted). An answer that is missing, only whitespace, or a placeholder such as
+    `N/A`, `null`, `-`, `...`, `TBD` or `<nooutput>` is reported. Offers deleting the
+    record as an unsafe fix.
+
+    ## Why it matters for fine-tuning
+    Every such example teaches the model to answer with nothing, or with "N/A", to a
+    real request. The Alpaca-cleaned authors found empty and "N/A" outputs among the
+    defects of the original Alpaca data.
+
+    ## Example
+    ```jsonl
+    {"instruction": "Summarize the text.", "input": "The quick brown fox jumps over the lazy dog.", "output": "N/A"}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"instruction": "Summarize the text.", "input": "The quick brown fox jumps over the lazy dog.", "output": "A fox jumps over a dog."}
+    ```
+    """
+
+    code = "JL801"
+    name = "empty-answer"
+    summary = "Answer is empty or a placeholder such as N/A"
+    severity = Severity.ERROR
+    fixable = "sometimes"
+    requires = "example"
+    Options = EmptyAnswerOptions
+
+    def __init__(self, options=None):
+        super().__init__(options)
+        self._nullish = frozenset(p.lower() for p in self.options.placeholders)
+
+    def check(self, record, ctx: Context):
+        for turn in trained_answers(record.example):
+            stripped = turn.text.strip()
+            if stripped and stripped.lower() not in self._nullish:
+                continue
+            if not stripped and turn.images:
+                continue
+            what = "empty" if not turn.text else "blank" if not stripped else f'the placeholder "{stripped}"'
+            fix = Fix("Delete the record", (Edit(0, len(record.text), "", delete_record=True),), Applicability.UNSAFE)
+            pointer = turn.text_pointer
+            span = turn.locate(0, len(turn.text))[1] if stripped else None
+            yield Finding(f"{turn.role} answer at {pointer} is {what}; a trained answer must say something, or "
+                          f"the model learns to reply with nothing. Write the answer or drop the example",
+                          pointer, span, fix=fix)

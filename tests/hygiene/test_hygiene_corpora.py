@@ -1,0 +1,63 @@
+"""JL8xx rules find the defects the corpora README documents (skipped without corpora)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from helpers import corpus, settings_for
+from jsonl_lint.engine import lint_paths
+
+CODES = ["JL801", "JL802", "JL803", "JL804", "JL805", "JL806", "JL807"]
+
+
+def _by_code(path) -> dict[str, list]:
+    report = lint_paths([str(path)], settings_for(CODES), jobs=1)
+    out: dict[str, list] = defaultdict(list)
+    for d in report.diagnostics:
+        out[d.code].append(d)
+    return out
+
+
+@pytest.mark.slow
+def test_alpaca_5000_known_defects():
+    path = corpus("alpaca", "alpaca_5000.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = _by_code(path)
+    indexes = lambda code: {d.record.index for d in found[code]}  # noqa: E731
+    # 2 empty outputs (README), plus "<nooutput>" / "No Output" placeholders.
+    empty = {i for i, r in enumerate(data) if not r["output"].strip()}
+    assert len(empty) == 2 and empty <= indexes("JL801")
+    # 54 placeholder inputs ("No input", "<noinput>", ...): all found, nothing else.
+    assert len(indexes("JL802")) >= 54
+    assert all(len(data[i]["input"]) < 25 for i in indexes("JL802"))
+    # 4 outputs with a merged "N. Instruction:" tail.
+    merged = {i for i, r in enumerate(data) if ". Instruction:" in r["output"]}
+    assert len(merged) == 4 and indexes("JL805") == merged
+    assert all(d.fix is not None for d in found["JL805"])
+    # 31 inputs with URLs the model cannot open: most are reported.
+    with_url = {i for i, r in enumerate(data) if "http" in r["input"] or "www." in r["input"]}
+    assert len(indexes("JL806") & with_url) >= 0.75 * len(with_url)
+    # Leaked <noinput> markers inside outputs of merged records.
+    assert merged & indexes("JL803")
+
+
+@pytest.mark.slow
+def test_llamafactory_placeholders():
+    identity = _by_code(corpus("llamafactory", "identity.json"))
+    assert {d.record.index for d in identity["JL803"]} >= set(range(0, 10))
+    assert any("{{name}}" in d.message for d in identity["JL803"])
+    sft = _by_code(corpus("llamafactory", "v1_sft_demo.jsonl"))
+    assert any("{{author}}" in d.message for d in sft["JL803"])
+    demo = _by_code(corpus("llamafactory", "alpaca_en_demo.json"))
+    assert len(demo["JL802"]) == 7  # README: 7 placeholder inputs
+    assert all(d.fix is not None for d in demo["JL802"])
+
+
+@pytest.mark.slow
+def test_clean_corpora_stay_quiet():
+    for parts in (("anthropic-cookbook", "json_mode_dataset.jsonl"), ("alpaca-cleaned", "gsm_8k_train.json")):
+        found = _by_code(corpus(*parts))
+        assert sum(len(v) for v in found.values()) == 0, {k: [d.message for d in v[:3]] for k, v in found.items()}
