@@ -22,7 +22,7 @@ class ConsistencyOptions(Options):
     rare_share: float = Field(0.05, gt=0, le=0.5, description=(
         "A record is only an outlier when at most this share of the dataset is like it "
         "(more than that is the dataset's style, not an accident)."))
-    max_findings: int = Field(100, ge=0, description="Report at most this many records, the most extreme first (0: all).")
+    max_findings: int = Field(200, ge=0, description="Report at most this many records, the most extreme first (0: all).")
 
 
 class OutlierOptions(ConsistencyOptions):
