@@ -111,16 +111,27 @@ def count_text(text: str, model: "str | Settings | None" = None, tokenizer: str 
 _EXTRA_KEY = "jsonl_lint.tokens"
 
 
+_FAST: dict[tuple, Target] = {}
+
+
+def _target_for(settings: "Settings") -> Target:
+    key = (settings.model, settings.tokenizer, settings.root)
+    t = _FAST.get(key)
+    if t is None:
+        t = _FAST[key] = target(settings)
+    return t
+
+
 def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None:
     """Counts of a record's example, computed once per record and target (rules share it)."""
-    if record.example is None:
-        return None
-    key = (settings.model, settings.tokenizer)
     cached = record.extra.get(_EXTRA_KEY)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    result = target(settings).examples.example(record.example, record.value)
-    record.extra[_EXTRA_KEY] = (key, result)
+    if cached is not None and (cached[0] is settings or cached[1] == (settings.model, settings.tokenizer)):
+        return cached[2]
+    example = record.example
+    if example is None:
+        return None
+    result = _target_for(settings).examples.example(example, record.value)
+    record.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), result)
     return result
 
 
@@ -128,4 +139,5 @@ def clear_caches() -> None:
     from .encodings import clear_cache
 
     _target.cache_clear()
+    _FAST.clear()
     clear_cache()

@@ -27,7 +27,7 @@ lie past the limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -45,8 +45,9 @@ FUNC_INIT = {"o200k_base": 7, "cl100k_base": 10}
 PROP_INIT, PROP_KEY, ENUM_INIT, ENUM_ITEM, FUNC_END = 3, 3, -3, 3, 12
 
 
-@dataclass(frozen=True, slots=True)
-class TurnTokens:
+class TurnTokens(NamedTuple):
+    """One turn's place in the token sequence (a tuple: built for every turn, so cheap)."""
+
     index: int  # position in Example.all_turns
     role: str
     pointer: str
@@ -77,7 +78,7 @@ class Cut:
     tokens_into_turn: int  # how many of that turn's content tokens survive
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExampleTokens:
     total: int  # tokens of the longest sequence training sees
     trained: int  # trained assistant tokens
@@ -123,12 +124,6 @@ class ExampleCounter:
         self.count = counter.count
         self._roles: dict[str, int] = {}
         self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
-
-    def role(self, role: str) -> int:
-        n = self._roles.get(role)
-        if n is None:
-            n = self._roles[role] = self.count(role)
-        return n
 
     # -- pieces ---------------------------------------------------------------------
     def tool_calls(self, calls: list | None) -> int:
@@ -196,47 +191,53 @@ class ExampleCounter:
 
     # -- whole examples -------------------------------------------------------------
     def example(self, example: Example, value: Any = None) -> ExampleTokens:
-        tools = self.tools(example.tools)
+        tools = self.tools(example.tools) if example.tools is not None else 0
         turns: list[TurnTokens] = []
-        pos = tools
-        prompt_end = tools
-        chosen_end = None
-        images_total = 0
-        trained = 0
+        pos = prompt_end = tools
+        images_total = trained = 0
+        turn = self._turn
         index = 0
         for t in example.turns:
-            tt = self._turn(index, t, pos, value)
+            tt = turn(index, t, pos, value)
             turns.append(tt)
             pos = tt.end
             if not t.branch:
                 prompt_end = pos
-            images_total += tt.images
-            trained += tt.learned
+            if tt.images:
+                images_total += tt.images
+            if tt.trained:
+                trained += tt.content + tt.tool_calls
             index += 1
-        chosen_end = pos
-        pos = prompt_end
-        for t in example.rejected:
-            tt = self._turn(index, t, pos, value)
-            turns.append(tt)
-            pos = tt.end
-            images_total += tt.images
-            trained += tt.learned
-            index += 1
-        longest = max(chosen_end, pos) if example.rejected else chosen_end
+        longest = pos
+        if example.rejected:
+            pos = prompt_end
+            for t in example.rejected:
+                tt = turn(index, t, pos, value)
+                turns.append(tt)
+                pos = tt.end
+                images_total += tt.images
+                if tt.trained:
+                    trained += tt.content + tt.tool_calls
+                index += 1
+            longest = max(longest, pos)
         return ExampleTokens(longest + REPLY_PRIMING, trained, tools, images_total, tuple(turns),
                              not self.counter.exact, self.counter.name)
 
     def _turn(self, index: int, t: Turn, start: int, value: Any) -> TurnTokens:
-        head = MESSAGE_OVERHEAD - 1 + self.role(t.role)  # <|im_start|> role <|im_sep|>
+        role = t.role
+        head = self._roles.get(role)
+        if head is None:
+            head = self._roles[role] = MESSAGE_OVERHEAD - 1 + self.count(role)  # <|im_start|> role <|im_sep|>
         if t.name:
             head += self.count(t.name) + NAME_OVERHEAD
-        content = self.count(t.text) if t.text else 0
-        calls = self.tool_calls(t.tool_calls)
+        text = t.text
+        content = self.count(text) if text else 0
+        calls = self.tool_calls(t.tool_calls) if t.tool_calls else 0
         images = self.images(t, value) if t.images else 0
         text_start = start + head
-        end = text_start + content + calls + images + 1  # <|im_end|>
-        return TurnTokens(index, t.role, t.pointer, t.branch, start, text_start, end, content, calls, images,
-                          t.trained)
+        return TurnTokens(index, role, t.pointer, t.branch, start, text_start,
+                          text_start + content + calls + images + 1,  # +1: <|im_end|>
+                          content, calls, images, role == "assistant" and t.weight != 0)
 
 
 def _text(value: Any) -> str:

@@ -31,7 +31,8 @@ TIKTOKEN_URLS = {
     "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
-CHARS_PER_TOKEN = 4.0  # the approximate fallback: ~4 characters of English per token
+CHARS_PER_TOKEN = 4.0
+MEMO_SIZE = 4096  # distinct texts remembered per process (repeated prompts hit; unique ones churn)  # the approximate fallback: ~4 characters of English per token
 
 
 class EncodingUnavailable(Exception):
@@ -67,18 +68,23 @@ class TiktokenCounter(TokenCounter):
         self.encoding = encoding
         self.name = encoding.name
         self.source = source
-        self._encode = encoding.encode_ordinary  # user text may contain "<|endoftext|>"
+        # encode_ordinary: user text may contain "<|endoftext|>" and is counted as text. The
+        # Rust method directly (tiktoken's wrapper only retries lone surrogates, handled below).
+        self._encode = encoding._core_bpe.encode_ordinary
         self._memo: dict[str, int] = {}
 
     def count(self, text: str) -> int:
-        # Repeated texts (the same system prompt on every record) are counted once.
-        n = self._memo.get(text)
+        # Repeated texts (roles, the same system prompt on every record) are counted once.
+        memo = self._memo
+        n = memo.get(text)
         if n is None:
-            n = len(self._encode(text))
-            if len(text) > 40:
-                if len(self._memo) > 20000:
-                    self._memo.clear()
-                self._memo[text] = n
+            try:
+                n = len(self._encode(text))
+            except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
+                n = len(self.encoding.encode_ordinary(text))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[text] = n
         return n
 
     def offsets(self, text: str) -> list[int]:

@@ -33,7 +33,9 @@ def locate_token(record: Record, ctx: Context, tt: tokens.TurnTokens, keep: int)
 
 def limit_of(ctx: Context, override: int | None) -> tuple[int | None, str]:
     """The per-example limit (rule option first) and a phrase naming where it comes from."""
-    t = tokens.target(ctx.settings)
+    if override:
+        return override, "the configured limit"
+    t = tokens._target_for(ctx.settings)
     if override:
         return override, "the configured limit"
     if t.limit is None:
