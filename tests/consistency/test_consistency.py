@@ -169,3 +169,15 @@ def test_bad_input_never_raises():
             json.dumps(_chat("```json\n{\"a\": 1\n```")), json.dumps(_chat("<a>unclosed"))]
     lint("\n".join(rows * 10) + "\n", select=["JL4"], rules={c: {"min-records": 1} for c in
                                                               ("JL401", "JL402", "JL403", "JL404", "JL405")})
+
+
+def test_lines_without_full_stops_are_not_one_endless_sentence():
+    records, _ = synth.dataset(4, n=120, kinds=())
+    poem = "\n".join(f"Verse line number {i} about the quiet sea and the wind over the water" for i in range(12))
+    records.append(_chat(poem))
+    diags = lint(synth.to_jsonl(records), select=["JL402"])
+    assert not [d for d in diags if d.record.index == len(records) - 1], [d.message for d in diags]
+    # The same words as one run-on sentence do read as a high grade: the check is not simply off.
+    records[-1] = _chat(poem.replace("\n", " and ") + ". " + poem.replace("\n", " then ") + ". It ends here today.")
+    diags = lint(synth.to_jsonl(records), select=["JL402"])
+    assert [d for d in diags if d.record.index == len(records) - 1 and "reads at grade" in d.message]

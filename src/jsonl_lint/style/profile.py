@@ -22,13 +22,13 @@ _EMOJI = re.compile(
     "[\U0001F300-\U0001F5FF\U0001F600-\U0001F64F\U0001F680-\U0001F6FF\U0001F900-\U0001F9FF"
     "\U0001FA70-\U0001FAFF\u2600-\u26FF\u2700-\u27BF\U0001F1E6-\U0001F1FF]")
 _EMOTICON = re.compile(r"(?<![\w:])[:;]-?[)(DP](?!\w)")
-_EXCLAIM = re.compile(r"(?<![!=<>])!+(?!=)")
+_EXCLAIM = re.compile(r"!+")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _JSON_KEY = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
 _JSON_PUNCT = re.compile(r'[{}\[\]",]|\\u[0-9a-fA-F]{4}|\\[nrtbf"\\/]')
-_CONTRACTION = re.compile(r"(?<=[A-Za-z])'(?:t|re|ll|ve|m|d)\b|(?<=[Ii]t|at|re)'s\b")
+_CONTRACTION = re.compile(r"'(?:t|re|ll|ve|m|d)\b")  # informational only: a literal start scans fast
 
 
 def _phrases(lower: str, phrases: tuple[str, ...]):
@@ -39,6 +39,19 @@ def _phrases(lower: str, phrases: tuple[str, ...]):
             yield i, i + len(phrase)
             i = lower.find(phrase, i + 1)
 STRONG_RUDE = frozenset("stupid idiot idiotic moron moronic pathetic dumbass stfu wtf ffs dumb crap".split())
+
+
+_SLANG, _LEGAL, _RUDE_WEAK, _RUDE_STRONG, _POLITE, _FIRST, _SECOND = range(1, 8)
+_CATEGORY: dict[str, int] = {}
+for _words, _code in ((lexicon.SECOND_PERSON, _SECOND), (lexicon.FIRST_PERSON, _FIRST), (lexicon.POLITE, _POLITE),
+                      (lexicon.RUDE, _RUDE_WEAK), (STRONG_RUDE, _RUDE_STRONG), (lexicon.LEGALESE, _LEGAL),
+                      (lexicon.SLANG, _SLANG)):
+    for _w in _words:
+        _CATEGORY[_w] = _code  # later lists win: slang, legalese and rudeness over person and politeness
+_PREFIX = {_SLANG: "slang:", _LEGAL: "legal:", _RUDE_WEAK: "rude:", _RUDE_STRONG: "rude:"}
+# Words of 3+ letters in capitals (what str.isupper() says of a _WORD match).
+_CAPS = re.compile(r"(?<![A-Za-z'])[A-Z][A-Z']{2,}(?![A-Za-z'])")
+_HAS_UPPER_RUN = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(slots=True)
@@ -120,8 +133,11 @@ def _profile(turns) -> StyleProfile:
         text = _mask(turn.text, json_like)
         words = _WORD.findall(text)
         p.words += len(turn.text.split())
-        w, s, syl = readability.counts(text)
-        grade_parts.append((w, s, syl))
+        # textstat's counts line by line: a list, a poem or one calculation per line
+        # has no full stops, and would otherwise read as one endless sentence.
+        for line in text.split("\n") if "\n" in text else (text,):
+            if line and not line.isspace():
+                grade_parts.append(readability.counts(line))
         _markers(p, turn, text, words)
     w = sum(x[0] for x in grade_parts)
     s = sum(x[1] for x in grade_parts)
@@ -156,34 +172,26 @@ def _markers(p: StyleProfile, turn, text: str, words: list[str]) -> None:
     p.emoji += emoji
     if "!" in text:
         for m in _EXCLAIM.finditer(text):
+            if text[m.end():m.end() + 1] == "=" or (m.start() and text[m.start() - 1] in "=<>"):
+                continue  # != and friends in code
             p.exclaim += 1
             if len(m.group()) > 1 or "exclaim" not in p.evidence:
                 _note(p, "exclaim", turn, text, m.start(), m.end(), m.group())
     if "'" in text:
         p.contractions += len(_CONTRACTION.findall(text))
-    slang = legal = rude = polite = first = second = caps = letters = 0
-    lower_seen: set[str] = set()
-    for w in words:
-        letters += 1
-        lw = w.lower()
-        if len(w) >= 3 and w.isupper():
-            caps += 1
-        if lw in lexicon.SLANG:
-            slang += 1
-            lower_seen.add("slang:" + lw)
-        elif lw in lexicon.LEGALESE:
-            legal += 1
-            lower_seen.add("legal:" + lw)
-        elif lw in lexicon.RUDE:
-            rude += 2 if lw in STRONG_RUDE else 1
-            lower_seen.add("rude:" + lw)
-        if lw in lexicon.POLITE:
-            polite += 1
-        if lw in lexicon.FIRST_PERSON:
-            first += 1
-        elif lw in lexicon.SECOND_PERSON:
-            second += 1
     lower = text.lower()
+    get = _CATEGORY.get
+    hits = [c for w in _WORD.findall(lower) if (c := get(w)) is not None]
+    n = [0] * 8
+    for c in hits:
+        n[c] += 1
+    slang, legal, rude = n[_SLANG], n[_LEGAL], n[_RUDE_WEAK] + 2 * n[_RUDE_STRONG]
+    polite, first, second = n[_POLITE], n[_FIRST], n[_SECOND]
+    caps = len(_CAPS.findall(text)) if _HAS_UPPER_RUN.search(text) else 0
+    letters = len(words)
+    lower_seen: set[str] = set()
+    if slang or legal or rude:
+        lower_seen = {f"{_PREFIX[get(w)]}{w}" for w in _WORD.findall(lower) if get(w) in _PREFIX}
     for start, end in _phrases(lower, lexicon.RUDE_PHRASES):
         rude += 2
         _note(p, "rude", turn, text, start, end, text[start:end])
@@ -200,10 +208,8 @@ def _markers(p: StyleProfile, turn, text: str, words: list[str]) -> None:
                 if lw in wanted:
                     _note(p, cat, turn, text, m.start(), m.end(), m.group())
     if caps and "caps" not in p.evidence:
-        for m in _WORD.finditer(text):
-            if len(m.group()) >= 3 and m.group().isupper():
-                _note(p, "caps", turn, text, m.start(), m.end(), m.group())
-                break
+        m = _CAPS.search(text)
+        _note(p, "caps", turn, text, m.start(), m.end(), m.group())
     p.slang += slang
     p.legalese += legal
     p.rude += rude

@@ -26,6 +26,7 @@ _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_TOKEN_WITH_WORD = re.compile(r"\S*\w\S*")  # such a token always survives as at least one word
 
 _lock = threading.Lock()
 _SYLLABLES: dict[str, int] | None = None
@@ -86,7 +87,7 @@ def counts(text: str) -> tuple[int, int, int]:
     for w in words:
         syl += word_syllables(w.lower())
     sentences = _SENTENCE.findall(text)
-    ignore = sum(1 for s in sentences if len(_words(s)) <= 2)
+    ignore = sum(1 for s in sentences if len(_TOKEN_WITH_WORD.findall(s)) <= 2 and len(_words(s)) <= 2)
     return len(words), max(1, len(sentences) - ignore), syl
 
 
