@@ -24,9 +24,11 @@ from rapidfuzz.distance import Indel
 from .minhash import candidate_pairs, oph_signatures
 from .refs import RefTable, TextStore
 from .shingles import shingle_hashes, tokens, word_hashes
-from .text import canonical_hash, sides, stable_hash64
+from .text import record_canonical_hash, sides, stable_hash64
 
 BATCH = 512
+_OWNER_BITS = 20
+_OWNER_MASK = (1 << _OWNER_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class NearState:
             g = len(self.groups)
             self.groups.append(group)
         self.group.append(g)
-        self.canon.append(canonical_hash(record.value))
+        self.canon.append(record_canonical_hash(record))
         self.thash.append(stable_hash64(prompt + "\x1e" + answer))
         self.active.append(0)
         self.store.keep(i, (prompt, answer))
@@ -127,11 +129,12 @@ class NearState:
             return np.zeros(0, dtype=np.uint64)
         hashes = np.concatenate([p for _, p, _ in self.pending if len(p)])
         owner = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
-        # Unique (record, shingle) pairs, then count records per shingle.
-        pairs = np.unique(np.stack((hashes, owner), axis=1), axis=0)
-        values, df = np.unique(pairs[:, 0], return_counts=True)
+        # One sort: the top 44 bits of the shingle hash with the record number below,
+        # so repeats inside a record count once (44 bits keep collisions negligible).
+        keys = np.unique((hashes & ~np.uint64(_OWNER_MASK)) | (owner & np.uint64(_OWNER_MASK)))
+        values, df = np.unique(keys >> np.uint64(_OWNER_BITS), return_counts=True)
         bar = max(cfg.boilerplate_min, int(np.ceil(cfg.boilerplate_df * len(self.pending))))
-        return values[df >= bar]
+        return values[df >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
 
     def _sign_pending(self) -> None:
         cfg = self.config
@@ -141,7 +144,7 @@ class NearState:
         parts, docs = [], []
         for j, (i, p, a) in enumerate(pending):
             if len(p) and len(self.boiler):
-                p = p[~_isin_sorted(p, self.boiler)]
+                p = p[~_isin_sorted(p >> np.uint64(_OWNER_BITS), self.boiler)]
             both = np.concatenate((p, a)) if len(p) else a
             if len(both) >= cfg.min_words:
                 self.active[i] = 1
@@ -257,7 +260,8 @@ class NearState:
             prompts = [texts[k][0] for k in chunk]
             wh, wcount = word_hashes(prompts)
             sh, counts = shingle_hashes(wh, wcount, self.config.shingle)
-            is_boiler = _isin_sorted(sh, boiler) if len(boiler) else np.zeros(len(sh), dtype=bool)
+            is_boiler = (_isin_sorted(sh >> np.uint64(_OWNER_BITS), boiler) if len(boiler)
+                         else np.zeros(len(sh), dtype=bool))
             soff = np.concatenate(([0], np.cumsum(counts)))
             for j, k in enumerate(chunk):
                 words = tokens(prompts[j])

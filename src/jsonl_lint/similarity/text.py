@@ -61,3 +61,11 @@ def canonical_hash(value: Any) -> int:
 def normalized(text: str) -> str:
     """Lowercased words joined by single spaces: the string rapidfuzz compares."""
     return " ".join(words(text))
+
+
+def record_canonical_hash(record) -> int:
+    """``canonical_hash`` of a record's value, computed once per record (rules share it)."""
+    h = record.extra.get("canonical_hash")
+    if h is None:
+        h = record.extra["canonical_hash"] = canonical_hash(record.value)
+    return h

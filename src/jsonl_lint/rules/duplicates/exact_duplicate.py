@@ -7,7 +7,7 @@ import numpy as np
 from ...diagnostics import Finding, Related, Severity
 from ...rule import Context, DatasetRule
 from ...similarity.refs import RefTable
-from ...similarity.text import canonical_hash
+from ...similarity.text import record_canonical_hash
 from ._shared import delete_fix, where
 
 
@@ -20,7 +20,7 @@ class _State:
 
     def add(self, record, group: str) -> None:
         self.refs.add(record.ref, len(record.text))
-        self.canon.append(canonical_hash(record.value))
+        self.canon.append(record_canonical_hash(record))
         if group not in self.groups:
             self.groups.append(group)
         self.group.append(self.groups.index(group))

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context, DatasetRule, Options
-from ...similarity.text import canonical_hash
+from ...similarity.text import record_canonical_hash
 
 
 class SizeOptions(Options):
@@ -28,14 +28,14 @@ class SizeState:
     def __init__(self) -> None:
         self.groups: dict[str, _Group] = {}
 
-    def add(self, group: str, path: str, value) -> None:
+    def add(self, group: str, path: str, record) -> None:
         g = self.groups.get(group)
         if g is None:
             g = self.groups[group] = _Group()
         if not g.files or g.files[-1] != path:
             if path not in g.files:
                 g.files.append(path)
-        g.hashes.append(canonical_hash(value))
+        g.hashes.append(record_canonical_hash(record))
 
 
 _BY_CODE: dict[str, type] = {}
@@ -53,7 +53,7 @@ class SizeRule(DatasetRule):
         return SizeState()
 
     def collect(self, state: SizeState, record, ctx: Context) -> None:
-        state.add(ctx.group, record.ref.path, record.value)
+        state.add(ctx.group, record.ref.path, record)
 
     def merge(self, states: list[SizeState]) -> SizeState:
         out = SizeState()

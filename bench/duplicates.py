@@ -1,0 +1,122 @@
+"""Benchmark of the duplicate rules on generated chat data with planted duplicates.
+
+Runs standalone: ``python bench/duplicates.py [--sizes 10000,100000,1000000] [--jobs 2]``.
+For each size it writes a generated JSONL file to a temporary folder (fixed seed,
+~10% planted copies: exact, changed numbers, typos, case/whitespace, a word added,
+a name swapped; 30% of prompts carry one of three long tool preambles), lints it in a
+fresh process with JL301 + JL303 (engine ``jobs``), and prints wall time, peak RSS
+(the linting process and its largest worker) and recall/precision against the
+planted copies. The baseline is an all-pairs rapidfuzz ``ratio`` (``cdist``, 2
+workers) over the same normalized texts of the first ``--baseline`` records,
+measured in the same run. Writes nothing into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "duplicates"))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from planted import generate, score  # noqa: E402
+
+
+def lint_once(path: str, jobs: int, out: str) -> None:
+    """Child mode: lint ``path`` and write timings, memory and flagged pairs to ``out``."""
+    from jsonl_lint.config import settings_from_table
+    from jsonl_lint.engine import Engine
+
+    settings = settings_from_table({"select": ["JL301", "JL303"], "root": os.getcwd()}, None)
+    t = time.perf_counter()
+    report = Engine(settings).run([path], jobs=jobs)
+    elapsed = time.perf_counter() - t
+    flagged = {d.location.line - 1: d.related[0].location.line - 1 for d in report.diagnostics}
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(out, "w") as f:
+        json.dump({"seconds": elapsed, "self_mb": self_kb / 1024, "worker_mb": child_kb / 1024,
+                   "flagged": flagged, "findings": len(report.diagnostics)}, f)
+
+
+def baseline(lines: list[str], n: int) -> dict:
+    """All-pairs rapidfuzz ratio over the first ``n`` records (the compared text)."""
+    import numpy as np
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    from jsonl_lint.similarity.shingles import tokens
+
+    texts = []
+    for line in lines[:n]:
+        v = json.loads(line)
+        texts.append(" ".join(tokens("\n".join(m["content"] for m in v["messages"]))))
+    t = time.perf_counter()
+    m = cdist(texts, texts, scorer=fuzz.ratio, workers=2, dtype=np.uint8, score_cutoff=90)
+    elapsed = time.perf_counter() - t
+    np.fill_diagonal(m, 0)
+    pairs = int((np.triu(m) >= 90).sum())
+    return {"seconds": elapsed, "pairs": pairs}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--baseline", type=int, default=10000, help="records in the all-pairs baseline (0: skip)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--child", nargs=3, metavar=("PATH", "JOBS", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        lint_once(args.child[0], int(args.child[1]), args.child[2])
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in [int(s) for s in args.sizes.split(",") if s]:
+            t = time.perf_counter()
+            planted = generate(n, seed=args.seed)
+            path = os.path.join(tmp, f"chat-{n}.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("\n".join(planted.lines) + "\n")
+            gen = time.perf_counter() - t
+            size_mb = os.path.getsize(path) / 1e6
+            out = os.path.join(tmp, "result.json")
+            subprocess.run([sys.executable, __file__, "--child", path, str(args.jobs), out], check=True)
+            res = json.loads(Path(out).read_text())
+            sc = score(planted, {int(k): v for k, v in res["flagged"].items()})
+            row = {"n": n, "mb": size_mb, "gen": gen, **{k: v for k, v in res.items() if k != "flagged"}, **sc}
+            rows.append(row)
+            print(f"{n:>9,} records ({size_mb:,.0f} MB): {res['seconds']:.1f} s, peak RSS {res['self_mb']:,.0f} MB "
+                  f"(+ worker {res['worker_mb']:,.0f} MB), planted {sc['planted']:,}, recall {sc['recall']:.4f}, "
+                  f"precision {sc['precision']:.4f}", flush=True)
+            os.remove(path)
+            if args.baseline and n >= args.baseline and not any(r.get("baseline") for r in rows):
+                b = baseline(planted.lines, args.baseline)
+                rows.append({"baseline": True, "n": args.baseline, **b})
+                print(f"baseline: all pairs of {args.baseline:,} records, rapidfuzz cdist ratio (2 workers): "
+                      f"{b['seconds']:.1f} s, {b['pairs']} pairs >= 0.90", flush=True)
+            del planted
+    print()
+    print("| records | file | lint JL301+JL303 | peak RSS (main + largest worker) | recall | precision |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if r.get("baseline"):
+            continue
+        print(f"| {r['n']:,} | {r['mb']:,.0f} MB | {r['seconds']:.1f} s | {r['self_mb']:,.0f} + {r['worker_mb']:,.0f} MB "
+              f"| {r['recall']:.4f} | {r['precision']:.4f} |")
+    for r in rows:
+        if r.get("baseline"):
+            print(f"| all-pairs rapidfuzz baseline, {r['n']:,} records | | {r['seconds']:.1f} s | | | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
