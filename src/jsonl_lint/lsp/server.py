@@ -271,6 +271,8 @@ class JsonlLanguageServer(LanguageServer):
                 if not st.ds_again:
                     break
         except Exception as exc:
+            if self.stopping:
+                return
             log.exception("dataset pass failed")
             self.log(f"dataset-wide rules failed: {exc!r}", T.MessageType.Error)
         finally:
