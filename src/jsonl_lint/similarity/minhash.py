@@ -1,41 +1,10 @@
-"""MinHash signatures in batches and LSH banding for candidate pairs."""
+"""One-permutation MinHash signatures in batches and LSH banding for candidate pairs."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .shingles import mix64
-
-
-class MinHasher:
-    """``num_perm`` multiply-shift hash functions over (already mixed) 64-bit
-    shingle hashes, seeded deterministically; signatures are uint32."""
-
-    def __init__(self, num_perm: int = 64, seed: int = 1):
-        rng = np.random.Generator(np.random.PCG64(seed))
-        self.num_perm = num_perm
-        self.a = rng.integers(1, 1 << 63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        self.b = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64)
-
-    def signatures(self, hashes: np.ndarray, counts: np.ndarray, chunk: int = 1 << 15) -> np.ndarray:
-        """Signatures of documents whose shingle hashes are concatenated (``counts``
-        per document, each at least 1). Returns (len(counts), num_perm) uint32."""
-        counts = np.asarray(counts, dtype=np.int64)
-        out = np.empty((len(counts), self.num_perm), dtype=np.uint32)
-        if len(counts) == 0:
-            return out
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        doc = 0
-        while doc < len(counts):
-            # Take whole documents until about ``chunk`` shingles.
-            stop = int(np.searchsorted(offsets, offsets[doc] + chunk, side="right")) - 1
-            stop = max(stop, doc + 1)
-            lo, hi = offsets[doc], offsets[stop]
-            with np.errstate(over="ignore"):
-                m = ((hashes[lo:hi, None] * self.a[None, :] + self.b[None, :]) >> np.uint64(32)).astype(np.uint32)
-            out[doc:stop] = np.minimum.reduceat(m, offsets[doc:stop] - lo, axis=0)
-            doc = stop
-        return out
 
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:

@@ -16,7 +16,7 @@ fixed for the rest of that worker's records.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -316,10 +316,3 @@ def clusters(n: int, pairs: list[Pair]) -> dict[int, list[int]]:
             members.append(root)
         members.sort()
     return out
-
-
-@dataclass
-class NearCounters:
-    candidates: int = 0
-    verified: int = 0
-    extra: dict = field(default_factory=dict)

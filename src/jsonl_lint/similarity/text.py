@@ -5,16 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import orjson
-import regex
 import xxhash
-
-# Words: runs of letters, digits and underscore in any script. Case, punctuation
-# and whitespace differences are not differences for near-duplicate purposes.
-WORD = regex.compile(r"\w+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
 
 
 def sides(example, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> tuple[str, str]:
@@ -56,11 +47,6 @@ def canonical_hash(value: Any) -> int:
     except TypeError:  # values orjson cannot encode (e.g. ints wider than 64 bits)
         data = repr(canon).encode("utf-8", "surrogatepass")
     return xxhash.xxh3_64_intdigest(data)
-
-
-def normalized(text: str) -> str:
-    """Lowercased words joined by single spaces: the string rapidfuzz compares."""
-    return " ".join(words(text))
 
 
 def record_canonical_hash(record) -> int:
