@@ -14,7 +14,7 @@ from jsonl_lint.tokens.encodings import ApproximateCounter, EncodingUnavailable,
 ADVERSARIAL = [
     "", " ", "\n\n\n", "hello world", "Hello <|endoftext|> world", "<|endofprompt|><|fim_prefix|>",
     "naïve café — 東京都 🙂🙂 \u2028 \u00a0", "    indented\tcode()\r\n", "1234567890" * 7, "a" * 5000,
-    "' s 're 've 'LL", "ÀÉÎÕÜ ÆØÅ", "\x00\x01 control", "😀" * 30, "مرحبا بالعالم", "ok" + " " * 200 + "end",
+    "' s 're 've 'LL", "lone \ud800 surrogate", "ÀÉÎÕÜ ÆØÅ", "\x00\x01 control", "😀" * 30, "مرحبا بالعالم", "ok" + " " * 200 + "end",
 ]
 
 

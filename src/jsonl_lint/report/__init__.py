@@ -64,7 +64,7 @@ def histogram_svg(values: list[int], limit: int | None, width: int = 640, height
         c = counts.get(b, 0)
         if not c:
             continue
-        bh = h * c / peak
+        bh = max(h * c / peak, 2.0)  # a single example stays visible
         over = limit is not None and lo + b * step > limit
         color = "var(--err)" if over else "var(--bar)"
         parts.append(f'<rect x="{left + b * bw + 0.5:.1f}" y="{top + h - bh:.1f}" width="{max(bw - 1, 1):.1f}" '
@@ -167,11 +167,13 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
                f'max {p["max"]:,} (percentiles by {_e(stats["percentile_method"])}). Limit: '
                f'{_e(stats.get("limit_source") or "none")}.</div></section>')
 
-    items = [(k, v, _SEV_COLOR.get(sev_of[k], "#4c78a8")) for k, v in per_rule.most_common(20)]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    ordered = sorted(per_rule.items(), key=lambda kv: (rank.get(sev_of[kv[0]], 3), -kv[1], kv[0]))
+    items = [(k, v, _SEV_COLOR.get(sev_of[k], "#4c78a8")) for k, v in ordered[:30]]
     out.append('<section><h2>Findings per rule</h2>')
     out.append(bars_svg(items))
-    if len(per_rule) > 20:
-        out.append(f'<div class="note">{len(per_rule) - 20} more rules not shown.</div>')
+    out.append('<div class="note">Errors first (red), then warnings (amber) and info (blue).'
+               + (f" {len(per_rule) - 30} more rules not shown." if len(per_rule) > 30 else "") + "</div>")
     out.append("</section>")
 
     rows = sorted(stats.get("per_example", []), key=lambda r: -r["total"])[:longest]
