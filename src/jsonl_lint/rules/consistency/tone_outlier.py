@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from ...diagnostics import Finding
 from ...rule import Context
-from ...style.stats import fmt, pct
+from ...style.stats import fmt
 from ._common import Dim, ProfileRule, dataset_clause, high_outliers, markers_text, none_clause
 
 
@@ -111,5 +111,3 @@ def outlier_findings(state: list, dims, opts) -> list:
         found.append((z, Finding(message, pointer=pointer, span=span, record=ref)))
     return found
 
-
-__all__ = ["ToneOutlier", "outlier_findings", "pct"]
