@@ -192,3 +192,38 @@ def test_rules_run_through_the_engine_like_builtins(tmp_path):
     settings = settings_from_table({"rules-path": ["rules"], "root": str(tmp_path)}, None)
     names = [r.name for r in Engine(settings).pack.rules]
     assert "T.S" in names and any(n == "invalid-json" for n in names)
+
+
+def test_literal_prefilter_never_changes_results():
+    """Rules skip the regex when a required literal is absent; on texts built around
+    the shipped tokens (case-mangled, Unicode case variants) the findings are the same
+    with and without that shortcut."""
+    import random
+
+    from helpers import settings_for
+    from jsonl_lint.declarative import load_declarative_rules
+
+    rules = load_declarative_rules(settings_for(styles=["AIBoilerplate", "Placeholders", "BrandVoice"]))
+    rng = random.Random(5)
+    samples = ["As an AI language model, I cannot.", "AS AN AI, I DON'T KNOW", "I'm sorry, but I can't help with that.",
+               "Certainly! Here is it", "I hope this helps! Let me know if you need anything else.",
+               "Lorem ipsum dolor sit amet", "TODO: x", "do not / don't", "e-mail the Acme Inc. web site",
+               "as of my last knowledge update", "ſorry, I apologiſe", "Kelvin K and ﬁ ligatures"]
+    texts = []
+    for s in samples * 5:
+        mangled = "".join(ch.upper() if rng.random() < 0.3 else ch for ch in s)
+        texts.append(f"{rng.choice(['', 'Well. ', 'x '])}{mangled}{rng.choice(['', ' ok', '!'])}")
+    checked = 0
+    for cls in rules:
+        patterns = [p for p in (getattr(cls, "pattern", None),) if p is not None] + \
+            [p for pair in getattr(cls, "pairs", ()) for p in pair]
+        for pattern in patterns:
+            if id(pattern) not in cls.literals:
+                continue
+            rule = cls()
+            for t in texts:
+                fast = [m.span() for m in rule._search(pattern, t)]
+                slow = [m.span() for m in pattern.finditer(t)]
+                assert fast == slow, (cls.name, t)
+                checked += 1
+    assert checked > 300

@@ -48,7 +48,7 @@ def error_for(tmp_path: Path, text: str) -> str:
 
 def test_file_name_is_rule_name_and_style_prefix_selects(tmp_path):
     write_style(tmp_path, {"Apologies.yml": GOOD})
-    rules = load_declarative_rules(settings(tmp_path))
+    rules = [r for r in load_declarative_rules(settings(tmp_path)) if r.style == "Tone"]
     assert [r.name for r in rules] == ["Tone.Apologies"]
     assert rules[0].code == "Tone.Apologies" and rules[0].default_enabled
     found = lint(CHAT, root=str(tmp_path), **{"rules-path": ["rules"], "select": ["Tone."]})
@@ -84,6 +84,14 @@ def test_styles_key_enables_only_named_styles_and_unknown_style_is_an_error(tmp_
     assert names == ["Extra.Other"]
     with pytest.raises(ConfigError, match="no style named 'Nope'.*AIBoilerplate"):
         load_declarative_rules(settings(tmp_path, styles=["Nope"]))
+
+
+def test_default_enabled_shipped_styles_join_unless_styles_lists_the_set(tmp_path):
+    write_style(tmp_path, {"Apologies.yml": GOOD})
+    styles = {r.style for r in load_declarative_rules(settings(tmp_path))}
+    assert styles == {"Tone", "AIBoilerplate"}  # Placeholders and BrandVoice are opt-in
+    assert {r.style for r in load_declarative_rules(settings(tmp_path, styles=["Tone"]))} == {"Tone"}
+    assert "AIBoilerplate.AsAnAI" not in [r.name for r in resolve(settings(tmp_path, ignore=["AIBoilerplate."])).rules]
 
 
 def test_shipped_styles_are_found_without_rules_path():
@@ -137,7 +145,7 @@ def test_no_code_runs_from_a_rules_folder(tmp_path):
                            "__init__.py": f"open({str(marker)!r}, 'w').write('x')\n",
                            "hook.py": f"open({str(marker)!r}, 'w').write('x')\n"})
     (tmp_path / "rules" / "conftest.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
-    rules = load_declarative_rules(settings(tmp_path))
+    rules = load_declarative_rules(settings(tmp_path, styles=["Tone"]))
     lint(CHAT, root=str(tmp_path), **{"rules-path": ["rules"]})
     assert [r.name for r in rules] == ["Tone.Apologies"] and not marker.exists()
 

@@ -11,9 +11,11 @@ Where styles come from:
 - the styles shipped with jsonl-lint (the repository's top-level ``rules/``
   folder, installed as package data ``jsonl_lint/_styles``).
 
-``styles = ["AIBoilerplate", ...]`` enables styles by name (project folders
-first, then the shipped ones). With ``rules-path`` and no ``styles``, every style
-found in ``rules-path`` is enabled.
+``styles = ["AIBoilerplate", ...]`` enables exactly these styles by name (project
+folders first, then the shipped ones). Without ``styles``, every style found in
+``rules-path`` is enabled, plus the shipped styles whose ``meta.toml`` says
+``enabled-by-default = true`` (AIBoilerplate). The registry calls the loader only
+when ``rules-path`` or ``styles`` is set.
 
 Nothing in a rules folder is ever executed: rule files are parsed with PyYAML's
 safe loader and meta files with ``tomllib``; other files are ignored.
@@ -108,7 +110,9 @@ def find_styles(settings: "Settings") -> tuple[list[Style], list[Style]]:
 def enabled_styles(settings: "Settings") -> list[Style]:
     project, shipped = find_styles(settings)
     if not settings.styles:
-        return _unique(project)
+        # Every project style, plus shipped styles whose meta says enabled-by-default.
+        names = {s.name for s in project}
+        return _unique(project + [s for s in shipped if s.meta.enabled_by_default and s.name not in names])
     by_name: dict[str, Style] = {}
     for s in project + shipped:  # project styles shadow shipped ones of the same name
         by_name.setdefault(s.name, s)

@@ -24,7 +24,7 @@ from ..diagnostics import Applicability, Edit, Finding, Fix, RecordRef, Related,
 from ..positions import join_pointer, pointer_tokens
 from ..rule import Context, DatasetRule, RecordRule, Rule
 from . import schema
-from .schema import Definition, compile_regex
+from .schema import Definition, compile_alternation, compile_regex, required_literal
 
 MAX_TIMEOUTS = 5
 _MARK = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|%s")
@@ -110,6 +110,29 @@ def requires_for(scopes: tuple[str, ...]) -> str:
     return "object" if any(s.startswith("field:") for s in scopes) else "example"
 
 
+def _may_match(literals: tuple[tuple[str, bool], ...], text: str) -> bool:
+    folded = None
+    for lit, fold in literals:
+        if fold:
+            if folded is None:
+                folded = text.casefold()
+            if lit in folded:
+                return True
+        elif lit in text:
+            return True
+    return False
+
+
+def _literals(tokens, ignorecase: bool):
+    found = []
+    for t in tokens:
+        lit = required_literal(t, ignorecase)
+        if lit is None:
+            return None
+        found.append((lit[0].casefold(), True) if lit[1] else lit)
+    return tuple(found)
+
+
 # -- message templates ------------------------------------------------------------------
 
 def render(template: str, positional: tuple = (), **values: Any) -> str:
@@ -144,6 +167,9 @@ class DeclarativeRule(Rule):
     style: ClassVar[str] = ""
     scopes: ClassVar[tuple[str, ...]] = ()
     declarative: ClassVar[bool] = True
+    # id(compiled pattern) -> literals one of which every match contains (a cheap
+    # substring test before the regex runs); absent when no such literals exist.
+    literals: ClassVar[dict] = {}
 
     def __init__(self, options=None):
         super().__init__(options)
@@ -164,6 +190,9 @@ class DeclarativeRule(Rule):
         """All (or the first) matches, with the rule's time limit. Raises RegexTimeout."""
         if self._timeouts > MAX_TIMEOUTS:
             raise RegexTimeout
+        literals = self.literals.get(id(pattern), None)
+        if literals is not None and not _may_match(literals, text):
+            return []
         try:
             if first:
                 m = pattern.search(text, timeout=self.definition.timeout)
@@ -470,10 +499,10 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
     }
     ic, nw = d.ignorecase, getattr(d, "nonword", True)
     if d.extends == "existence":
-        attrs["pattern"] = compile_regex("|".join(f"(?:{t})" for t in d.tokens), ic, nw)
+        attrs["pattern"] = compile_alternation(d.tokens, ic, nw)
     elif d.extends == "substitution":
         keys = list(d.swap)
-        attrs["pattern"] = compile_regex("|".join(f"(?P<s{i}>{k})" for i, k in enumerate(keys)), ic, nw)
+        attrs["pattern"] = compile_alternation(keys, ic, nw, named=True)
         attrs["replacements"] = tuple(d.swap[k] for k in keys)
     elif d.extends in ("occurrence", "ratio"):
         attrs["pattern"] = compile_regex(d.token, ic, nw)
@@ -486,6 +515,16 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
             from .. import tokens  # noqa: F401
         except ImportError:  # pragma: no cover - tokens ship with the package
             raise schema.ConfigError(f"{source}: unit 'tokens' needs jsonl_lint.tokens (use chars or words)") from None
+    literals: dict = {}
+    if d.extends in ("existence", "substitution"):
+        tokens = d.tokens if d.extends == "existence" else list(d.swap)
+        literals[id(attrs["pattern"])] = _literals(tokens, ic)
+    elif d.extends in ("occurrence", "ratio"):
+        literals[id(attrs["pattern"])] = _literals([d.token], ic)
+    elif d.extends == "consistency":
+        for (pa, pb), (a, b) in zip(attrs["pairs"], d.either.items()):
+            literals[id(pa)], literals[id(pb)] = _literals([a], ic), _literals([b], ic)
+    attrs["literals"] = {k: v for k, v in literals.items() if v is not None}
     cls_name = re.sub(r"\W", "_", name)
     return type(cls_name, (BASES[d.extends],), attrs)
 

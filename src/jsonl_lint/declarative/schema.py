@@ -44,6 +44,45 @@ def compile_regex(pattern: str, ignorecase: bool = False, nonword: bool = True) 
     return regex.compile(pattern, (regex.IGNORECASE if ignorecase else 0) | regex.V0)
 
 
+def required_literal(pattern: str, ignorecase: bool = False) -> tuple[str, bool] | None:
+    """The longest run of literal characters every match of ``pattern`` contains
+    (at the top level of the pattern), with whether to compare case-insensitively;
+    None when there is no run of 3 or more characters or the syntax is not stdlib's."""
+    import re._constants as c
+    import re._parser as p
+
+    try:
+        parsed = p.parse(pattern, re.IGNORECASE if ignorecase else 0)
+    except Exception:  # regex-module-only syntax: no prefilter
+        return None
+    best = run = ""
+    for op, arg in parsed.data:
+        if op is c.LITERAL:
+            run += chr(arg)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    if len(best) < 3:
+        return None
+    return best, bool(parsed.state.flags & re.IGNORECASE)
+
+
+def compile_alternation(tokens: list[str], ignorecase: bool = False, nonword: bool = True,
+                        named: bool = False) -> regex.Pattern:
+    """One pattern for several tokens. Whole-word guards are added per token, and not
+    before a token anchored with ``^``, so an all-anchored list stays anchored (fast)."""
+    parts = []
+    for i, t in enumerate(tokens):
+        body = f"(?P<s{i}>{t})" if named else f"(?:{t})"
+        if not nonword:
+            body = (body if t.startswith("^") else rf"(?<!\w){body}") + r"(?!\w)"
+        parts.append(body)
+    pattern = "|".join(parts)
+    if tokens and all(t.startswith("^") for t in tokens):
+        pattern = f"^(?:{pattern})"
+    return regex.compile(pattern, (regex.IGNORECASE if ignorecase else 0) | regex.V0)
+
+
 def _check_regex(value: str) -> str:
     try:
         regex.compile(value, regex.V0)

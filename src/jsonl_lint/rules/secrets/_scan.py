@@ -65,7 +65,8 @@ def looks_random(body: str, min_entropy: float = 3.0) -> bool:
     if any(w in low for w in ("xxxx", "your", "example", "placeholder", "dummy", "redacted", "insert", "here",
                               "replace", "sample", "fake", "secret", "token", "apikey", "api_key", "key_")):
         return False
-    if not any(c.isdigit() for c in body) or not any(c.isalpha() for c in body):
+    classes = any(c.isdigit() for c in body) + any(c.islower() for c in body) + any(c.isupper() for c in body)
+    if classes < 2:
         return False
     for run in range(len(body) - 5):
         if body[run] * 6 == body[run:run + 6]:

@@ -27,9 +27,10 @@ _KINDS: tuple[tuple[str, str, int], ...] = (
 )
 _PATTERN = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p, _) in enumerate(_KINDS)))
 _BOUNDED = re.compile(r"[A-Za-z0-9_-]")
-# Cheap test on the raw line: no candidate can match without one of these.
-_PREFILTER = re.compile(r"sk-|AKIA|ASIA|ABIA|ACCA|(?i:aws_?secret)|gh[pousr]_|github_pat_|xox[abposre]-|"
-                        r"hooks\.slack|AIza|_live_|eyJ")
+# Cheap test on the raw line: no candidate can match without one of these substrings
+# (str.__contains__ is several times faster than one regex alternation here).
+_MARKERS = ("sk-", "AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
+            "hooks.slack", "AIza", "_live_", "eyJ", "ecret", "ECRET")
 # Well-known documentation values (AWS docs, jwt.io).
 _DOC_VALUES = ("EXAMPLE", "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
 
@@ -108,7 +109,8 @@ class ApiKey(RecordRule):
         pass
 
     def check(self, record, ctx: Context):
-        if not _PREFILTER.search(record.text):
+        text = record.text
+        if not any(marker in text for marker in _MARKERS):
             return
         for pointer, text in strings(record):
             for kind, s, e, value, shown in find_keys(text):

@@ -10,7 +10,8 @@ from ._scan import strings, where
 # international numbers need a leading + and 8 to 15 digits in groups.
 _NANP = re.compile(r"(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\((\d{3})\)[ ]?|(\d{3})([-. ]))(\d{3})[-. ](\d{4})(?![\w/-]|\.\d)")
 _INTL = re.compile(r"(?<![\w+])\+(?!1\D)\d{1,3}(?:[ .-]\(?\d{1,5}\)?){0,4}[ .-]\d{2,8}(?![\w-]|\.\d)")
-_PREFILTER = re.compile(r"\d{3}[-. )]+\d{3}[-. ]\d{4}|\+\d")
+# Every NANP candidate contains "<digit><separator><4 digits>"; international ones a "+".
+_PREFILTER = re.compile(r"\d[-. ]\d{4}")
 _TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
 # Words that present a number as an organisation's line, not a person's.
 _BUSINESS = re.compile(r"(?i)\b(?:fax|toll[- ]free|hotline|helpline|help line|lifeline|customer (?:service|care|support)|"
@@ -80,7 +81,7 @@ class PhoneNumber(RecordRule):
         skip_business_lines: bool = True
 
     def check(self, record, ctx: Context):
-        if not _PREFILTER.search(record.text):
+        if "+" not in record.text and not _PREFILTER.search(record.text):
             return
         for pointer, text in strings(record):
             for span, number in self._numbers(text):
@@ -89,13 +90,15 @@ class PhoneNumber(RecordRule):
 
     def _numbers(self, text: str):
         found = []
+        if not _PREFILTER.search(text) and "+" not in text:
+            return
         for m in _NANP.finditer(text):
             area = m.group(1) or m.group(2)
             if not m.group(1) and m.group(3) != text[m.end(4):m.end(4) + 1]:
                 continue  # 415-867.5309: mixed separators are not a phone number
             if not nanp_fictional(area, m.group(4), m.group(5)):
                 found.append(m.span())
-        for m in _INTL.finditer(text):
+        for m in _INTL.finditer(text) if "+" in text else ():
             digits = sum(c.isdigit() for c in m.group(0))
             if 8 <= digits <= 15 and not any(s <= m.start() < e for s, e in found):
                 found.append(m.span())
