@@ -124,3 +124,33 @@ def test_report_marks_an_overrun_in_the_longest_examples(tmp_path):
     html = page.read_text()
     assert "JL601 example-over-token-limit" in html
     assert re.search(r"train\.jsonl:2</code></td><td class=\"n\">5,0\d\d</td>", html)
+
+
+def test_check_parallel_equals_serial_for_token_rules(tmp_path):
+    from helpers import settings_for
+    from jsonl_lint.engine import Engine
+
+    p = tmp_path / "train.jsonl"
+    rows = []
+    for i in range(400):
+        words = "word " * (5 + (i * 37) % 120)
+        weight = ', "weight": 0' if i % 50 == 0 else ""
+        rows.append('{"messages": [{"role": "user", "content": "Repeat"}, '
+                    f'{{"role": "assistant", "content": "{words.strip()}"{weight}}}]}}')
+    p.write_text("\n".join(rows) + "\n")
+    settings = settings_for(["JL6"], rules={"example-over-token-limit": {"limit": 100},
+                                            "dataset-over-budget": {"max-tokens": 1000}})
+    serial = Engine(settings).run([str(p)], jobs=1).diagnostics
+    parallel = Engine(settings).run([str(p)], jobs=2).diagnostics
+    key = lambda d: (d.code, d.location.line, d.location.column, d.message)  # noqa: E731
+    assert [key(d) for d in serial] == [key(d) for d in parallel]
+    codes = {d.code for d in serial}
+    assert {"JL601", "JL602", "JL603", "JL606"} <= codes
+
+
+def test_check_with_a_missing_tokenizer_is_a_config_error(tmp_path):
+    p = tmp_path / "train.jsonl"
+    p.write_text('{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}\n')
+    err = StringIO()
+    assert main(["check", "--isolated", "--tokenizer", str(tmp_path / "none.json"), str(p)], StringIO(), err) == 2
+    assert "not found" in err.getvalue()

@@ -32,12 +32,17 @@ def locate_token(record: Record, ctx: Context, tt: tokens.TurnTokens, keep: int)
 
 
 def limit_of(ctx: Context, override: int | None) -> tuple[int | None, str]:
-    """The per-example limit (rule option first) and a phrase naming where it comes from."""
+    """The per-example limit and a phrase naming where it comes from: the rule's own
+    option, else example-over-token-limit's (so JL601 and JL602 agree), else the model's."""
     if override:
         return override, "the configured limit"
+    rules = ctx.settings.rules
+    if rules:
+        for key in ("example-over-token-limit", "JL601"):
+            value = rules.get(key, {}).get("limit")
+            if value:
+                return int(value), "the configured limit"
     t = tokens._target_for(ctx.settings)
-    if override:
-        return override, "the configured limit"
     if t.limit is None:
         return None, ""
     return t.limit, f"the training limit of {t.name}"

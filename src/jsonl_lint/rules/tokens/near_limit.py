@@ -13,7 +13,8 @@ class ExampleNearTokenLimit(RecordRule):
     ## What it does
     Reports examples whose token count (counted as in `example-over-token-limit`) is at
     least `threshold` of the limit but not over it, with the count, the limit and the
-    headroom left.
+    headroom left. The limit is this rule's `limit`, else the `limit` of
+    `example-over-token-limit`, else the model's training limit.
 
     ## Why it matters for fine-tuning
     An example this close to the limit is one edit, one longer system prompt or one
