@@ -154,3 +154,15 @@ def test_check_with_a_missing_tokenizer_is_a_config_error(tmp_path):
     err = StringIO()
     assert main(["check", "--isolated", "--tokenizer", str(tmp_path / "none.json"), str(p)], StringIO(), err) == 2
     assert "not found" in err.getvalue()
+
+
+def test_no_examples_reports_no_percentiles(tmp_path):
+    p = tmp_path / "train.jsonl"
+    p.write_text("{'messages': []}\nplain text\n")
+    out = StringIO()
+    assert main(["stats", "--isolated", str(p), "--output-format", "json"], out, StringIO()) == 0
+    d = json.loads(out.getvalue())
+    assert d["examples"] == 0 and d["tokens_per_example"] == {k: None for k in ("min", "p5", "p50", "p95", "max")}
+    page = tmp_path / "r.html"
+    assert main(["report", "--isolated", str(p), "-o", str(page)], StringIO(), StringIO()) == 0
+    assert "no examples" in page.read_text()

@@ -45,7 +45,7 @@ def run(args, out, err) -> int:
 
 
 def _n(v) -> str:
-    return f"{v:,}" if isinstance(v, int) else str(v)
+    return "-" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
 
 
 def render_text(d: dict) -> str:

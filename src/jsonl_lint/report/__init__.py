@@ -37,7 +37,7 @@ def _e(v) -> str:
 
 
 def _n(v) -> str:
-    return f"{v:,}" if isinstance(v, int) else _e(v)
+    return "–" if v is None else f"{v:,}" if isinstance(v, int) else _e(v)
 
 
 def histogram_svg(values: list[int], limit: int | None, width: int = 640, height: int = 240, bins: int = 40) -> str:
@@ -130,7 +130,7 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
     cards = [
         ("Examples", _n(stats["examples"]), f"of {stats['records']:,} records", ""),
         ("Tokens", _n(stats["total_tokens"]), f"{stats['trained_tokens']:,} trained", ""),
-        ("Median / p95", f"{p['p50']:,} / {p['p95']:,}", "tokens per example", ""),
+        ("Median / p95", f"{_n(p['p50'])} / {_n(p['p95'])}", "tokens per example", ""),
         ("Over the limit", _n(stats["over_limit"]), f"limit {limit:,}" if limit else "no limit",
          "bad" if stats["over_limit"] else ""),
         ("Near the limit", _n(stats["near_limit"]), f"≥ {stats['near_limit_threshold']:.0%} of it",
@@ -163,8 +163,8 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
 
     out.append('<section><h2>Tokens per example</h2>')
     out.append(histogram_svg(totals, limit))
-    out.append(f'<div class="note">min {p["min"]:,} · p5 {p["p5"]:,} · p50 {p["p50"]:,} · p95 {p["p95"]:,} · '
-               f'max {p["max"]:,} (percentiles by {_e(stats["percentile_method"])}). Limit: '
+    out.append(f'<div class="note">min {_n(p["min"])} · p5 {_n(p["p5"])} · p50 {_n(p["p50"])} · p95 {_n(p["p95"])} · '
+               f'max {_n(p["max"])} (percentiles by {_e(stats["percentile_method"])}). Limit: '
                f'{_e(stats.get("limit_source") or "none")}.</div></section>')
 
     rank = {"error": 0, "warning": 1, "info": 2}

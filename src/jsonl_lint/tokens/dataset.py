@@ -119,7 +119,7 @@ class DatasetStats:
 def percentiles(values: list[int]) -> dict[str, int]:
     """min, p5, p50, p95, max by nearest rank: every reported value is a real example's count."""
     if not values:
-        return {name: 0 for name, _ in PERCENTILES}
+        return {name: None for name, _ in PERCENTILES}  # no examples: nothing to report
     s = sorted(values)
     out = {}
     for name, p in PERCENTILES:
