@@ -189,3 +189,33 @@ def test_shipped_styles_are_package_data():
     globs = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["jsonl_lint"]
     files = [p.relative_to(repo / "rules").as_posix() for p in (repo / "rules").rglob("*") if p.is_file()]
     assert files and all(any(fnmatch.fnmatch("_styles/" + f, g) for g in globs) for f in files), files
+
+
+def test_shipped_rule_cases_pass():
+    from jsonl_lint.declarative.cases import run_cases
+
+    ran, failures = run_cases(settings_for(), all_styles=True)
+    assert ran >= 9 and not failures, failures
+
+
+def test_rule_cases_next_to_a_rule_report_failures_with_file_and_line(tmp_path):
+    from jsonl_lint.declarative.cases import run_cases
+
+    write_style(tmp_path, {"Apologies.yml": GOOD, "Apologies.cases.yml": f"""\
+        cases:
+          - name: finds both
+            input: '{CHAT.strip()}'
+            expect:
+              - {{message: "apology 'Sorry'"}}
+              - {{message: "apology 'I apologise'"}}
+          - name: wrong on purpose
+            input: '{CHAT.strip()}'
+            expect: []
+        """})
+    ran, failures = run_cases(settings(tmp_path, styles=["Tone"]))
+    path = tmp_path / "rules" / "Tone" / "Apologies.cases.yml"
+    assert ran == 2 and len(failures) == 1
+    assert failures[0].startswith(f"{path}:7: Tone.Apologies case 'wrong on purpose': expected 0 finding(s), got 2")
+    write_style(tmp_path, {"Apologies.cases.yml": "cases:\n  - {input: x, expected: []}\n"})
+    with pytest.raises(ConfigError, match=r"Apologies.cases.yml:2: a case needs 'input'"):
+        run_cases(settings(tmp_path, styles=["Tone"]))
