@@ -271,3 +271,57 @@ def test_file_edited_after_the_lint_is_not_overwritten(tmp_path):
     problems = result.write()
     assert list(problems) == [str(path)] and "changed on disk" in problems[str(path)]
     assert path.read_bytes() == b'{"edited": "meanwhile, by an editor"}\n'
+
+
+# -- the unified diff ----------------------------------------------------------------------------
+
+def _apply_unified(before: str, diff: str) -> str:
+    """Apply a unified diff (LF text) the way patch does, checking every context line."""
+    import re
+
+    old = before.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    lines = diff.splitlines(keepends=True)[2:]
+    i = 0
+    while i < len(lines):
+        m = re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", lines[i])
+        assert m, lines[i]
+        start = int(m.group(1)) - (0 if m.group(2) == "0" else 1)
+        old_len = int(m.group(2) or 1)
+        new_len = int(m.group(4) or 1)
+        out += old[pos:start]
+        pos = start
+        i += 1
+        while i < len(lines) and not lines[i].startswith("@@"):
+            tag, text = lines[i][0], lines[i][1:]
+            if tag in " -":
+                assert old[pos] == text, (pos, old[pos], text)
+                pos += 1
+                old_len -= 1
+            if tag in " +":
+                out.append(text)
+                new_len -= 1
+            i += 1
+        assert old_len == 0 and new_len == 0, "hunk header does not match its lines"
+    return "".join(out + old[pos:])
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "{}", "x y"]), max_size=40),
+       st.lists(st.sampled_from(["keep", "keep", "keep", "drop", "edit"]), min_size=40, max_size=40))
+def test_unified_diff_reconstructs_the_fixed_text(lines, ops):
+    before = "".join(f"{line} {i}\n" if i % 3 else f"{line}\n" for i, line in enumerate(lines))
+    after = []
+    for line, op in zip(before.splitlines(keepends=True), ops):
+        if op == "keep":
+            after.append(line)
+        elif op == "edit":
+            after.append(line.strip() + "!\n")
+    after = "".join(after)
+    diff = fixer.unified_diff("t.jsonl", before.encode(), after.encode())
+    assert (diff == "") == (before == after)
+    assert _apply_unified(before, diff) == after
