@@ -168,3 +168,21 @@ def test_red_team_corpus_personal_data_is_found():
     codes = {d.code for d in report.diagnostics}
     assert codes == {"JL703", "JL704"}
     assert len({d.record.index for d in report.diagnostics}) >= 10
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_unsafe_fixes_remove_personal_data_and_keep_json_valid(seed):
+    def fixable(code, secret):  # international phone numbers get no fix
+        return code in ("JL703", "JL705") or (code == "JL704" and (secret[0] != "+" or secret.startswith("+1 ")))
+
+    rows = [(code, secret, line) for code, secret, line in planted(seed) if fixable(code, secret)]
+    for code, secret, line in rows:
+        found = [d for d in lint(line + "\n", [code]) if d.code == code]
+        assert len(found) == 1 and found[0].fix is not None, (code, secret)
+        assert found[0].fix.applicability.value == "unsafe"
+        text = line
+        for edit in sorted(found[0].fix.record_edits, key=lambda e: -e.start):
+            text = text[:edit.start] + edit.text + text[edit.end:]
+        json.loads(text)
+        assert secret not in text
+        assert not [d for d in lint(text + "\n", ["JL7"])], (code, secret, text)

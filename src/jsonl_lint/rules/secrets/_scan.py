@@ -84,3 +84,17 @@ def luhn_ok(digits: str) -> bool:
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def replace_fix(record, pointer: str, span: tuple[int, int], replacement: str, title: str):
+    """An unsafe fix replacing a decoded span of the string at ``pointer``."""
+    import orjson
+
+    from ...diagnostics import Applicability, Edit, Fix
+
+    sm = record.source_map
+    node = sm.nodes.get(pointer)
+    if node is None or record.text[node.value_start:node.value_start + 1] != '"':
+        return None
+    start, end = sm.string_span(node, span)
+    return Fix(title, (Edit(start, end, orjson.dumps(replacement).decode()[1:-1]),), Applicability.UNSAFE)

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import strings, where
+from ._scan import replace_fix, strings, where
 
 _EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
                     r"[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))(?![\w-])")
@@ -61,7 +61,7 @@ class EmailAddress(RecordRule):
     ## Why it matters for fine-tuning
     Personal data in training data can be reproduced by the model, and uploading
     it to a provider may breach privacy rules. Replace real addresses with
-    documentation ones (`name@example.com`).
+    documentation ones (`name@example.com`); the unsafe fix does that.
 
     ## Example
     ```jsonl
@@ -79,6 +79,7 @@ class EmailAddress(RecordRule):
     summary = "Record contains a personal email address"
     severity = Severity.WARNING
     requires = "json"
+    fixable = "sometimes"
 
     class Options(Options):
         allow_domains: tuple[str, ...] = Field(
@@ -95,5 +96,8 @@ class EmailAddress(RecordRule):
                 local, domain, tld = m.groups()
                 if is_documentation(local, domain, tld, allow):
                     continue
+                fix = replace_fix(record, pointer, m.span(), "name@example.com",
+                                  "Replace the address with name@example.com")
                 yield Finding(f"email address '{mask_email(local, domain, tld)}' (masked) {where(pointer)}: "
-                              "if it belongs to a person, replace it with one at example.com", pointer, m.span())
+                              "if it belongs to a person, replace it with one at example.com", pointer, m.span(),
+                              fix=fix)

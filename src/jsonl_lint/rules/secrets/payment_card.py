@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import luhn_ok, strings, where
+from ._scan import luhn_ok, replace_fix, strings, where
 
 # 13 to 19 digits, optionally grouped by single spaces or dashes.
 _CANDIDATE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
@@ -68,7 +68,8 @@ class PaymentCard(RecordRule):
 
     ## Why it matters for fine-tuning
     Card numbers are payment data: storing or uploading them can breach PCI DSS,
-    and a model trained on them can reproduce them.
+    and a model trained on them can reproduce them. The unsafe fix masks all but the
+    last four digits (`XXXX XXXX XXXX 6467`).
 
     ## Example
     ```jsonl
@@ -86,6 +87,7 @@ class PaymentCard(RecordRule):
     summary = "Record contains a payment card number"
     severity = Severity.ERROR
     requires = "json"
+    fixable = "sometimes"
 
     class Options(Options):
         allow_test_numbers: bool = True
@@ -107,6 +109,8 @@ class PaymentCard(RecordRule):
                     continue  # an operand or a result: 256626720691 + 1646615806005 = ...
                 if _LABELLED.search(text, max(0, m.start() - 24), m.start()):
                     continue
+                masked = re.sub(r"\d", "X", number[:-4]) + number[-4:]
+                fix = replace_fix(record, pointer, m.span(), masked, f"Mask the card number as {masked}")
                 yield Finding(f"{brand} card number ending in {digits[-4:]} ({len(digits)} digits, masked) "
                               f"{where(pointer)}: remove it; if you need an example, use a network test number "
-                              "such as 4242 4242 4242 4242", pointer, m.span())
+                              "such as 4242 4242 4242 4242", pointer, m.span(), fix=fix)

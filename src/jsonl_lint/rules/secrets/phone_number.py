@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import strings, where
+from ._scan import replace_fix, strings, where
 
 # North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
 # international numbers need a leading + and 8 to 15 digits in groups.
@@ -27,6 +27,16 @@ def nanp_fictional(area: str, exchange: str, line: str) -> bool:
     return (area[0] in "01" or exchange[0] in "01" or area[1] == "9" or area[1:] == "11" or exchange[1:] == "11"
             or exchange == "555" or area in _TOLL_FREE or digits in ("1234567890", "0123456789", "9876543210")
             or len(set(digits)) <= 2)
+
+
+def fictional_number(number: str) -> str | None:
+    """The same North American number with a fictional 555-01xx subscriber part, in the
+    same format ((415) 867-5309 -> (415) 555-0109); None for international numbers."""
+    m = _NANP.fullmatch(number)
+    if m is None:
+        return None
+    start, end = m.start(4), m.end(5)
+    return number[:start] + "555" + number[m.end(4):m.start(5)] + "01" + m.group(5)[-2:] + number[end:]
 
 
 def mask_phone(number: str) -> str:
@@ -58,7 +68,8 @@ class PhoneNumber(RecordRule):
 
     ## Why it matters for fine-tuning
     Personal phone numbers in training data can be reproduced by the model to any
-    user. Replace them with fictional numbers (`555-0100` to `555-0199`).
+    user. Replace them with fictional numbers (`555-0100` to `555-0199`); for North
+    American numbers the unsafe fix does that, keeping the area code and format.
 
     ## Example
     ```jsonl
@@ -76,6 +87,7 @@ class PhoneNumber(RecordRule):
     summary = "Record contains a personal phone number"
     severity = Severity.WARNING
     requires = "json"
+    fixable = "sometimes"
 
     class Options(Options):
         skip_business_lines: bool = True
@@ -85,8 +97,11 @@ class PhoneNumber(RecordRule):
             return
         for pointer, text in strings(record):
             for span, number in self._numbers(text):
+                fictional = fictional_number(number)
+                fix = replace_fix(record, pointer, span, fictional, f"Replace with the fictional number {fictional}") \
+                    if fictional else None
                 yield Finding(f"phone number '{mask_phone(number)}' (masked) {where(pointer)}: if it belongs to a "
-                              "person, replace it with a fictional 555-01xx number", pointer, span)
+                              "person, replace it with a fictional 555-01xx number", pointer, span, fix=fix)
 
     def _numbers(self, text: str):
         found = []
