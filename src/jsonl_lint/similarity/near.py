@@ -137,8 +137,12 @@ class NearState:
         return values[df >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
 
     def _sign_pending(self) -> None:
-        cfg = self.config
         pending, self.pending = self.pending, []
+        for s in range(0, len(pending), 4 * BATCH):  # bounded temporaries after calibration
+            self._sign(pending[s:s + 4 * BATCH])
+
+    def _sign(self, pending: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
+        cfg = self.config
         if not pending:
             return
         parts, docs = [], []
@@ -195,14 +199,18 @@ class NearState:
             out.sig_chunks.extend(s.sig_chunks)
             out.store.merge(s.store, base)
             out.boiler = s.boiler if out.boiler is None else np.union1d(out.boiler, s.boiler)
+            # The inputs are consumed: drop their references so the merged copy is the only one.
+            s.refs, s.sig_chunks, s.store = RefTable(), [], TextStore(0)
+            s.canon, s.thash, s.group, s.active = array("Q"), array("Q"), array("h"), bytearray()
         out.done = len(out.canon)
         return out
 
     # -- finishing -----------------------------------------------------------------
     def signatures(self) -> np.ndarray:
         if len(self.sig_chunks) != 1:
-            self.sig_chunks = [np.concatenate(self.sig_chunks) if self.sig_chunks
-                               else _empty_sigs(self.config.num_perm)]
+            chunks, self.sig_chunks = self.sig_chunks, []
+            self.sig_chunks = [np.concatenate(chunks) if chunks else _empty_sigs(self.config.num_perm)]
+            del chunks
         return self.sig_chunks[0]
 
     def pairs(self, keep=None) -> list[Pair]:
@@ -215,8 +223,10 @@ class NearState:
         rows = np.flatnonzero(active)
         if len(rows) < 2:
             return []
-        cand = candidate_pairs(sigs[rows], cfg.bands, cfg.rows)
-        cand = rows[cand]
+        if len(rows) == len(sigs):
+            cand = candidate_pairs(sigs, cfg.bands, cfg.rows)
+        else:
+            cand = rows[candidate_pairs(sigs[rows], cfg.bands, cfg.rows)]
         if keep is not None and len(cand):
             cand = cand[keep(cand)]
         if not len(cand):

@@ -143,8 +143,9 @@ class TextStore:
                 out[k] = t
             else:
                 missing.append(k)
-        if missing:
-            values = reread((k, refs.ref(k)) for k in missing)
+        missing.sort(key=lambda k: (refs.path_id(k), refs.rows[k * _FIELDS + 4]))
+        for s in range(0, len(missing), 4096):  # parsed values only for one chunk at a time
+            values = reread((k, refs.ref(k)) for k in missing[s:s + 4096])
             for k, value in values.items():
                 parts = extract(value)
                 if parts is not None and check(k, parts):
