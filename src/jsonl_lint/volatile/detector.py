@@ -16,7 +16,21 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .lexicon import DEFERRALS, MONTH, NOT_NAMES, PATTERNS, QUESTION_PATTERNS, REASONS, VOLATILE_NOUNS, YEAR
+from . import lexicon
+from .lexicon import DEFERRALS, MONTH, NOT_NAMES, PATTERNS, QUESTION_PATTERNS, REASONS, YEAR
+
+
+def _bytes_set(words) -> frozenset[bytes]:
+    return frozenset(w.encode("ascii") for w in words)
+
+
+# Word lists as byte strings: word sets of texts are computed on bytes (see ``_words``).
+DEFER_WORDS = _bytes_set(lexicon.DEFER_WORDS)
+ELECTRIC_WORDS = _bytes_set(lexicon.ELECTRIC_WORDS)
+MATH_WORDS = _bytes_set(lexicon.MATH_WORDS)
+PAST_WORDS = _bytes_set(lexicon.PAST_WORDS)
+PERSONAL_WORDS = _bytes_set(lexicon.PERSONAL_WORDS)
+VOLATILE_WORDS = _bytes_set(lexicon.VOLATILE_WORDS)
 
 __all__ = ["Hit", "detect", "detect_question", "defers", "is_math_example", "analyze", "Analysis", "REASONS"]
 
@@ -42,30 +56,48 @@ class _Cue:
     regex: re.Pattern
 
 
-_Keyed = dict[str, tuple[tuple[_Cue, int], ...]]
+_Keyed = dict
 
 
 def _index(patterns) -> tuple[_Keyed, _Keyed]:
-    """Map each key word, and each symbol or phrase key, to (cue, back) pairs."""
-    by_word: dict[str, list[tuple[_Cue, int]]] = {}
+    """Map each key word (as bytes), and each symbol or phrase key, to (cue, back) pairs.
+    Phrase keys are gated by their first word: only looked for when that word occurs."""
+    by_word: dict[bytes, list[tuple[_Cue, int]]] = {}
     by_phrase: dict[str, list[tuple[_Cue, int]]] = {}
     for i, (category, strength, keys, pattern) in enumerate(patterns):
         cue = _Cue(i, category, strength, re.compile(pattern, re.I))
         for item in keys.split():
             key, _, back = item.rpartition(":")
             key = key.replace("_", " ")
-            target = by_word if key.isalpha() and key.isascii() else by_phrase
-            target.setdefault(key, []).append((cue, int(back)))
+            if key.isalpha() and key.isascii():
+                by_word.setdefault(key.encode("ascii"), []).append((cue, int(back)))
+            else:
+                by_phrase.setdefault(key, []).append((cue, int(back)))
     return ({k: tuple(v) for k, v in by_word.items()}, {k: tuple(v) for k, v in by_phrase.items()})
+
+
+def _gates(by_phrase: _Keyed) -> tuple[dict, tuple]:
+    """Phrase keys by their first word (looked for only when that word occurs), and the
+    symbol keys without a word (``$``, ``°``), looked for with ``in``."""
+    gated: dict[bytes, list] = {}
+    symbols = []
+    for key, cues in by_phrase.items():
+        first = re.match(r"[a-z]+", key)
+        if first:
+            gated.setdefault(first.group().encode("ascii"), []).append((key, cues))
+        else:
+            symbols.append((key, cues))
+    return gated, tuple(symbols)
 
 
 _CUES_BY_WORD, _CUES_BY_PHRASE = _index(PATTERNS)
 _QUESTIONS_BY_WORD, _QUESTIONS_BY_PHRASE = _index([(c, "anchored", k, p) for c, k, p in QUESTION_PATTERNS])
-# Punctuation and digits to spaces, so ``split`` yields the lowercase words of a text.
-_TO_SPACES = str.maketrans({c: " " for c in "0123456789!\"#%&'()*+,-./:;<=>?@[\\]^_`{|}~’‘“”—–…\u00a0\t\n\r"})
+_CUES_BY_PHRASE = _gates(_CUES_BY_PHRASE)
+_QUESTIONS_BY_PHRASE = _gates(_QUESTIONS_BY_PHRASE)
+# Every byte but a-z to a space: ``_words`` is then one C-speed encode/translate/split.
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _GENERIC_QUESTION = len(QUESTION_PATTERNS) - 1
 _DEFER = re.compile(DEFERRALS, re.I)
-_VOLATILE_NOUN = re.compile(VOLATILE_NOUNS, re.I)
 
 
 _TOKEN_START = re.compile(r"(?<![\w$€£¥₹])[\w$€£¥₹]")
@@ -83,9 +115,12 @@ def _matches(text: str, by_word: _Keyed, by_phrase: _Keyed, skip: frozenset = fr
         lower = text
     n = len(text)
     found: dict[tuple[int, int], tuple[int, int, _Cue, str]] = {}
-    words = set(lower.translate(_TO_SPACES).split())
-    keys = [(w, by_word[w], True) for w in words & by_word.keys()]
-    keys += [(k, cues, False) for k, cues in by_phrase.items() if k in lower]
+    words = _lower_words(lower)
+    keys = [(w.decode("ascii"), by_word[w], True) for w in words & by_word.keys()]
+    gated, symbols = by_phrase
+    for gate in words & gated.keys():
+        keys += [(k, cues, False) for k, cues in gated[gate] if k in lower]
+    keys += [(k, cues, False) for k, cues in symbols if k in lower]
     for key, cues, word in keys:
         size = len(key)
         pos = lower.find(key)
@@ -122,16 +157,11 @@ _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`|\bhttps?://\S+|\bwww\.\S+", re.S
 _TOOL_CALL = re.compile(r"\b[A-Za-z_]\w*\((?:'|\")")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"(?<![\[<{\w])[A-Za-z][\w&'.-]*")
-_ARITHMETIC = re.compile(r"\d\s*[-+*/×÷x]\s*\$?\d|[\dx)]\s*=\s*[-$.(]?\d|<<|####|\btimes\b|\bmultipl|\bdivid|\bin total\b|\baltogether\b", re.I)
+_ARITHMETIC = re.compile(r"\d\s*[+*/×÷x]\s*\$?\d|[\dx)]\s*=\s*[-$.(]?\d|<<|####|\btimes\b|\bmultipl|\bdivid|\bin total\b|\baltogether\b", re.I)
 _HYPOTHETICAL = re.compile(
     r"^\W*(?:if|suppose|supposing|assume|assuming|let's say|let us say|imagine|say|for example|for instance|e\.g\.|"
     r"when|whenever|once|given that|a (?:store|shop|company|customer|person|man|woman|student|farmer)|"
     r"(?-i:[A-Z][a-z]+) (?:buys|bought|wants|sold|sells|spends|spent|pays|paid|earns|earned|saves|saved))\b",
-    re.I,
-)
-_PAST_VERB = re.compile(
-    r"\b(?:was|were|had been|did|became|founded|born|died|sank|fell|ended|began|won|lost|invented|discovered|"
-    r"signed|built|released|launched|elected|served|ruled|reigned|hit|reached|peaked|closed)\b",
     re.I,
 )
 _PAST_DATE = re.compile(rf"\b(?:in|from|during|until|by|of|on)\s+(?:{MONTH}\s+)?(?:\d{{1,2}},?\s+)?{YEAR}s?\b", re.I)
@@ -158,9 +188,7 @@ _IDIOMS = re.compile(
     r"ideas?|thinking|best practices|offerings?|collection|additions?|products?|features?)\b",
     re.I,
 )
-_EXAMPLE_BEFORE = re.compile(r"(?:\be\.g\.,?|\bi\.e\.,?|\bfor example,?|\bfor instance,?|\bsuch as|\bexample\W+)\s*\(?[\"'“]?\s*(?:it's\s+\w+\s+)?$", re.I)
-_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|you|you're|you’re|your|we|we're|our|us)\b", re.I)
-_ELECTRIC = re.compile(r"\b(?:circuit|resistor|voltage|volts?|amperes?|amps?|ohms?|electric|electrons?|battery|conductor|AC|DC|river|ocean|stream|water)\b", re.I)
+_EXAMPLE_BEFORE = re.compile(r"(?:\be\.g\.|\bi\.e\.|\bfor example|\bfor instance|\bsuch as|\bexample|\byou (?:may|can|could|might) ask)\W[^.!?]{0,40}$", re.I)
 
 # Categories an arithmetic / word-problem context cancels.
 _MATH_SUPPRESSED = frozenset({"price", "rate", "market", "count", "schedule", "weather", "relative-time", "record",
@@ -198,11 +226,31 @@ def _has_name(sentence: str, skip: tuple[int, int]) -> bool:
     return False
 
 
+def _lower_words(lower: str) -> set[bytes]:
+    """ASCII words of an already lowercased text, as bytes (punctuation, digits and other
+    letters are separators): one C-speed encode, translate and split."""
+    return set(lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split())
+
+
+def _words(text: str) -> set[bytes]:
+    return _lower_words(text.lower())
+
+
+def _arithmetic(sentence: str, words: set[str]) -> bool:
+    if not (words & MATH_WORDS or any(c in sentence for c in "=*/×÷<#+") or " x " in sentence):
+        return False
+    return bool(_ARITHMETIC.search(sentence))
+
+
+# A quantity, not a list number or a day count: money, percent, scale words, big numbers, years.
+_QUANTITY = re.compile(r"[$€£¥₹%]|\d\s?(?:percent|per cent|million|billion|trillion|thousand)\b|\b\d{1,3}(?:,\d{3})+\b|\b\d{4,}\b|\b\d+\.\d+\b")
+
+
 def _anchored(sentence: str, rel: tuple[int, int], phrase: str) -> bool:
-    outside = sentence[:rel[0]] + " " + sentence[rel[1]:]
-    if _DIGIT.search(sentence):
+    if _QUANTITY.search(sentence):
         return True
-    if _VOLATILE_NOUN.search(outside):
+    outside = sentence[:rel[0]] + " " + sentence[rel[1]:]
+    if "%" in outside or _words(outside) & VOLATILE_WORDS:
         return True
     if not phrase.lower().startswith(("currently", "at present", "presently", "at the moment", "right now")):
         return False  # other weak cues need a number or a volatile noun, not only a name
@@ -219,7 +267,7 @@ def detect(text: str, *, math: bool = False) -> list[Hit]:
     """Volatile-fact hits in ``text`` (an answer), at most one per sentence."""
     if not text:
         return []
-    if math or ("(" in text and _TOOL_CALL.search(text)):
+    if math or (("('" in text or '("' in text) and _TOOL_CALL.search(text)):
         return []  # word problems; answers that call a tool for the facts
     matches = _matches(text, _CUES_BY_WORD, _CUES_BY_PHRASE)
     if not matches:
@@ -236,7 +284,7 @@ def detect(text: str, *, math: bool = False) -> list[Hit]:
         s, e = _sentence(text, start, end)
         sentence = text[s:e]
         rel = (start - s, end - s)
-        if _EXAMPLE_BEFORE.search(sentence, 0, rel[0]):
+        if _EXAMPLE_BEFORE.search(sentence, max(0, rel[0] - 60), rel[0]):
             continue  # "(e.g., today's temperature)": an illustration, not a claim
         if not _keep(category, strength, sentence, rel, phrase):
             continue
@@ -254,28 +302,33 @@ def detect(text: str, *, math: bool = False) -> list[Hit]:
 
 def _keep(category: str, strength: str, sentence: str, rel: tuple[int, int], phrase: str) -> bool:
     low = phrase.lower()
+    words = _words(sentence)
     if category in ("price", "rate", "market", "count", "schedule", "relative-time", "record", "weather"):
-        if _HYPOTHETICAL.search(sentence) or _ARITHMETIC.search(sentence):
+        if _HYPOTHETICAL.search(sentence) or _arithmetic(sentence, words):
             return False
-    if (category != "as-of" and _YEAR.search(sentence) and (_PAST_VERB.search(sentence) or _PAST_DATE.search(sentence))
+    if (category != "as-of" and _YEAR.search(sentence) and (words & PAST_WORDS or _PAST_DATE.search(sentence))
             and not _STILL_PRESENT.search(sentence)):
         return False  # past-dated history ("was elected in 2008", "sank in 1912")
-    if "current" in low and _ELECTRIC.search(sentence):
+    if "current" in low and words & ELECTRIC_WORDS:
         return False
-    if _DEFER.search(sentence):
+    if words & DEFER_WORDS and _DEFER.search(sentence):
         return False  # "I cannot access real-time data to give you the forecast for tomorrow"
     if strength == "strong" and category != "version":
         return True
-    for im in _IDIOMS.finditer(sentence):
+    if category == "relative-time" and words & PERSONAL_WORDS:
+        return False  # "I'm so angry right now", "you're feeling today": a personal state, not a world fact
+    if strength == "strong":
+        if low.startswith("current") and not _anchored(sentence, rel, phrase):
+            return False
+    elif strength == "anchored":
+        if not (_has_name(sentence, rel) or _STILL_PRESENT.search(sentence) or _YEAR.search(sentence)):
+            return False
+    elif not _anchored(sentence, rel, phrase):
+        return False
+    for im in _IDIOMS.finditer(sentence, max(0, rel[0] - 70), min(len(sentence), rel[1] + 50)):
         if im.start() <= rel[1] and rel[0] <= im.end():
             return False
-    if strength == "strong":
-        return not low.startswith("current") or _anchored(sentence, rel, phrase)
-    if category == "relative-time" and _PERSONAL.search(sentence):
-        return False  # "I'm so angry right now", "you're feeling today": a personal state, not a world fact
-    if strength == "anchored":
-        return _has_name(sentence, rel) or bool(_STILL_PRESENT.search(sentence)) or bool(_YEAR.search(sentence))
-    return _anchored(sentence, rel, phrase)
+    return True
 
 
 def detect_question(text: str, *, math: bool = False) -> list[Hit]:
@@ -286,12 +339,13 @@ def detect_question(text: str, *, math: bool = False) -> list[Hit]:
         s, e = _sentence(text, start, end)
         sentence = text[s:e]
         rel = (start - s, end - s)
-        if "current" in phrase.lower() and _ELECTRIC.search(sentence):
+        words = _words(sentence)
+        if "current" in phrase.lower() and words & ELECTRIC_WORDS:
             continue
-        if _ARITHMETIC.search(sentence) or _HYPOTHETICAL.search(sentence):
+        if _arithmetic(sentence, words) or _HYPOTHETICAL.search(sentence):
             continue
-        if cue.order == _GENERIC_QUESTION and not (_DIGIT.search(sentence) or _VOLATILE_NOUN.search(sentence)
-                                   or _has_name(sentence, (-1, -1))):
+        if cue.order == _GENERIC_QUESTION and not (_DIGIT.search(sentence) or words & VOLATILE_WORDS
+                                                   or "%" in sentence or _has_name(sentence, (-1, -1))):
             continue  # "What are you doing today?" asks nothing about the world
         lead = len(phrase) - len(phrase.lstrip())
         return [Hit(start + lead, start + len(phrase.rstrip()), "question", phrase.strip(), True)]
@@ -301,7 +355,9 @@ def detect_question(text: str, *, math: bool = False) -> list[Hit]:
 def defers(text: str) -> bool:
     """Whether an answer declines to state current facts, points to a live source or
     calls a tool for them."""
-    return bool(_DEFER.search(text)) or ("(" in text and bool(_TOOL_CALL.search(text)))
+    if ("('" in text or '("' in text) and _TOOL_CALL.search(text):
+        return True
+    return bool(_words(text) & DEFER_WORDS) and bool(_DEFER.search(text))
 
 
 def is_math_example(turns: Iterable) -> bool:
@@ -318,6 +374,10 @@ def is_math_example(turns: Iterable) -> bool:
             if any(w in low for w in _MATH_WORDS):
                 return True
     return False
+
+
+# A longer user turn brings its own context (a passage, a document): the answer comes from it.
+_MAX_QUESTION_CHARS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,10 +408,13 @@ def analyze(example) -> Analysis:
         if turn.role == "assistant":
             if turn.weight != 0 and not tool_seen and not turn.tool_calls and turn.raw_role != "function_call":
                 facts += [(i, h) for h in detect(turn.text, math=math)]
-        elif turn.role == "user" and not math:
+        elif turn.role == "user" and not math and len(turn.text) <= _MAX_QUESTION_CHARS:
+            hits = detect_question(turn.text)
+            if not hits:
+                continue
             answer = next((t for t in turns[i + 1:] if t.role == "assistant"), None)
             if (answer is None or not answer.text.strip() or answer.tool_calls or answer.raw_role == "function_call"
                     or defers(answer.text)):
                 continue
-            questions += [(i, h) for h in detect_question(turn.text)]
+            questions += [(i, h) for h in hits]
     return Analysis(tuple(facts), tuple(questions))

@@ -47,7 +47,7 @@ TITLES = (
     r"CFO|CTO|COO|chair(?:man|woman|person)?|head coach|governor|mayor|king|queen|monarch|pope|"
     r"secretary[- ]general|secretary of state|speaker of the house|chief justice|attorney general|"
     r"foreign minister|finance minister|managing director|executive director|general secretary|"
-    r"leader|owner|head of state|head of government|dictator|supreme leader|emperor|manager|coach)"
+    r"leader|owner|dictator|supreme leader|emperor|manager|coach)"
 )
 # Superlatives for things people rank (not mountains or oceans).
 RANKED_NOUNS = (
@@ -60,7 +60,7 @@ RANKED_NOUNS = (
 SUPERLATIVES = (
     r"(?:richest|wealthiest|most valuable|most popular|best[- ]selling|highest[- ]grossing|highest[- ]paid|"
     r"most[- ]followed|most[- ]subscribed|most[- ]streamed|most[- ]watched|most[- ]downloaded|"
-    r"most[- ]visited|most[- ]used|top[- ]selling|largest|biggest|tallest|fastest[- ]growing|leading|"
+    r"most[- ]visited|top[- ]selling|largest|biggest|tallest|fastest[- ]growing|leading|"
     r"top[- ]ranked|highest[- ]ranked)"
 )
 WORLD = r"(?:in the (?:world|US|U\.S\.|United States|UK|country|nation|industry|market)|in history|of all time|on (?:Earth|the planet)|today|right now|currently|globally|worldwide)"
@@ -75,7 +75,7 @@ WORLD = r"(?:in the (?:world|US|U\.S\.|United States|UK|country|nation|industry|
 # at token starts from ``back`` characters before each key occurrence up to the key.
 PATTERNS: list[tuple[str, str, str, str]] = [
     # prices and fees
-    ("price", "strong", "costs:5 priced:5 sells:5 sell:5 retails:5 retail:5 charges:5 starts:5 start:5 starting:5 available:5 goes:5 go:5 set:5 listed:5 offered:5 subscription:5 plan:5",
+    ("price", "strong", "$:40 €:40 £:40 ¥:40 ₹:40 dollars:55 euros:55 pounds:55 usd:55 eur:55 gbp:55 jpy:55 chf:55 yen:55 yuan:55 rupees:55 inr:55 bitcoin:55 bitcoins:55",
      rf"\b(?:costs|is priced at|are priced at|priced at|sells for|sell for|retails for|retail for|charges|"
      rf"starts at|start at|starting at|is available for|are available for|goes for|go for|will set you back|"
      rf"is listed at|are listed at|is offered at|subscription is|plan is)\s+(?:from\s+)?{APPROX}{MONEY}"),
@@ -99,9 +99,10 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      rf"has risen to|has fallen to|has reached|remains at|remains|of)\s+{APPROX}{NUM}\s?(?:%|percent|per cent)"),
     ("rate", "strong", "gdp:0 inflation:0 cpi:0", rf"\b(?:GDP|inflation|CPI)\s+(?:of\s+[\w. ]{{1,30}}?\s+)?(?:is|stands at|grew by|is growing at)\s+{APPROX}(?:{MONEY}|{NUM}\s?(?:%|percent))"),
     # markets
-    ("market", "strong", "stock:0 share:0",
-     r"\b(?:stock|share)\s+price\b[^.\n]{0,50}?\b(?:is|are|stands at|closed at|trades at|trading at|hit|currently)\b"),
-    ("market", "strong", "shares:0 share:0", r"\bshares?\s+(?:are\s+|is\s+)?(?:currently\s+)?trad(?:ing|es|e)\s+(?:at|around|near)\b"),
+    ("market", "strong", "price:6",
+     r"\b(?:stock|share)\s+price\b[^.\n]{0,50}?\b(?:is|are|stands at|closed at|trades at|trading at|hit|currently)\s+"
+     r"(?:(?:currently|now|at|about|around|roughly|approximately|over|under)\s+)*[$€£¥\d]"),
+    ("market", "strong", "trading:25 trades:25 trade:25", r"\bshares?\s+(?:are\s+|is\s+)?(?:currently\s+)?trad(?:ing|es|e)\s+(?:at|around|near)\b"),
     ("market", "strong", "market:0 net:0 valuation:0",
      rf"\b(?:market (?:cap|capitalization|value|valuation)|net worth|valuation)\s+(?:of\s+[^.\n]{{1,40}}?\s+)?"
      rf"(?:is|stands at|of|exceeds|has reached|tops|sits at|is estimated at|is valued at)\s+{APPROX}(?:{MONEY}|{NUM}{SCALE})"),
@@ -112,21 +113,21 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      r"[^.\n]{0,30}?\b(?:is (?:currently |now )?(?:trading|worth|valued|priced|at|hovering)|trades at|closed at|is up|is down)\b"),
     # office holders and executives
     ("office", "strong", "current:0 incumbent:0 reigning:0 serving:0", rf"\b(?:the\s+)?(?:current|incumbent|reigning|serving)\s+{TITLES}\b"),
-    ("office", "strong", "president:0 presidents:0 vice:0 prime:0 minister:0 chancellor:0 premier:0 ceo:0 chief:0 cfo:0 cto:0 coo:0 chair:0 chairman:0 chairwoman:0 chairperson:0 coach:0 governor:0 mayor:0 king:0 queen:0 monarch:0 pope:0 secretary:0 speaker:0 justice:0 attorney:0 director:0 leader:0 owner:0 head:0 dictator:0 emperor:0 manager:0",
+    ("office", "strong", "president:0 presidents:0 vice:0 prime:0 minister:0 chancellor:0 premier:0 ceo:0 chief:0 cfo:0 cto:0 coo:0 chair:0 chairman:0 chairwoman:0 chairperson:0 coach:0 governor:0 mayor:0 king:0 queen:0 monarch:0 pope:0 secretary:0 speaker:0 justice:0 attorney:0 director:0 leader:0 owner:0 dictator:0 emperor:0 manager:0",
      rf"\b{TITLES}\s+of\s+(?:the\s+)?{PROPER_SEQ}\s+(?:is|remains|is currently|is now)\s+{PROPER}"),
-    ("office", "strong", "president:60 presidents:60 vice:60 prime:60 minister:60 chancellor:60 premier:60 ceo:60 chief:60 cfo:60 cto:60 coo:60 chair:60 chairman:60 chairwoman:60 chairperson:60 coach:60 governor:60 mayor:60 king:60 queen:60 monarch:60 pope:60 secretary:60 speaker:60 justice:60 attorney:60 director:60 leader:60 owner:60 head:60 dictator:60 emperor:60 manager:60",
-     rf"(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}})\s+(?:is|serves as|is serving as|remains|has been|is currently)\s+"
+    ("office", "strong", "president:60 presidents:60 vice:60 prime:60 minister:60 chancellor:60 premier:60 ceo:60 chief:60 cfo:60 cto:60 coo:60 chair:60 chairman:60 chairwoman:60 chairperson:60 coach:60 governor:60 mayor:60 king:60 queen:60 monarch:60 pope:60 secretary:60 speaker:60 justice:60 attorney:60 director:60 leader:60 owner:60 dictator:60 emperor:60 manager:60",
+     rf"(?-i:\b(?!(?:As|The|If|In|At|On|For|When|While|And|But|So|This|That|Dear|Hello|Hi)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}})\s+(?:is|serves as|is serving as|remains|has been|is currently)\s+"
      rf"(?:the\s+)?(?:current\s+)?(?:co-?)?{TITLES}\s+(?:of|at)\s+(?:the\s+)?{PROPER}"),
-    ("office", "strong", "president:50 presidents:50 vice:50 prime:50 minister:50 chancellor:50 premier:50 ceo:50 chief:50 cfo:50 cto:50 coo:50 chair:50 chairman:50 chairwoman:50 chairperson:50 coach:50 governor:50 mayor:50 king:50 queen:50 monarch:50 pope:50 secretary:50 speaker:50 justice:50 attorney:50 director:50 leader:50 owner:50 head:50 dictator:50 emperor:50 manager:50",
-     rf"(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}}),\s+(?:the\s+)?(?:current\s+)?{TITLES}\s+(?:of|at)\s+(?:the\s+)?{PROPER}"),
-    ("office", "strong", "led:0 run:0 headed:0 chaired:0 governed:0", rf"\b(?:led|run|headed|chaired|governed)\s+by\s+(?:CEO|President|Prime Minister|Chancellor)\s+{PROPER}"),
+    ("office", "strong", "president:50 presidents:50 vice:50 prime:50 minister:50 chancellor:50 premier:50 ceo:50 chief:50 cfo:50 cto:50 coo:50 chair:50 chairman:50 chairwoman:50 chairperson:50 coach:50 governor:50 mayor:50 king:50 queen:50 monarch:50 pope:50 secretary:50 speaker:50 justice:50 attorney:50 director:50 leader:50 owner:50 dictator:50 emperor:50 manager:50",
+     rf"(?-i:\b(?!(?:As|The|If|In|At|On|For|When|While|And|But|So|This|That|Dear|Hello|Hi)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z.]+){{1,3}}),\s+(?:the\s+)?(?:current\s+)?{TITLES}\s+(?:of|at)\s+(?:the\s+)?{PROPER}"),
+    ("office", "strong", "ceo:15 president:15 prime:15 chancellor:15", rf"\b(?:led|run|headed|chaired|governed)\s+by\s+(?:CEO|President|Prime Minister|Chancellor)\s+{PROPER}"),
     # headcounts and populations
     ("count", "strong", "population:0",
      rf"\bpopulation\s+(?:of\s+[^.\n]{{1,40}}?\s+)?(?:is|stands at|exceeds|has reached|has grown to|tops|of|hovers around)\s+{APPROX}{NUM}"),
     ("count", "strong", "population:14", rf"\b(?:has|have|with)\s+a\s+population\s+of\s+{APPROX}{NUM}"),
     ("count", "strong", "home:3",
      rf"\bis\s+home\s+to\s+{APPROX}{NUM}{SCALE}\s+(?:people|inhabitants|residents|citizens)"),
-    ("count", "anchored", "has:0 have:0 employs:0 employ:0 serves:0 boasts:0 counts:0 reaches:0 surpassed:0 exceeds:0 now:0",
+    ("count", "anchored", "employees:60 staff:60 workers:60 users:60 subscribers:60 customers:60 members:60 followers:60 downloads:60 stores:60 locations:60 restaurants:60 branches:60 outlets:60 listeners:60 viewers:60 readers:60 accounts:60 installations:60 installs:60 clients:60 shareholders:60 franchises:60 offices:60",
      rf"\b(?:has|have|employs|employ|serves|boasts|counts|reaches|surpassed|exceeds|now has)\s+{APPROX}{NUM}{SCALE}\+?\s+"
      rf"(?:(?:monthly|daily|weekly|active|registered|paying|full-time|global|premium|total)\s+)*"
      rf"(?:employees|staff|workers|users|subscribers|customers|members|followers|downloads|stores|locations|"
@@ -135,47 +136,47 @@ PATTERNS: list[tuple[str, str, str, str]] = [
     ("count", "anchored", "monthly:20 daily:20 weekly:20 active:20",
      rf"\b{NUM}{SCALE}\+?\s+(?:(?:monthly|daily|weekly|active)\s+)+(?:users|subscribers|customers|listeners|viewers|players)\b"),
     # latest / newest / current version
-    ("version", "strong", "latest:0 newest:0 most:0 recent:0 current:0",
+    ("version", "strong", "latest:0 newest:0 recent:4 current:0",
      r"\b(?:latest|newest|most recent|current)\s+(?:stable\s+|major\s+|official\s+|public\s+)?"
      r"(?:version|versions|release|releases|edition|model|models|generation|iteration|build|firmware|LTS|update|flagship)\b"),
-    ("version", "strong", "latest:0 newest:0 most:0 recent:0", rf"\b(?:latest|newest|most recent)\s+(?:[a-z-]+\s+){{0,2}}?{PROPER}(?-i:(?=[\s,.;:!?)]|$))"),
-    ("version", "strong", "version:50 v:50", rf"\b{PROPER}(?:\s+{PROPER}){{0,2}}\s+(?:is|are)\s+(?:now\s+|currently\s+)?(?:at\s+|on\s+)?(?:version|v)\s?\d"),
-    ("version", "strong", "just:0 recently:0 newly:0", r"\b(?:just|recently|newly)\s+(?:released|launched|announced|unveiled|introduced|shipped|rolled out)\b"),
-    ("version", "weak", "latest:0 newest:0 most:0 recent:0 cutting:0 state:0", r"\b(?:latest|newest|most recent|cutting[- ]edge|state[- ]of[- ]the[- ]art)\b"),
+    ("version", "strong", "latest:0 newest:0 recent:4", rf"\b(?:latest|newest|most recent)\s+(?:[a-z-]+\s+){{0,2}}?{PROPER}(?-i:(?=[\s,.;:!?)]|$))"),
+    ("version", "strong", "version:50", rf"\b{PROPER}(?:\s+{PROPER}){{0,2}}\s+(?:is|are)\s+(?:now\s+|currently\s+)?(?:at\s+|on\s+)?(?:version|v)\s?\d"),
+    ("version", "strong", "released:12 launched:12 announced:12 unveiled:12 introduced:12 shipped:12 rolled:12", r"\b(?:just|recently|newly)\s+(?:released|launched|announced|unveiled|introduced|shipped|rolled out)\b"),
+    ("version", "weak", "latest:0 newest:0 recent:4", r"\b(?:latest|newest|most recent)\b"),
     # weather
-    ("weather", "strong", "weather:0 forecast:0 temperature:0 temperatures:0 humidity:0 chance:0 high:0 low:0",
+    ("weather", "strong", "weather:0 forecast:0 temperature:0 temperatures:0 humidity:0 chance_of_rain:0 high_of:0 low_of:0",
      r"\b(?:weather|forecast|temperature|temperatures|humidity|chance of rain|high of|low of)\b[^.\n]{0,40}?"
      r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend)|right now|currently|at the moment)\b"),
-    ("weather", "strong", "today:0 tonight:0 tomorrow:0 this:0",
+    ("weather", "strong", "today:0 tonight:0 tomorrow:0 morning:5 afternoon:5 evening:5 weekend:5",
      r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|weekend))(?:'s|’s)?\b[^.\n]{0,30}?"
      r"\b(?:weather|forecast|temperature|sunny|cloudy|overcast|rain|raining|snow|snowing|showers|thunderstorms?|degrees)\b"),
-    ("weather", "strong", "it:0", r"\bit(?:'s|’s| is)\s+(?:currently\s+|now\s+)?(?:about\s+|around\s+)?-?\d+\s?(?:°|degrees)"),
+    ("weather", "strong", "degrees:25 °:25", r"\bit(?:'s|’s| is)\s+(?:currently\s+|now\s+)?(?:about\s+|around\s+)?-?\d+\s?(?:°|degrees)"),
     # schedules and opening hours
     ("schedule", "strong", "open:4",
      rf"\b(?:is|are)\s+open\s+(?:daily\s+|every day\s+|from\s+|between\s+|(?:on\s+)?(?:Mondays?|Tuesdays?|Wednesdays?|"
      rf"Thursdays?|Fridays?|Saturdays?|Sundays?|weekdays|weekends)\b[^.\n]{{0,40}}?)?{CLOCK}"),
-    ("schedule", "strong", "opening:0 business:0 operating:0 office:0 store:0 visiting:0 library:0 museum:0 park:0", r"\b(?:opening|business|operating|office|store|visiting|library|museum|park)\s+hours\s+(?:are|is)\b"),
+    ("schedule", "strong", "hours:15", r"\b(?:opening|business|operating|office|store|visiting|library|museum|park)\s+hours\s+(?:are|is)\b"),
     ("schedule", "strong", "opens:0 open:0 closes:0 close:0", rf"\b(?:opens|open|closes|close)\s+(?:at|from|until)\s+(?:{CLOCK}|midnight|noon)"),
     ("schedule", "strong", "departs:0 leaves:0 arrives:0 runs:0", rf"\b(?:departs|leaves|arrives|runs)\s+(?:at|every)\s+(?:{CLOCK}|\d+\s+minutes)"),
-    ("schedule", "anchored", "scheduled:4 slated:4 set:4 expected:4 due:4 planned:4",
+    ("schedule", "anchored", "scheduled:4 slated:4 set_to:4 expected:4 due_to:4 planned:4",
      r"\b(?:is|are)\s+(?:scheduled|slated|set|expected|due|planned)\s+to\s+(?:open|launch|release|be released|take place|"
      r"begin|start|close|debut|premiere|air|be held|arrive|ship|go on sale|end)\b"),
     ("schedule", "anchored", "next:4 upcoming:4 forthcoming:4",
      r"\b(?:the\s+)?(?:next|upcoming|forthcoming)\s+(?:presidential\s+|general\s+)?(?:election|elections|Olympics|Olympic Games|"
      r"World Cup|season|release|launch|iPhone|version|model|summit|Super Bowl|tournament|eclipse)\b"),
     # records and standings
-    ("record", "strong", "world:0 all:0 olympic:0 national:0 guinness:0",
+    ("record", "strong", "record:20 records:20",
      r"\b(?:world|all-time|Olympic|national|Guinness World)\s+records?\b[^.\n]{0,30}?\b(?:is|are|stands at|holder|holders|is held by)\b"),
-    ("record", "strong", "holds:0 hold:0 currently:0", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?(?:world\s+|all-time\s+|Olympic\s+|national\s+)?record\b"),
+    ("record", "strong", "record:30", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?(?:world\s+|all-time\s+|Olympic\s+|national\s+)?record\b"),
     ("record", "strong", "current:0 reigning:0 defending:0",
      r"\b(?:current|reigning|defending)\s+(?:world\s+|national\s+|Olympic\s+|league\s+|NBA\s+|NFL\s+)?(?:champions?|title[- ]holders?|record[- ]holders?|No\.\s?1)\b"),
     ("record", "strong", "ranked:16", r"\b(?:is|are)\s+(?:currently\s+|now\s+)?ranked\s+(?:No\.?\s?|number\s+|#)?\d+"),
-    ("record", "strong", "currently:3 leads:3 lead:3 tops:3 top:3 sits:3 atop:3", r"\b(?:currently\s+)?(?:leads|lead|tops|top|sits atop|is atop)\s+the\s+(?:league|standings|table|rankings|charts|Billboard|box office|leaderboard)\b"),
-    ("record", "strong", "richest:30 wealthiest:30 valuable:30 popular:30 best:30 selling:30 highest:30 grossing:30 paid:30 most:30 top:30 largest:30 biggest:30 tallest:30 fastest:30 leading:30",
+    ("record", "strong", "league:30 standings:30 table:30 rankings:30 charts:30 billboard:30 box_office:30 leaderboard:30", r"\b(?:currently\s+)?(?:leads|lead|tops|top|sits atop|is atop)\s+the\s+(?:league|standings|table|rankings|charts|Billboard|box office|leaderboard)\b"),
+    ("record", "strong", "richest:36 wealthiest:36 valuable:36 popular:36 selling:36 grossing:36 paid:36 followed:36 subscribed:36 streamed:36 watched:36 downloaded:36 visited:36 largest:36 biggest:36 tallest:36 fastest:36 leading:36 ranked:36",
      rf"\b(?:is|are)\s+(?:currently\s+|now\s+)?(?:the\s+)?(?:world's\s+|world’s\s+)?{SUPERLATIVES}\s+(?:[\w-]+\s+){{0,2}}?{RANKED_NOUNS}\b"),
-    ("record", "strong", "richest:16 wealthiest:16 valuable:16 popular:16 best:16 selling:16 highest:16 grossing:16 paid:16 most:16 top:16 largest:16 biggest:16 tallest:16 fastest:16 leading:16",
+    ("record", "strong", "richest:22 wealthiest:22 valuable:22 popular:22 selling:22 grossing:22 paid:22 followed:22 subscribed:22 streamed:22 watched:22 downloaded:22 visited:22 largest:22 biggest:22 tallest:22 fastest:22 leading:22 ranked:22",
      rf"\bthe\s+(?:world's\s+|world’s\s+)?{SUPERLATIVES}\s+(?:[\w-]+\s+){{0,2}}?{RANKED_NOUNS}\s+(?:{WORLD}\s+)?(?:is|are)\b"),
-    ("record", "strong", "most:4 richest:4 wealthiest:4",
+    ("record", "strong", "populous:4 richest:4 wealthiest:4",
      r"\b(?:the\s+)?(?:most populous|richest|wealthiest)\s+(?:country|countries|city|cities|nation|state)\b"),
     ("record", "strong", "won:0 wins:0 winner:0 winners:0 champion:0 champions:0",
      r"\b(?:won|wins|winners? of|champions? of)\s+the\s+(?:last|latest|most recent|current|this year's|previous|recent)\s+\w+"),
@@ -187,7 +188,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      r"\bas of\s+(?:today|now|this (?:writing|year|month|week|morning)|writing|the time of writing|right now|yesterday|"
      r"last (?:year|month|week|night)|(?:my|the) (?:last|latest|most recent) (?:update|knowledge update|training|information|data|verified information)|"
      r"(?:my|the) knowledge cut-?off)"),
-    ("as-of", "strong", "at:0 as:0", r"\b(?:at the time of (?:this )?writing|at (?:the time of )?press time|as we speak|at this point in time|as things stand)\b"),
+    ("as-of", "strong", "writing:25 press_time:12 as_we_speak:0 point_in_time:14 things_stand:10", r"\b(?:at the time of (?:this )?writing|at (?:the time of )?press time|as we speak|at this point in time|as things stand)\b"),
     # relative time
     ("relative-time", "weak", "currently:0 presently:0 nowadays:0 today:0 recently:0 lately:0 present:3 moment:7 now:9 days:6 year:14 month:14 week:14 season:5 quarter:5 date:8",
      r"\b(?:currently|at present|presently|at the moment|right now|as of now|these days|nowadays|"
@@ -241,11 +242,25 @@ could should would will shall might must have has had be been being more less ve
 another same new old good great best better well much hence instead meanwhile similarly likewise unlike like despite
 """.split())
 
-# Nouns that make a weak time cue a claim about something that changes.
-VOLATILE_NOUNS = (
-    r"\b(?:price|prices|cost|costs|fee|fees|rate|rates|stock|stocks|shares|market|CEO|president|prime minister|"
-    r"minister|governor|mayor|chancellor|champion|ranked|ranking|rankings|population|employees|users|"
-    r"subscribers|customers|version|release|released|launched|announced|unveiled|election|elections|weather|"
-    r"temperature|forecast|inflation|unemployment|GDP|economy|pandemic|war|crisis|sales|revenue|valuation|"
-    r"worth|billion|million|trillion|percent|%)"
-)
+# Words that make a weak time cue a claim about something that changes.
+VOLATILE_WORDS = frozenset("""
+price prices cost costs fee fees rate rates stock stocks shares market ceo president minister governor mayor
+chancellor champion champions ranked ranking rankings population employees users subscribers customers version
+release released launched announced unveiled election elections weather temperature forecast inflation
+unemployment gdp economy pandemic war crisis sales revenue valuation worth billion million trillion percent
+""".split())
+# Words a deferring answer needs ("I don't have access ...", "please check ...").
+DEFER_WORDS = frozenset("""
+access provide browse check know look give real information last knowledge cutoff training recommend suggest
+please visit consult refer changed subject most sure
+""".split())
+PAST_WORDS = frozenset("""
+was were had did became founded born died sank fell ended began won lost invented discovered signed built
+released launched elected served ruled reigned hit reached peaked closed
+""".split())
+ELECTRIC_WORDS = frozenset("""
+circuit circuits resistor resistors voltage volt volts ampere amperes amp amps ohm ohms electric electrical
+electron electrons battery batteries conductor ac dc river rivers ocean oceans stream streams water
+""".split())
+PERSONAL_WORDS = frozenset("i me my you your we our us".split())
+MATH_WORDS = frozenset("times multiply multiplied divide divided total altogether".split())

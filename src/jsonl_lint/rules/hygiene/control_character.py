@@ -12,7 +12,15 @@ from ._shared import raw_edit
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Cheap test on the raw line: control characters appear escaped in valid JSON (\u0000-\u001f,
 # \b, \f) or raw (DEL and C1). A match here only means "look closer".
-_RAW_HINT = re.compile(r"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bf]|[\x7f-\x9f]")
+_RAW_HINT = re.compile(r"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bf]")
+_RAW_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def _may_have_controls(raw: str) -> bool:
+    """Cheap test on the raw line: escapes of controls, or raw DEL / C1 characters."""
+    if ("\\u00" in raw or "\\b" in raw or "\\f" in raw) and _RAW_HINT.search(raw):
+        return True
+    return "\x7f" in raw or (not raw.isascii() and bool(_RAW_C1.search(raw)))
 
 
 def _strings(value, pointer=""):
@@ -60,7 +68,7 @@ class ControlCharacter(RecordRule):
     requires = "json"
 
     def check(self, record, ctx: Context):
-        if not _RAW_HINT.search(record.text):
+        if not _may_have_controls(record.text):
             return
         for pointer, text in _strings(record.value):
             hits = [m.start() for m in _CONTROL.finditer(text)]

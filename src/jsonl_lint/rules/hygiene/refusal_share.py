@@ -32,6 +32,7 @@ class RefusalState:
     refusals: int = 0
     refs: list[RecordRef] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)
+    pointers: list[str] = field(default_factory=list)  # the refusing answer of each kept record
 
 
 class RefusalShareOptions(Options):
@@ -91,6 +92,7 @@ class RefusalShare(DatasetRule[RefusalState]):
         if len(state.refs) < _KEEP:
             state.refs.append(record.ref)
             state.samples.append(excerpt(refusal.text, 50))
+            state.pointers.append(refusal.text_pointer)
 
     def merge(self, states: list[RefusalState]) -> RefusalState:
         out = RefusalState()
@@ -100,6 +102,7 @@ class RefusalShare(DatasetRule[RefusalState]):
             room = max(0, _KEEP - len(out.refs))
             out.refs.extend(s.refs[:room])
             out.samples.extend(s.samples[:room])
+            out.pointers.extend(s.pointers[:room])
         return out
 
     def finish(self, state: RefusalState, ctx: Context):
@@ -112,5 +115,6 @@ class RefusalShare(DatasetRule[RefusalState]):
             f"{state.refusals} of {state.total} examples ({share:.0%}) answer with a refusal (first: "
             f'"{state.samples[0]}"), above the {self.options.max_share:.0%} limit: the model learns to refuse that '
             f"often, including requests it should answer. Keep refusals for the cases that need them",
-            record=state.refs[0],
-            related=tuple(Related(r, f'another refusal: "{s}"') for r, s in zip(state.refs[1:], state.samples[1:])))
+            pointer=state.pointers[0], record=state.refs[0],
+            related=tuple(Related(r, f'another refusal: "{s}"', p)
+                          for r, s, p in zip(state.refs[1:], state.samples[1:], state.pointers[1:])))

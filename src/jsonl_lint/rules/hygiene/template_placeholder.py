@@ -65,7 +65,8 @@ class TemplatePlaceholder(RecordRule):
     def check(self, record, ctx: Context):
         for turn in record.example.all_turns:
             text = turn.text
-            if not text or not self._cheap.search(text):
+            if not text or not ("{{" in text or "[" in text or "<" in text or "${" in text
+                                or (self.options.extra_patterns and self._cheap.search(text))):
                 continue
             code = code_spans(text)
             seen: set[str] = set()

@@ -33,6 +33,9 @@ _ATTACHMENT = re.compile(
     r"recording|pdf|drawing|illustration|map|logo)\b",
     re.I,
 )
+_ATTACHMENT_WORDS = ("attach", "enclosed", "uploaded", "image", "photo", "picture", "screenshot", "chart", "graph",
+                     "diagram", "painting", "figure", "video", "audio", "recording", "pdf", "drawing", "illustration",
+                     "map", "logo")
 # Answers that say they cannot open the link are fine behaviour, not a hallucination.
 _CANNOT = re.compile(
     r"\b(?:cannot|can't|can not|unable to|not able to|don't have (?:the ability|access)|do not have (?:the ability|access)|"
@@ -88,14 +91,14 @@ class UnseenReference(RecordRule):
         for i, turn in enumerate(turns):
             if turn.role != "user" or not turn.text:
                 continue
-            text = turn.text
+            finding = self._link(turn, turn.text) or self._attachment(turn, turn.text)
+            if finding is None:
+                continue
             answer = next((t for t in turns[i + 1:] if t.role == "assistant"), None)
             if (answer is None or not answer.text.strip() or answer.tool_calls or answer.raw_role == "function_call"
                     or _CANNOT.search(answer.text)):
                 continue  # no answer, a tool fetches the content, or the answer says it cannot open it
-            finding = self._link(turn, text) or self._attachment(turn, text)
-            if finding is not None:
-                yield finding
+            yield finding
 
     def _link(self, turn, text: str) -> Finding | None:
         if "http" not in text and "www." not in text:
@@ -114,6 +117,9 @@ class UnseenReference(RecordRule):
                        f"content into the prompt or drop the example", pointer, span)
 
     def _attachment(self, turn, text: str) -> Finding | None:
+        low = text.lower()
+        if not any(w in low for w in _ATTACHMENT_WORDS):
+            return None
         m = _ATTACHMENT.search(text)
         if m is None:
             return None

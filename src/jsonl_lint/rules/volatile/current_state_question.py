@@ -50,6 +50,6 @@ class CurrentStateQuestion(RecordRule):
             pointer, span = turn.locate(hit.start, hit.end)
             yield Finding(
                 f'{turn.role} turn asks about the current state of the world ("{quote(hit.phrase)}") and the '
-                f'answer{where} replies with a fixed fact; {hit.reason}. Teach the model to look it up '
-                f'(a tool or retrieval) or to date its knowledge instead',
+                f'answer{where} states a fixed fact, which goes stale; teach looking it up (a tool or retrieval) '
+                f'or dating the knowledge instead',
                 pointer, span)

@@ -64,7 +64,7 @@ class VolatileFact(RecordRule):
             pointer, span = turn.locate(hit.start, hit.end)
             yield Finding(
                 f'{turn.role} turn states a volatile fact ({LABELS.get(hit.category, hit.category)}): '
-                f'"{quote(hit.phrase)}"; {hit.reason}, so a model trained on it keeps repeating a stale '
-                f'answer. Supply such facts at run time (retrieval or the prompt) instead of training them',
+                f'"{quote(hit.phrase)}"; {hit.reason}, and a trained model keeps repeating the old value. '
+                f'Supply such facts at run time (retrieval or the prompt)',
                 pointer, span)
 

@@ -18,6 +18,7 @@ class ShareState:
     volatile: int = 0
     categories: Counter = field(default_factory=Counter)
     refs: list[RecordRef] = field(default_factory=list)
+    anchors: list[tuple[str, tuple[int, int] | None]] = field(default_factory=list)  # first volatile phrase of each
 
 
 class VolatileShareOptions(Options):
@@ -74,7 +75,9 @@ class VolatileShare(DatasetRule[ShareState]):
         state.volatile += 1
         state.categories.update({h.category for _, h in analysis.facts + analysis.questions})
         if len(state.refs) < _KEEP:
+            index, hit = (analysis.facts + analysis.questions)[0]
             state.refs.append(record.ref)
+            state.anchors.append(record.example.turns[index].locate(hit.start, hit.end))
 
     def merge(self, states: list[ShareState]) -> ShareState:
         out = ShareState()
@@ -82,7 +85,9 @@ class VolatileShare(DatasetRule[ShareState]):
             out.total += s.total
             out.volatile += s.volatile
             out.categories.update(s.categories)
-            out.refs.extend(s.refs[: max(0, _KEEP - len(out.refs))])
+            room = max(0, _KEEP - len(out.refs))
+            out.refs.extend(s.refs[:room])
+            out.anchors.extend(s.anchors[:room])
         return out
 
     def finish(self, state: ShareState, ctx: Context):
@@ -93,9 +98,11 @@ class VolatileShare(DatasetRule[ShareState]):
             return
         kinds = ", ".join(f"{LABELS.get(c, c)} {n}" for c, n in state.categories.most_common(4))
         first, rest = state.refs[0], state.refs[1:]
+        pointer, span = state.anchors[0]
         yield Finding(
             f"{state.volatile} of {state.total} examples ({share:.0%}) state volatile facts ({kinds}), above the "
             f"{self.options.max_share:.0%} limit: this dataset teaches knowledge rather than behaviour, and that "
             f"knowledge goes stale. Serve changing facts with retrieval (RAG) and fine-tune on format and style",
-            record=first,
-            related=tuple(Related(r, "another example with a volatile fact") for r in rest))
+            pointer=pointer, span=span, record=first,
+            related=tuple(Related(r, "another example with a volatile fact", a[0])
+                          for r, a in zip(rest, state.anchors[1:])))
