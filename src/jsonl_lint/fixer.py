@@ -244,19 +244,20 @@ def fix_files(engine, files: list[str], report, *, unsafe: bool = False,
     todo = _by_file(report.diagnostics, unsafe)
     if not todo:
         return result
-    texts: dict[str, bytes] = {}
+    texts = result.fixed  # the current text of every file being fixed
+
+    def load(path: str) -> None:
+        with open(path, "rb") as f:
+            texts[path] = result.original[path] = f.read()
+        if stats is None:
+            result.stats[path] = _stat_key(path)
+
     for path in files:
-        if not fixable_path(path):
-            if path in todo:
-                result.unfixable_files.append(path)
-            continue
         if path in todo:
-            with open(path, "rb") as f:
-                texts[path] = f.read()
-            if stats is None:
-                result.stats[path] = _stat_key(path)
-    result.original = dict(texts)
-    result.fixed = texts
+            if fixable_path(path):
+                load(path)
+            else:
+                result.unfixable_files.append(path)
     for _ in range(max_iterations):
         progress = False
         for path, fixes in todo.items():
@@ -275,10 +276,7 @@ def fix_files(engine, files: list[str], report, *, unsafe: bool = False,
         todo = _by_file(report.diagnostics, unsafe)
         for path in todo:
             if path not in texts and fixable_path(path):
-                with open(path, "rb") as f:
-                    texts[path] = result.original[path] = f.read()
-                if stats is None:
-                    result.stats[path] = _stat_key(path)
+                load(path)  # a file whose first fix appears only after another file's fixes
     else:
         result.converged = not any(p in texts for p in todo)
     return result

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .config import ConfigError
+from .formatters.base import plural
 from .reader import is_json_array_path, read_records
 
 
@@ -171,7 +172,7 @@ class Budget:
             cost = f"{sign}${_money(abs(self.cost))} estimated training cost"
         where = f" since {rev}" if rev else ""
         price = f"; {self.model} at ${self.price:g}/1M training tokens, per epoch" if self.price is not None else ""
-        return f"Budget{where}: this change {verb} {n:,} example{'s' if n != 1 else ''}, {tokens}, {cost}{price}"
+        return f"Budget{where}: this change {verb} {plural(n, 'example')}, {tokens}, {cost}{price}"
 
 
 def _money(x: float) -> str:

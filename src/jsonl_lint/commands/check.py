@@ -9,6 +9,7 @@ import sys
 from ..diagnostics import Severity
 from ..engine import discover, Engine
 from ..formatters import OUTPUT_FORMATS, get_formatter
+from ..formatters.base import plural
 from ._common import add_dataset_options, dataset_paths, settings_from_args
 
 
@@ -113,7 +114,7 @@ def _write_diff(fixed, args, out, err) -> int:
     out.write(fixed.diff())
     n, files = fixed.total_applied, len(fixed.changed)
     if n:
-        err.write(f"Would fix {n:,} finding{'s' if n != 1 else ''} in {files:,} file{'s' if files != 1 else ''}.\n")
+        err.write(f"Would fix {plural(n, 'finding')} in {plural(files, 'file')}.\n")
     else:
         err.write("No fixes available.\n")
     for line in _fix_notes(fixed, {}, args, written=False):
@@ -128,8 +129,7 @@ def _fix_notes(fixed, problems: dict[str, str], args, written: bool = True) -> l
     changed = [p for p in fixed.changed if p not in problems]
     if written and changed:
         n = sum(fixed.applied.get(p, 0) for p in changed)
-        notes.append(f"Fixed {n:,} finding{'s' if n != 1 else ''} in {len(changed):,} "
-                     f"file{'s' if len(changed) != 1 else ''}.")
+        notes.append(f"Fixed {plural(n, 'finding')} in {plural(len(changed), 'file')}.")
     for path, why in problems.items():
         notes.append(f"error: {path} not fixed: {why}")
     for path in fixed.unfixable_files:
