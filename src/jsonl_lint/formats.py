@@ -141,6 +141,8 @@ def content_text(content: Any, pointer: str) -> tuple[str, tuple[Segment, ...], 
         if not isinstance(part, dict):
             continue
         kind = part.get("type")
+        if not isinstance(kind, str) and kind is not None:
+            continue  # malformed part (invalid-content reports it)
         if kind in IMAGE_PART_TYPES:
             images += 1
             continue

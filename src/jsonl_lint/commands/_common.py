@@ -20,7 +20,7 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", type=_csv, metavar="RULES", help="only these codes, prefixes or names (comma-separated)")
     parser.add_argument("--extend-select", type=_csv, metavar="RULES", help="add rules to the selection")
     parser.add_argument("--ignore", type=_csv, metavar="RULES", help="skip these codes, prefixes or names")
-    parser.add_argument("--model", help="target model (token encoding and per-example limit); see `jsonl-lint models`")
+    parser.add_argument("--model", help="target model (token encoding and per-example training limit), e.g. gpt-4o-mini-2024-07-18")
     parser.add_argument("--tokenizer", metavar="PATH", help="count tokens with a local tokenizer.json (open-weight models)")
     parser.add_argument("--validation", action="append", metavar="FILE",
                         help="a validation file: judged separately, and leakage from training is an error")

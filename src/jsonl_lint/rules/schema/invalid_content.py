@@ -82,7 +82,7 @@ class InvalidContent(RecordRule):
                 yield Finding(f"content part {i} is {_kind(part)}, expected an object with `type`", pointer=p)
                 continue
             kind = part.get("type")
-            if kind not in PART_TYPES:
+            if not isinstance(kind, str) or kind not in PART_TYPES:
                 yield Finding(f"content part {i} has type {json.dumps(kind)}; expected one of "
                               f"{', '.join(sorted(PART_TYPES))}", pointer=f"{p}/type" if "type" in part else p)
             elif kind in TEXT_PART_TYPES:
