@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .positions import join_pointer
 
@@ -35,9 +35,9 @@ TEXT_PART_TYPES = {"text", "input_text", "output_text", "reasoning"}
 IMAGE_PART_TYPES = {"image_url", "image", "input_image"}
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A piece of a turn's text that comes from one JSON string value."""
+class Segment(NamedTuple):
+    """A piece of a turn's text that comes from one JSON string value (a NamedTuple:
+    built for every message of every record, it must be cheap)."""
 
     pointer: str
     turn_offset: int  # where this piece starts in Turn.text
@@ -166,20 +166,30 @@ def join_pointer_from(base: str, *tokens: object) -> str:
 
 
 def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> Turn:
+    # Hot path: runs for every message of every record, so it avoids keyword calls.
     if not isinstance(msg, dict):
         return Turn("", "", pointer, branch=branch)
-    raw_role = msg.get("role", msg.get("from", ""))
-    raw_role = raw_role if isinstance(raw_role, str) else ""
+    raw_role = msg.get("role")
+    if raw_role is None:
+        raw_role = msg.get("from", "")
+    if not isinstance(raw_role, str):
+        raw_role = ""
     role = role_map.get(raw_role.lower(), raw_role) if role_map else raw_role
     key = "content" if "content" in msg else "value" if "value" in msg else "text" if "text" in msg else "content"
-    text, segs, images = content_text(msg.get(key), f"{pointer}/{key}")
-    weight = msg.get("weight", msg.get("loss_weight"))
+    content = msg.get(key)
+    if type(content) is str:
+        text, segs, images = content, (Segment(f"{pointer}/{key}", 0, 0, len(content)),), 0
+    else:
+        text, segs, images = content_text(content, f"{pointer}/{key}")
+    weight = msg.get("weight")
+    if weight is None:
+        weight = msg.get("loss_weight")
     tool_calls = msg.get("tool_calls")
     if tool_calls is None and msg.get("function_call") is not None:
         tool_calls = [{"type": "function", "function": msg["function_call"]}]
-    return Turn(role, text, pointer, segs, raw_role=raw_role, weight=weight,
-                name=msg.get("name") if isinstance(msg.get("name"), str) else None,
-                tool_calls=tool_calls if isinstance(tool_calls, list) else None, images=images, branch=branch)
+    name = msg.get("name")
+    return Turn(role, text, pointer, segs, raw_role, weight, name if isinstance(name, str) else None,
+                tool_calls if isinstance(tool_calls, list) else None, images, branch)
 
 
 def _messages(value: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> list[Turn]:
