@@ -321,6 +321,9 @@ class Engine:
         states_per_task = []
         total = sum(_size(f) for f in files)
         done = 0
+        for rule in self.pack.rules:
+            rule.prepare(self.settings)  # workers fork after this and share what it loaded
+        _WORKER_ENGINES[self.settings.model_dump_json()] = self
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for task, (diags, states, summary) in zip(tasks, pool.map(_worker, [(self.settings, t) for t in tasks])):
                 diagnostics += diags

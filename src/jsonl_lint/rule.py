@@ -69,6 +69,10 @@ class Rule:
     def __init__(self, options: Options | None = None):
         self.options = options if options is not None else self.Options()
 
+    def prepare(self, settings: "Settings") -> None:
+        """Load shared read-only resources (a tokenizer, a lexicon) in the parent process
+        before workers fork, so each worker does not load them again."""
+
     @classmethod
     def url(cls) -> str:
         return DOCS_URL.format(code=cls.code)

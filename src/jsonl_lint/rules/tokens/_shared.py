@@ -7,6 +7,11 @@ from ...reader import Record
 from ...rule import Context
 
 
+def prepare_tokens(rule, settings) -> None:
+    """Rule.prepare for JL6xx: load the encoding before workers fork."""
+    tokens.target(settings)
+
+
 def counts(record: Record, ctx: Context) -> tokens.ExampleTokens | None:
     return tokens.count_record(record, ctx.settings)
 

@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n
+from ._shared import counts, n, prepare_tokens
 
 
 class TokenCountsEstimated(DatasetRule[dict]):
@@ -36,6 +36,7 @@ class TokenCountsEstimated(DatasetRule[dict]):
     """
 
     code = "JL600"
+    prepare = prepare_tokens
     name = "token-counts-estimated"
     summary = "Token counts are estimates (no offline encoding, or images)"
     severity = Severity.INFO

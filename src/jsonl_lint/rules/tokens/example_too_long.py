@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n
+from ._shared import counts, locate_token, n, prepare_tokens
 
 
 class ExampleTooLong(RecordRule):
@@ -38,6 +38,7 @@ class ExampleTooLong(RecordRule):
     """
 
     code = "JL605"
+    prepare = prepare_tokens
     name = "example-too-long"
     summary = "Example has more tokens than the configured maximum"
     severity = Severity.WARNING

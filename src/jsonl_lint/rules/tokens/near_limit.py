@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, n
+from ._shared import counts, limit_of, n, prepare_tokens
 
 
 class ExampleNearTokenLimit(RecordRule):
@@ -33,6 +33,7 @@ class ExampleNearTokenLimit(RecordRule):
     """
 
     code = "JL602"
+    prepare = prepare_tokens
     name = "example-near-token-limit"
     summary = "Example is close to the model's per-example token limit"
     severity = Severity.INFO

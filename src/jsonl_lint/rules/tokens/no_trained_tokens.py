@@ -3,7 +3,7 @@ from __future__ import annotations
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
 from ...tokens.counting import _resolve
-from ._shared import counts
+from ._shared import counts, prepare_tokens
 
 
 class NoTrainedTokens(RecordRule):
@@ -33,6 +33,7 @@ class NoTrainedTokens(RecordRule):
     """
 
     code = "JL603"
+    prepare = prepare_tokens
     name = "no-trained-tokens"
     summary = "Example has no trained assistant tokens"
     severity = Severity.WARNING

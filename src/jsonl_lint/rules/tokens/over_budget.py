@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n
+from ._shared import counts, n, prepare_tokens
 
 
 class DatasetOverBudget(DatasetRule[dict]):
@@ -43,6 +43,7 @@ class DatasetOverBudget(DatasetRule[dict]):
     """
 
     code = "JL606"
+    prepare = prepare_tokens
     name = "dataset-over-budget"
     summary = "Dataset's estimated training cost or tokens exceed the budget"
     severity = Severity.ERROR

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, locate_token, n, where
+from ._shared import counts, limit_of, locate_token, n, where, prepare_tokens
 
 
 class ExampleOverTokenLimit(RecordRule):
@@ -41,6 +41,7 @@ class ExampleOverTokenLimit(RecordRule):
     """
 
     code = "JL601"
+    prepare = prepare_tokens
     name = "example-over-token-limit"
     summary = "Example is longer than the model's per-example token limit"
     severity = Severity.ERROR

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n, where
+from ._shared import counts, locate_token, n, where, prepare_tokens
 
 
 class TurnTooLong(RecordRule):
@@ -38,6 +38,7 @@ class TurnTooLong(RecordRule):
     """
 
     code = "JL604"
+    prepare = prepare_tokens
     name = "turn-too-long"
     summary = "Turn has more tokens than the configured maximum"
     severity = Severity.WARNING
