@@ -151,9 +151,9 @@ class Engine:
         return active
 
     # Per-record work, pure in (record, options, settings): the LSP caches it by line.
-    def check_record(self, record: Record, ctx: Context) -> list[Diagnostic]:
+    def check_record(self, record: Record, ctx: Context, levels: frozenset[str] | None = None) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        levels = record_levels(record)
+        levels = levels or record_levels(record)
         for rule in self.active_rules(ctx.path)[0]:
             if rule.requires in levels:
                 for finding in rule.check(record, ctx):
@@ -230,15 +230,15 @@ class Engine:
         return self._report(diagnostics, [summary])
 
     def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary) -> None:
+        levels = record_levels(record)
         summary.records += 1
-        if record.blank:
+        if "example" in levels:
+            summary.formats[record.example.format] += 1
+        elif record.blank:
             summary.blank += 1
         elif not record.parsed:
             summary.invalid += 1
-        elif record.example is not None:
-            summary.formats[record.example.format] += 1
-        out.extend(self.check_record(record, ctx))
-        levels = record_levels(record)
+        out.extend(self.check_record(record, ctx, levels))
         for rule in self.active_rules(ctx.path)[1]:
             if rule.requires in levels:
                 rule.collect(states[rule.code], record, ctx)

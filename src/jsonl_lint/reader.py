@@ -48,11 +48,11 @@ class Record:
     container: str = "jsonl"  # "jsonl" | "json-array"
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def blank(self) -> bool:
-        return not self.text.strip() and self.encoding_error is None
+        return self.encoding_error is None and not self.text.strip()
 
-    @property
+    @cached_property
     def parsed(self) -> bool:
         """True when the record is valid JSON (whatever its type)."""
         return self.syntax is None and self.encoding_error is None and not self.blank
