@@ -61,3 +61,11 @@ def test_clean_corpora_stay_quiet():
     for parts in (("anthropic-cookbook", "json_mode_dataset.jsonl"), ("alpaca-cleaned", "gsm_8k_train.json")):
         found = _by_code(corpus(*parts))
         assert sum(len(v) for v in found.values()) == 0, {k: [d.message for d in v[:3]] for k, v in found.items()}
+
+
+@pytest.mark.slow
+def test_glaive_refusal_share_is_reported_on_a_refusal():
+    found = _by_code(corpus("llamafactory", "glaive_toolcall_en_demo.json"))
+    assert len(found["JL807"]) == 1
+    d = found["JL807"][0]
+    assert d.pointer and "answer with a refusal" in d.message and len(d.related) == 4

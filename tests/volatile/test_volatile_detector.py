@@ -105,3 +105,13 @@ def test_rules_agree_with_detector_on_generated_file():
             quoted = d.message.split('"')[1]
             line = lines[d.location.line - 1]
             assert line[d.location.column - 1:d.end_location.column - 1] == quoted
+
+
+def test_dataset_share_rule_on_generated_files():
+    heavy = generate_jsonl(200, seed=3, volatile_share=0.5)
+    light = generate_jsonl(200, seed=3, volatile_share=0.02)
+    found = [d for d in lint(heavy, ["JL503"]) if d.code == "JL503"]
+    assert len(found) == 1 and "teaches knowledge rather than behaviour" in found[0].message
+    share = int(found[0].message.split("(")[1].split("%")[0])
+    assert 35 <= share <= 65, found[0].message
+    assert not [d for d in lint(light, ["JL503"]) if d.code == "JL503"]
