@@ -60,7 +60,9 @@ async function waitFor(what, fn, timeout = 60000) {
 
     const lenses = await waitFor("code lenses", async () => {
       const t = await texts(page, ".codelens-decoration");
-      return t.some((x) => x.includes("8 records")) && t.some((x) => x.includes("go to line")) ? t : null;
+      // the summary is refreshed (workspace/codeLens/refresh) once the dataset-wide pass lands
+      return t.some((x) => x.includes("8 records") && x.includes("3 errors, 1 warnings")) &&
+        t.some((x) => x.includes("go to line")) ? t : null;
     });
     log("CODELENS:\n  " + lenses.join("\n  "));
     check(lenses.some((x) => x.includes("8 records") && x.includes("tokens")), "summary lens on line 1");

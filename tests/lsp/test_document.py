@@ -22,3 +22,25 @@ def test_unit_conversion_round_trips():
         for enc in ("utf-16", "utf-8", "utf-32"):
             assert from_units(line, to_units(line, cp, enc), enc) == cp
     assert to_units(line, 2, "utf-16") == 3 and to_units(line, 2, "utf-8") == 5
+
+
+def test_dirty_and_flagged_lines_follow_edits():
+    from jsonl_lint.lsp.document import Document, LineResult
+
+    doc = Document.open("file:///x.jsonl", "/x.jsonl", 1, "a\nb\nc\nd", "utf-16")
+    assert doc.dirty == [0, 1, 2, 3] and not doc.complete
+    idx, keys = doc.missing(10)
+    assert idx == [0, 1, 2, 3] and keys[0] == (1, "a") and keys[3] == (2, "d")  # first / last-line flags
+    flag = LineResult(("finding",), None)  # any non-empty diagnostics tuple
+    doc.store(keys, [LineResult((), None), flag, LineResult((), None), flag])
+    assert doc.complete and doc.flagged == [1, 3]
+    doc.apply(2, (1, 0), (1, 0), "new\n")  # insert a line above "b"
+    assert doc.lines == ["a", "new", "b", "c", "d"]
+    assert doc.flagged == [2, 4] and doc.dirty == [1]
+    idx, keys = doc.missing(10)
+    assert idx == [1] and keys == [(0, "new")]
+    doc.apply(3, (4, 0), (4, 1), "e")  # edit the last line: its finding goes until re-linted
+    assert doc.flagged == [2] and doc.dirty == [1, 4]
+    doc.store([(0, "new"), (2, "e")], [LineResult((), None), LineResult((), None)])
+    assert doc.complete and doc.flagged == [2]
+    assert doc.size == len(doc.text) + 1

@@ -12,6 +12,7 @@ dataset pass.
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 from dataclasses import dataclass, field
@@ -166,6 +167,10 @@ def from_units(line: str, units: int, encoding: str) -> int:
 
 @dataclass
 class Document:
+    """Lines, per-line results and the bookkeeping that keeps an edit O(touched lines +
+    lines with findings), not O(lines): ``dirty`` lists the lines without a result and
+    ``flagged`` the lines whose result has diagnostics (both sorted, shifted on edits)."""
+
     uri: str
     path: str
     version: int
@@ -174,26 +179,41 @@ class Document:
     results: list[LineResult | None] = field(default_factory=list)
     lsp: list[Any] = field(default_factory=list)  # per line: (line number, [dicts]) built for it
     cache: dict[LineKey, LineResult] = field(default_factory=dict)
+    dirty: list[int] = field(default_factory=list)
+    flagged: list[int] = field(default_factory=list)
+    size: int = 0  # characters, newlines included
     edits: list[tuple[int, int, int, int]] = field(default_factory=list)  # (version, start, removed, added)
     # Dataset-wide findings: computed on snapshot version ``dataset_version``.
     dataset: list[Diagnostic] = field(default_factory=list)
     dataset_version: int = -1
-    dataset_lsp: list[tuple[int, dict]] | None = None
-    dataset_lsp_version: int = -2
+    dataset_lsp: list[tuple[Any, dict]] | None = None
+    dataset_mapped: int = 0  # how many entries of ``edits`` dataset_lsp already reflects
 
     @classmethod
     def open(cls, uri: str, path: str, version: int, text: str, encoding: str) -> "Document":
-        lines = text.split("\n")
-        return cls(uri, path, version, lines, encoding, [None] * len(lines), [None] * len(lines))
+        doc = cls(uri, path, version, [], encoding)
+        doc._reset(text)
+        return doc
+
+    def _reset(self, text: str) -> None:
+        self.lines = text.split("\n")
+        n = len(self.lines)
+        self.results = [None] * n
+        self.lsp = [None] * n
+        self.dirty = list(range(n))
+        self.flagged = []
+        self.size = len(text) + 1
+
+    def invalidate(self) -> None:
+        """Settings changed: every line is linted again."""
+        self.cache.clear()
+        self._reset(self.text)
+        self.dataset, self.dataset_lsp, self.dataset_mapped = [], None, 0
 
     # -- text ----------------------------------------------------------------------------
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
-
-    @property
-    def size(self) -> int:
-        return sum(len(x) for x in self.lines) + len(self.lines)
 
     def key(self, i: int) -> LineKey:
         last = i == len(self.lines) - 1
@@ -201,9 +221,7 @@ class Document:
 
     def replace_all(self, version: int, text: str) -> None:
         old = len(self.lines)
-        self.lines = text.split("\n")
-        self.results = [None] * len(self.lines)
-        self.lsp = [None] * len(self.lines)
+        self._reset(text)
         self.edits.append((version, 0, old, len(self.lines)))
         self.version = version
 
@@ -233,33 +251,60 @@ class Document:
             m += 1
         a, b = sl + k, el + 1 - m
         mid = new[k: len(new) - m]
+        self.size += sum(len(x) + 1 for x in mid) - sum(len(x) + 1 for x in self.lines[a:b])
+        delta = len(mid) - (b - a)
         self.lines[a:b] = mid
         self.results[a:b] = [None] * len(mid)
         self.lsp[a:b] = [None] * len(mid)
+        self.flagged = [i for i in self.flagged if i < a] + [i + delta for i in self.flagged if i >= b]
+        fresh = list(range(a, a + len(mid)))
         # first/last-line flags are part of a line's key
-        if sl == 0:
-            self.results[0] = self.lsp[0] = None
-        if el >= n - 1:
-            self.results[-1] = self.lsp[-1] = None
+        if sl == 0 and (not fresh or fresh[0] != 0):
+            fresh.insert(0, 0)
+        last_line = len(self.lines) - 1
+        if el >= n - 1 and (not fresh or fresh[-1] != last_line):
+            fresh.append(last_line)
+        for i in (0, last_line):
+            if i in fresh and self.results[i] is not None:
+                self.results[i] = self.lsp[i] = None
+                self._unflag(i)
+        kept = [i for i in self.dirty if i < a] + [i + delta for i in self.dirty if i >= b]
+        self.dirty = sorted(set(kept).union(fresh))
         self.edits.append((version, a, b - a, len(mid)))
         self.version = version
+
+    def _unflag(self, i: int) -> None:
+        j = bisect.bisect_left(self.flagged, i)
+        if j < len(self.flagged) and self.flagged[j] == i:
+            del self.flagged[j]
+
+    def _set(self, i: int, r: LineResult) -> None:
+        self.results[i] = r
+        self.lsp[i] = None
+        self._unflag(i)
+        if r.diagnostics:
+            bisect.insort(self.flagged, i)
 
     # -- per-record results ----------------------------------------------------------------
     def missing(self, limit: int) -> tuple[list[int], list[LineKey]]:
         """Lines without a result (filled from the cache where possible), up to ``limit``."""
         idx: list[int] = []
         keys: list[LineKey] = []
-        results, cache = self.results, self.cache
-        for i in [i for i, r in enumerate(results) if r is None]:
+        still: list[int] = []
+        cache = self.cache
+        for pos, i in enumerate(self.dirty):
+            if len(keys) >= limit:
+                still.extend(self.dirty[pos:])
+                break
             k = self.key(i)
             hit = cache.get(k)
             if hit is not None:
-                results[i] = hit
+                self._set(i, hit)
                 continue
             idx.append(i)
             keys.append(k)
-            if len(keys) >= limit:
-                break
+            still.append(i)
+        self.dirty = still
         return idx, keys
 
     def store(self, keys: list[LineKey], values: list[LineResult]) -> None:
@@ -268,20 +313,25 @@ class Document:
             self.cache = {k: v for k, v in self.cache.items() if k in live}
         for k, v in zip(keys, values):
             self.cache[k] = v
-        for i, r in enumerate(self.results):
-            if r is None:
-                hit = self.cache.get(self.key(i))
-                if hit is not None:
-                    self.results[i] = hit
+        # the lines just computed are at the front of ``dirty`` (edits since only add more)
+        head = self.dirty[: len(keys) + 64]
+        rest: list[int] = []
+        for i in head:
+            hit = self.cache.get(self.key(i))
+            if hit is not None:
+                self._set(i, hit)
+            else:
+                rest.append(i)
+        self.dirty = rest + self.dirty[len(head):]
 
     @property
     def complete(self) -> bool:
-        return None not in self.results
+        return not self.dirty
 
     # -- line mapping for dataset findings -------------------------------------------------
-    def map_line(self, line0: int, since: int) -> int | None:
+    def map_line(self, line0: int, since: int, edits: list | None = None) -> int | None:
         """Where 0-based line ``line0`` of version ``since`` is now (None: edited since)."""
-        for version, start, removed, added in self.edits:
+        for version, start, removed, added in (self.edits if edits is None else edits):
             if version <= since:
                 continue
             if line0 < start:
@@ -293,3 +343,4 @@ class Document:
 
     def prune_edits(self) -> None:
         self.edits = [e for e in self.edits if e[0] > self.dataset_version]
+        self.dataset_mapped = 0

@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+
+import orjson
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +38,7 @@ from .document import Document, Linter, dataset_pass
 
 log = logging.getLogger(__name__)
 
-FIRST_BATCH = 400  # lines linted before the first (progressive) publish of a new document
+FIRST_BATCH = 200  # lines linted before the first (progressive) publish of a new document
 BATCH = 2000
 FIX_ALL_KIND = "source.fixAll.jsonl-lint"
 CONFIG_NAMES = (".jsonl-lint.toml", "pyproject.toml")
@@ -264,7 +266,7 @@ class JsonlLanguageServer(LanguageServer):
                     return
                 st.doc.dataset = diags
                 st.doc.dataset_version = version
-                st.doc.dataset_lsp_version = -2
+                st.doc.dataset_lsp = None
                 st.doc.prune_edits()
                 if st.doc.complete:
                     self.publish(st)
@@ -308,12 +310,11 @@ class JsonlLanguageServer(LanguageServer):
         """Every diagnostic of the document now, as LSP dicts (baseline applied)."""
         doc = st.doc
         items: list[dict] = []
-        for i, r in enumerate(doc.results):
-            if r is None or not r.diagnostics:
-                continue
-            cached = doc.lsp[i]
+        results, lsp = doc.results, doc.lsp
+        for i in doc.flagged:
+            cached = lsp[i]
             if cached is None or cached[0] != i:
-                cached = doc.lsp[i] = (i, [to_lsp(d, doc, i) for d in r.diagnostics])
+                cached = lsp[i] = (i, [to_lsp(d, doc, i) for d in results[i].diagnostics])
             items.extend(cached[1])
         items.extend(d for _, d in self.dataset_items(st))
         suppressed = self.suppressed(st)
@@ -322,23 +323,35 @@ class JsonlLanguageServer(LanguageServer):
         return items
 
     def dataset_items(self, st: DocState) -> list[tuple[Any, dict]]:
+        """Dataset findings at current line numbers. Edits inside lines (the common case)
+        only drop the findings of the lines they touched; edits that add or remove lines
+        map every finding again through the edit log."""
         doc = st.doc
-        if doc.dataset_lsp is not None and doc.dataset_lsp_version == doc.version:
+        new = doc.edits[doc.dataset_mapped:]
+        if doc.dataset_lsp is not None and not new:
             return doc.dataset_lsp
-        out = []
-        since = doc.dataset_version
+        if doc.dataset_lsp is not None and all(r == a for _, _, r, a in new):
+            touched = set()
+            for _, start, removed, _ in new:
+                touched.update(range(start, start + removed))
+            doc.dataset_lsp = [(d, item) for d, item in doc.dataset_lsp
+                               if d.record is None or item["range"]["start"]["line"] not in touched]
+        else:
+            since = doc.dataset_version
 
-        def mapper(line0: int) -> int | None:
-            return doc.map_line(line0, since)
+            def mapper(line0: int) -> int | None:
+                return doc.map_line(line0, since)
 
-        for d in doc.dataset:
-            line0 = d.location.line - 1
-            target = mapper(line0) if d.record is not None else 0
-            if target is None:
-                continue
-            out.append((d, to_lsp(d, doc, target - line0, mapper)))
-        doc.dataset_lsp, doc.dataset_lsp_version = out, doc.version
-        return out
+            out = []
+            for d in doc.dataset:
+                line0 = d.location.line - 1
+                target = mapper(line0) if d.record is not None else 0
+                if target is None:
+                    continue
+                out.append((d, to_lsp(d, doc, target - line0, mapper)))
+            doc.dataset_lsp = out
+        doc.dataset_mapped = len(doc.edits)
+        return doc.dataset_lsp
 
     def publish(self, st: DocState) -> None:
         items = self.current(st)
@@ -366,10 +379,25 @@ class JsonlLanguageServer(LanguageServer):
                 pass
 
     def send_raw(self, message: dict) -> None:
-        """Send a JSON-RPC message built as plain dicts (no cattrs pass over thousands of
-        diagnostics)."""
-        if not self.stopping:
+        """Send a JSON-RPC message built as plain dicts, encoded with orjson (no cattrs
+        pass and no stdlib encoder over thousands of diagnostics)."""
+        if self.stopping:
+            return
+        writer = getattr(self.protocol, "writer", None)
+        if writer is None:
+            return
+        try:
+            body = orjson.dumps(message)
+        except TypeError:
             self.protocol._send_data(message)
+            return
+        header = f"Content-Length: {len(body)}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+        try:
+            res = writer.write(header.encode("ascii") + body)
+            if asyncio.iscoroutine(res) or isinstance(res, asyncio.Future):
+                asyncio.ensure_future(res)
+        except Exception as exc:  # a closed pipe: the client went away
+            log.warning("could not send: %r", exc)
 
     def warm_up(self) -> None:
         """Import every rule and load the token encoding before the first document."""
@@ -418,10 +446,7 @@ class JsonlLanguageServer(LanguageServer):
                 self.publish(st)  # the baseline may have changed
                 continue
             st.settings, st.linter = new, None
-            st.doc.results = [None] * len(st.doc.lines)
-            st.doc.lsp = [None] * len(st.doc.lines)
-            st.doc.cache.clear()
-            st.doc.dataset, st.doc.dataset_lsp = [], None
+            st.doc.invalidate()
             st.initial = True
             self.schedule(st)
 
@@ -506,7 +531,7 @@ def did_change(ls: JsonlLanguageServer, params: T.DidChangeTextDocumentParams) -
         else:
             st.doc.replace_all(version, change.text)
     if len(st.doc.edits) > 20_000:  # dataset findings too far behind: drop them until the next pass
-        st.doc.dataset, st.doc.edits, st.doc.dataset_lsp = [], [], None
+        st.doc.dataset, st.doc.edits, st.doc.dataset_lsp, st.doc.dataset_mapped = [], [], None, 0
     if st.ds_task is not None and not st.ds_task.done() and not st.ds_running:
         st.ds_task.cancel()  # typing resumed: wait for the next pause
     if ls.editor.run == "onType":
