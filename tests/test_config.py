@@ -8,7 +8,7 @@ import pytest
 from helpers import lint
 from jsonl_lint.config import ConfigError, load_settings
 from jsonl_lint.engine import lint_paths
-from jsonl_lint.registry import builtin_rules, is_selected, resolve
+from jsonl_lint.registry import all_rules, builtin_rules, is_selected, resolve
 
 ROLE = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "asistant", "content": "Hello!"}]}\n'
 
@@ -86,7 +86,8 @@ def test_presets(tmp_path):
     (tmp_path / ".jsonl-lint.toml").write_text('extends = "strict"\nignore = ["JL2"]\n')
     strict = load_settings(start=tmp_path)
     assert strict.fail_on.value == "warning" and strict.select == ("ALL",) and strict.ignore == ("JL2",)
-    assert {r.code for r in resolve(strict).rules} == {r.code for r in builtin_rules() if not r.code.startswith("JL2")}
+    expected = {r.code for r in all_rules(strict) if not r.code.startswith("JL2")}
+    assert {r.code for r in resolve(strict).rules} == expected and "AIB001" in expected
 
 
 def test_extends_a_file_and_local_keys_win(tmp_path):

@@ -56,7 +56,7 @@ def plugin_rules() -> tuple[type[Rule], ...]:
 
 def all_rules(settings: Settings | None = None) -> tuple[type[Rule], ...]:
     rules = list(builtin_rules()) + list(plugin_rules())
-    if settings is not None and (settings.rules_path or settings.styles):
+    if settings is not None:  # shipped styles enabled by default (AIBoilerplate), rules-path, styles
         from .declarative import load_declarative_rules
 
         rules += load_declarative_rules(settings)

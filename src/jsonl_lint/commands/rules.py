@@ -13,7 +13,12 @@ from ..rule import DatasetRule
 def register(subparsers) -> None:
     p = subparsers.add_parser("rules", help="list every rule")
     p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.add_argument("--check-styles", action="store_true",
+                   help="validate every YAML rule pack (rules-path and shipped styles) without linting")
     p.set_defaults(func=run_list)
+    t = subparsers.add_parser("test-rules", help="run the test cases that sit next to YAML rules (<Rule>.cases.yml)")
+    t.add_argument("--all-styles", action="store_true", help="also styles that are not enabled")
+    t.set_defaults(func=run_tests)
     q = subparsers.add_parser("rule", help="print a rule's documentation")
     q.add_argument("rule", metavar="CODE-or-name")
     q.set_defaults(func=run_doc)
@@ -24,6 +29,12 @@ def _rules():
 
 
 def run_list(args, out, err) -> int:
+    if args.check_styles:
+        from ..declarative import check_styles
+
+        for line in check_styles(load_settings()):
+            out.write(line + "\n")
+        return 0
     rules = _rules()
     if args.output_format == "json":
         out.write(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity.value,
@@ -44,3 +55,13 @@ def run_doc(args, out, err) -> int:
         raise ConfigError(f"no rule named {args.rule!r} (see `jsonl-lint rules`)")
     out.write(rule_markdown(rule))
     return 0
+
+
+def run_tests(args, out, err) -> int:
+    from ..declarative.cases import run_cases
+
+    ran, failures = run_cases(load_settings(), all_styles=args.all_styles)
+    for line in failures:
+        out.write(line + "\n")
+    out.write(f"{ran - len(failures)} passed, {len(failures)} failed\n")
+    return 1 if failures else 0

@@ -14,8 +14,8 @@ Where styles come from:
 ``styles = ["AIBoilerplate", ...]`` enables exactly these styles by name (project
 folders first, then the shipped ones). Without ``styles``, every style found in
 ``rules-path`` is enabled, plus the shipped styles whose ``meta.toml`` says
-``enabled-by-default = true`` (AIBoilerplate). The registry calls the loader only
-when ``rules-path`` or ``styles`` is set.
+``enabled-by-default = true`` (AIBoilerplate). The registry calls the loader for
+every run that has settings.
 
 Nothing in a rules folder is ever executed: rule files are parsed with PyYAML's
 safe loader and meta files with ``tomllib``; other files are ignored.
