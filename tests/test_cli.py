@@ -163,3 +163,10 @@ def test_stdin(dataset, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(BAD.encode())))
     code, out, _ = run("check", "--output-format", "concise", "-")
     assert code == 1 and "-:1:59: JL104" in out
+
+
+def test_check_styles_and_test_rules_commands():
+    code, out, _ = run("rules", "--check-styles")
+    assert code == 0 and "AIBoilerplate: " in out and "(shipped)" in out
+    code, out, _ = run("test-rules", "--all-styles")
+    assert code == 0 and out.strip().endswith("0 failed")
