@@ -283,3 +283,48 @@ async def test_close_clears_diagnostics(client, ws):
     client.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri=uri)))
     await diagnostics_for(client, uri, None, lambda ds: not ds)
 
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(
+    server_command=[sys.executable, "-m", "jsonl_lint", "server", "--stdio"],
+    server_env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+async def pull_client(lsp_client: LanguageClient, ws):
+    """A client that supports pull diagnostics (LSP 3.17) and diagnostic refresh."""
+    record_versions(lsp_client)
+    lsp_client.set_configuration({"datasetDelay": 50, "debounce": 10}, section="jsonlLint")
+    caps = client_capabilities("visual-studio-code")
+    caps.text_document.diagnostic = T.DiagnosticClientCapabilities(dynamic_registration=False)
+    caps.workspace.diagnostics = T.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    caps.workspace.code_lens = None
+    caps.workspace.did_change_watched_files = None
+    await lsp_client.initialize_session(T.InitializeParams(capabilities=caps, root_uri=ws.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pull_diagnostics_when_the_client_supports_them(pull_client, ws):
+    client = pull_client
+    uri = uri_of(ws)
+    await open_doc(client, uri, "\n".join([GOOD, HUMAN, good(1), GOOD]) + "\n")
+    doc = T.TextDocumentIdentifier(uri=uri)
+    report = await client.text_document_diagnostic_async(T.DocumentDiagnosticParams(text_document=doc))
+    assert report.kind == "full"
+    assert ("JL104", 1) in codes(report.items)
+    # the dataset-wide pass lands later: the server asks the client to pull again
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 20
+    while client.diagnostic_refresh_count == 0 and loop.time() < end:
+        await asyncio.sleep(0.05)
+    assert client.diagnostic_refresh_count >= 1
+    report = await client.text_document_diagnostic_async(T.DocumentDiagnosticParams(text_document=doc))
+    assert ("JL301", 3) in codes(report.items)
+    again = await client.text_document_diagnostic_async(T.DocumentDiagnosticParams(
+        text_document=doc, previous_result_id=report.result_id))
+    assert again.kind == "unchanged"
+    # an edit: the next pull waits for that version's lint
+    start = HUMAN.index('"User"') + 1
+    change(client, uri, 2, (1, start), (1, start + 1), "u")
+    report = await client.text_document_diagnostic_async(T.DocumentDiagnosticParams(
+        text_document=doc, previous_result_id=report.result_id))
+    assert report.kind == "full" and ("JL104", 1) not in codes(report.items)
+    assert uri not in client.diagnostics  # nothing pushed to a pull client

@@ -93,6 +93,10 @@ class DocState:
     counts: dict = field(default_factory=dict)
     published: list = field(default_factory=list)
     lens_sig: tuple = ()
+    serial: int = 0  # increments on every publish; the pull result id
+    published_version: int = -1
+    pulled_serial: int = -1
+    fresh: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -128,6 +132,7 @@ class JsonlLanguageServer(LanguageServer):
         self._reported: set[str] = set()
         self.init_options: dict = {}
         self.stopping = False
+        self.pull = False  # pull diagnostics (LSP 3.17) when the client supports them, else push
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -360,9 +365,28 @@ class JsonlLanguageServer(LanguageServer):
         for x in items:
             counts[x["severity"]] = counts.get(x["severity"], 0) + 1
         st.counts = counts
-        self.send_raw({"jsonrpc": "2.0", "method": T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                                  "params": {"uri": st.doc.uri, "version": st.doc.version, "diagnostics": items}})
+        st.serial += 1
+        st.published_version = st.doc.version
+        if self.pull:
+            st.fresh.set()  # a waiting textDocument/diagnostic request answers now
+            asyncio.get_running_loop().call_later(0.15, self._refresh_if_unpulled, st)
+        else:
+            self.send_raw({"jsonrpc": "2.0", "method": T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                           "params": {"uri": st.doc.uri, "version": st.doc.version, "diagnostics": items}})
         self.refresh_lenses(st)
+
+    def _refresh_if_unpulled(self, st: DocState) -> None:
+        """Pull mode: results that no request asked for (dataset pass, a large file's later
+        batches, config reload) make the client pull again."""
+        caps = self.client_capabilities
+        if st.closed or self.stopping or st.pulled_serial >= st.serial:
+            return
+        if caps and caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support:
+            st.pulled_serial = st.serial
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception:
+                pass
 
     def refresh_lenses(self, st: DocState) -> None:
         """Ask the client to re-read code lenses when the summary they show changed."""
@@ -479,6 +503,9 @@ server = JsonlLanguageServer()
 def initialize(ls: JsonlLanguageServer, params: T.InitializeParams) -> None:
     opts = params.initialization_options
     ls.init_options = opts if isinstance(opts, dict) else {}
+    caps = params.capabilities
+    ls.pull = bool(caps and caps.text_document and caps.text_document.diagnostic is not None) \
+        and ls.init_options.get("diagnosticMode") != "push"
     if params.root_uri or params.workspace_folders:
         root = params.root_uri or params.workspace_folders[0].uri
         path = to_fs_path(root)
@@ -536,6 +563,30 @@ def did_change(ls: JsonlLanguageServer, params: T.DidChangeTextDocumentParams) -
         st.ds_task.cancel()  # typing resumed: wait for the next pause
     if ls.editor.run == "onType":
         ls.schedule(st, ls.editor.debounce)
+
+
+@server.feature(T.TEXT_DOCUMENT_DIAGNOSTIC, T.DiagnosticOptions(
+    identifier="jsonl-lint", inter_file_dependencies=False, workspace_diagnostics=False))
+async def pull_diagnostics(ls: JsonlLanguageServer, params: T.DocumentDiagnosticParams):
+    """Pull diagnostics: answer with the document's current findings, waiting (briefly)
+    for the lint of its latest version."""
+    st = ls.docs.get(params.text_document.uri)
+    if st is None:
+        return T.FullDocumentDiagnosticReport(items=[])
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 5.0
+    while st.published_version != st.doc.version and not st.closed and ls.editor.run == "onType":
+        st.fresh.clear()
+        try:
+            await asyncio.wait_for(st.fresh.wait(), max(0.0, end - loop.time()))
+        except asyncio.TimeoutError:
+            break
+    st.pulled_serial = st.serial
+    result_id = f"{id(st)}:{st.serial}"
+    if params.previous_result_id == result_id:
+        return T.UnchangedDocumentDiagnosticReport(result_id=result_id)
+    items = ls.protocol._converter.structure(st.published, list[T.Diagnostic])
+    return T.FullDocumentDiagnosticReport(items=items, result_id=result_id)
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_SAVE)
