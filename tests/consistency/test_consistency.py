@@ -157,10 +157,19 @@ def test_each_record_is_profiled_once(monkeypatch):
 
     monkeypatch.setattr(profile, "_profile", counting_profile)
     monkeypatch.setattr(profile.language, "detect", counting_detect)
+    profile.PROFILES.clear()
+    profile.LANGUAGES.clear()
     records, _ = synth.dataset(0, n=60, per_kind=1)
-    lint(synth.to_jsonl(records), select=["JL4"])
+    text = synth.to_jsonl(records)
+    first = lint(text, select=["JL4"])
     assert calls["profile"] == len(records)
     assert calls["lang"] == 2 * len(records)  # assistant and user text, shared by JL405 and JL406
+    # Linting again (an editor re-lint after one record changed) reprofiles that record only.
+    lines = text.splitlines(keepends=True)
+    lines[3] = lines[3].replace("assistant\", \"content\": \"", "assistant\", \"content\": \"Well. ")
+    second = lint("".join(lines), select=["JL4"])
+    assert calls["profile"] == len(records) + 1 and calls["lang"] == 2 * len(records) + 2
+    assert len(first) == len(second)
 
 
 def test_bad_input_never_raises():

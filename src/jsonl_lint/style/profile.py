@@ -1,7 +1,9 @@
 """The style profile of a record's assistant replies, computed once per record.
 
 Dataset rules JL401-JL406 all read the same profile; it is memoized on the
-record (``record.extra``), so five rules do not profile five times. A profile is
+record (``record.extra``), so five rules do not profile five times, and in a
+bounded LRU keyed by the record's raw text, so a re-lint of an edited file (the
+language server) profiles only the records that changed. A profile is
 a few numbers plus where its first markers are (pointer and decoded span), so
 it is small enough for dataset-rule state.
 """
@@ -9,6 +11,8 @@ it is small enough for dataset-rule state.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from . import language, lexicon, readability
@@ -108,17 +112,54 @@ def _mask(text: str, json_like: bool) -> str:
     return text
 
 
+class _TextCache:
+    """A bounded LRU keyed by the raw record text: a profile depends only on the text,
+    so re-linting an edited file (the language server) reprofiles changed records only."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key, _MISSING)
+            if value is not _MISSING:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            if len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_MISSING = object()
+CACHE_SIZE = 50_000
+PROFILES = _TextCache(CACHE_SIZE)
+LANGUAGES = _TextCache(CACHE_SIZE)
+
+
 def profile_record(record) -> StyleProfile | None:
     """The memoized profile of the record's assistant replies (None without any)."""
     cached = record.extra.get(_KEY, False)
     if cached is not False:
         return cached
-    prof = None
-    example = record.example
-    if example is not None:
-        turns = assistant_turns(example)
-        if turns:
-            prof = _profile(turns)
+    key = (hash(record.text), len(record.text))  # not the text itself: keys stay small
+    prof = PROFILES.get(key)
+    if prof is _MISSING:
+        prof = None
+        example = record.example
+        if example is not None:
+            turns = assistant_turns(example)
+            if turns:
+                prof = _profile(turns)
+        PROFILES.put(key, prof)
     record.extra[_KEY] = prof
     return prof
 
@@ -239,6 +280,11 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> tuple:
     cached = record.extra.get(_LANG_KEY)
     if cached is not None and cached[0] == min_letters:
         return cached[1]
+    key = (hash(record.text), len(record.text), min_letters)
+    shared = LANGUAGES.get(key)
+    if shared is not _MISSING:
+        record.extra[_LANG_KEY] = (min_letters, shared)
+        return shared
     out: tuple = (None, None, "", False)
     example = record.example
     if example is not None:
@@ -253,4 +299,5 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> tuple:
             user_lang = language.detect(user_text, min_letters) if user_text else None
             out = (lang, user_lang, main.text_pointer, _asked_for(user_text, lang))
     record.extra[_LANG_KEY] = (min_letters, out)
+    LANGUAGES.put(key, out)
     return out

@@ -98,7 +98,8 @@ class SchemaDrift(DatasetRule[dict]):
             g = state["sigs"][sig] = [0, []]
         g[0] += 1
         if len(g[1]) < GROUP_REFS:
-            g[1].append(record.ref)
+            first_key = next(iter(record.value), None)
+            g[1].append((record.ref, first_key))
 
     def merge(self, states: list[dict]) -> dict:
         out = self.initial(None)  # type: ignore[arg-type]
@@ -138,8 +139,11 @@ class SchemaDrift(DatasetRule[dict]):
                     parts.append(f"missing {label} {', '.join(missing)}")
             message = (f"{'; '.join(parts)}; {pct(top_n / n)} of records ({top_n:,} of {n:,}) have keys "
                        f"{', '.join(top_sig[0])}" + (f" and {count:,} have this shape" if count > 1 else ""))
-            for ref in refs:
+            for ref, first_key in refs:
                 if budget <= 0:
                     return
                 budget -= 1
-                yield Finding(message, pointer=pointer, on_key=on_key, record=ref)
+                if pointer or first_key is None:
+                    yield Finding(message, pointer=pointer, on_key=on_key, record=ref)
+                else:  # only keys missing: highlight the record's first key
+                    yield Finding(message, pointer=join_pointer(first_key), on_key=True, record=ref)
