@@ -147,9 +147,9 @@ def test_each_record_is_profiled_once(monkeypatch):
     calls = {"profile": 0, "lang": 0}
     real_profile, real_detect = profile._profile, profile.language.detect
 
-    def counting_profile(turns):
+    def counting_profile(turns, *args):
         calls["profile"] += 1
-        return real_profile(turns)
+        return real_profile(turns, *args)
 
     def counting_detect(text, *a):
         calls["lang"] += 1
@@ -190,3 +190,13 @@ def test_lines_without_full_stops_are_not_one_endless_sentence():
     records[-1] = _chat(poem.replace("\n", " and ") + ". " + poem.replace("\n", " then ") + ". It ends here today.")
     diags = lint(synth.to_jsonl(records), select=["JL402"])
     assert [d for d in diags if d.record.index == len(records) - 1 and "reads at grade" in d.message]
+
+
+def test_markers_the_user_used_first_are_quoted_not_voice():
+    records, _ = synth.dataset(6, n=120, kinds=())
+    reply = "TBH stands for 'to be honest'. People write tbh or Tbh in chats, and lol means laughing out loud."
+    records.append(_chat(reply, user="What do TBH and lol mean?"))
+    assert not [d for d in lint(synth.to_jsonl(records), select=["JL402"]) if d.record.index == len(records) - 1]
+    records[-1] = _chat(reply, user="Where is my order?")
+    found = [d for d in lint(synth.to_jsonl(records), select=["JL402"]) if d.record.index == len(records) - 1]
+    assert found and found[0].message.startswith("informal slang ('TBH'")

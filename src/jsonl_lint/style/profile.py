@@ -158,13 +158,16 @@ def profile_record(record) -> StyleProfile | None:
         if example is not None:
             turns = assistant_turns(example)
             if turns:
-                prof = _profile(turns)
+                user = " ".join(t.text for t in example.turns if t.role == "user").lower()
+                prof = _profile(turns, frozenset(_WORD.findall(user)) if user else frozenset())
         PROFILES.put(key, prof)
     record.extra[_KEY] = prof
     return prof
 
 
-def _profile(turns) -> StyleProfile:
+def _profile(turns, quoted: frozenset = frozenset()) -> StyleProfile:
+    """``quoted``: words of the user's turns; a marker the user used first (a reply
+    explaining "TBH", answering an insult) is quoted, not the reply's voice."""
     main = max(turns, key=lambda t: len(t.text))
     p = StyleProfile(pointer=main.text_pointer)
     p.kind, p.keys, p.features = structure(main.text)
@@ -179,7 +182,7 @@ def _profile(turns) -> StyleProfile:
         for line in text.split("\n") if "\n" in text else (text,):
             if line and not line.isspace():
                 grade_parts.append(readability.counts(line))
-        _markers(p, turn, text, words)
+        _markers(p, turn, text, words, quoted)
     w = sum(x[0] for x in grade_parts)
     s = sum(x[1] for x in grade_parts)
     syl = sum(x[2] for x in grade_parts)
@@ -200,7 +203,7 @@ def _note(p: StyleProfile, category: str, turn, text: str, start: int, end: int,
         p.evidence[category] = (ev[0], ev[1], ev[2] + (marker,))
 
 
-def _markers(p: StyleProfile, turn, text: str, words: list[str]) -> None:
+def _markers(p: StyleProfile, turn, text: str, words: list[str], quoted: frozenset = frozenset()) -> None:
     emoji = 0
     if not text.isascii():
         for m in _EMOJI.finditer(text):
@@ -222,7 +225,7 @@ def _markers(p: StyleProfile, turn, text: str, words: list[str]) -> None:
         p.contractions += len(_CONTRACTION.findall(text))
     lower = text.lower()
     get = _CATEGORY.get
-    hits = [c for w in _WORD.findall(lower) if (c := get(w)) is not None]
+    hits = [c for w in _WORD.findall(lower) if (c := get(w)) is not None and (c >= _POLITE or w not in quoted)]
     n = [0] * 8
     for c in hits:
         n[c] += 1
@@ -232,7 +235,7 @@ def _markers(p: StyleProfile, turn, text: str, words: list[str]) -> None:
     letters = len(words)
     lower_seen: set[str] = set()
     if slang or legal or rude:
-        lower_seen = {f"{_PREFIX[get(w)]}{w}" for w in _WORD.findall(lower) if get(w) in _PREFIX}
+        lower_seen = {f"{_PREFIX[get(w)]}{w}" for w in _WORD.findall(lower) if get(w) in _PREFIX and w not in quoted}
     for start, end in _phrases(lower, lexicon.RUDE_PHRASES):
         rude += 2
         _note(p, "rude", turn, text, start, end, text[start:end])
