@@ -70,6 +70,9 @@ def test_language_detection_on_replies_and_abstains_on_short_text():
     ("Steps:\n1. Open\n2. Close", "text", None, ("list",)),
     ("# Title\n\nText\n\n```py\nx = 1\n```", "text", None, ("code", "headings")),
     ('{"answer": "unclosed"', "text", None, ()),
+    ("import numpy as np\na = np.array([1, 2])\n\n# Output\nprint(a)", "text", None, ("code",)),
+    ("# Getting started\n\nInstall the app, then sign in.\n\n## Next\n\nInvite your team.", "text", None,
+     ("headings",)),
 ])
 def test_structure(text, kind, keys, features):
     assert structure(text) == (kind, keys, features)

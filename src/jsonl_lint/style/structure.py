@@ -19,6 +19,9 @@ _XML = re.compile(r"^\s*<([A-Za-z][\w:.-]*)[^>]*>.*</\1>\s*$", re.S)
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
 _CODE = re.compile(r"^\s*```", re.M)
 _HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
+_CODE_LINE = re.compile(
+    r"^\s*(?:import \w|from [\w.]+ import |def \w|class \w|return\b|print\(|(?:if|for|while) .*:\s*$"
+    r"|[\w.\[\]]+\s*[+\-*/]?=\s*\S|.*[;{}]\s*$)", re.M)
 _LIST = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S", re.M)
 
 
@@ -49,7 +52,13 @@ def structure(text: str) -> tuple[str, tuple[str, ...] | None, tuple[str, ...]]:
     if "```" in s and len(_CODE.findall(s)) >= 2:
         feats.append(CODE)
     if "#" in s and _HEADING.search(s):
-        feats.append(HEADINGS)
+        # "# comment" lines of unfenced code are not markdown headings
+        lines = [ln for ln in s.splitlines() if ln.strip()]
+        if len(_CODE_LINE.findall(s)) * 4 >= len(lines):
+            if CODE not in feats:
+                feats.append(CODE)
+        else:
+            feats.append(HEADINGS)
     if len(_LIST.findall(s)) >= 2:
         feats.append(LIST)
     return TEXT, None, tuple(feats)
