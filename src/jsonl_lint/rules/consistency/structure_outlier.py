@@ -36,7 +36,7 @@ class StructureOutlier(ProfileRule):
     ## What it does
     Classifies every assistant reply as a JSON object (with its top-level keys), a
     JSON array, XML-like markup, or text, and notes the markdown the text uses
-    (tables, fenced code, headings, lists). When at least `min-majority` of the
+    (tables, code, headings, lists). When at least `min-majority` of the
     replies share a format, replies in another format are reported: prose in a
     dataset of JSON replies, a JSON object with different keys than the majority,
     a markdown table in a dataset of plain prose. A format is only reported when at
