@@ -27,6 +27,7 @@ from .shingles import shingle_hashes, tokens, word_hashes
 from .text import record_canonical_hash, sides, stable_hash64
 
 BATCH = 512
+VERIFY_BLOCK = 8192  # candidate pairs verified per block
 _OWNER_BITS = 20
 _OWNER_MASK = (1 << _OWNER_BITS) - 1
 
@@ -231,22 +232,27 @@ class NearState:
             cand = cand[keep(cand)]
         if not len(cand):
             return []
-        need = np.unique(cand)
-        texts = self.store.fetch(need.tolist(), self.refs, self._extract,
-                                 lambda k, parts: stable_hash64("\x1e".join(parts)) == self.thash[k])
-        compared = self._compared(texts)
+        # Verify in blocks of pairs (sorted, so blocks share records): only one block's
+        # texts are in memory at a time.
+        cand = cand[np.lexsort((cand[:, 1], cand[:, 0]))]
         out = []
         cutoff = cfg.threshold
-        for i, j in cand.tolist():
-            a, b = compared.get(i), compared.get(j)
-            if a is None or b is None:
-                continue
-            if a == b:
-                out.append(Pair(i, j, 1.0))
-                continue
-            s = Indel.normalized_similarity(a, b, score_cutoff=cutoff)
-            if s >= cutoff:
-                out.append(Pair(i, j, s))
+        for s in range(0, len(cand), VERIFY_BLOCK):
+            block = cand[s:s + VERIFY_BLOCK]
+            texts = self.store.fetch(np.unique(block).tolist(), self.refs, self._extract,
+                                     lambda k, parts: stable_hash64("\x1e".join(parts)) == self.thash[k])
+            compared = self._compared(texts)
+            del texts
+            for i, j in block.tolist():
+                a, b = compared.get(i), compared.get(j)
+                if a is None or b is None:
+                    continue
+                if a == b:
+                    out.append(Pair(i, j, 1.0))
+                    continue
+                sim = Indel.normalized_similarity(a, b, score_cutoff=cutoff)
+                if sim >= cutoff:
+                    out.append(Pair(i, j, sim))
         return out
 
     def _extract(self, value) -> tuple[str, str] | None:
