@@ -103,3 +103,21 @@ def test_rule_options_are_typed():
     assert lint(text, ["JL113"], {"allowed-keys": ["src"]}, "unknown-key") == []
     with pytest.raises(ConfigError, match="allowed-keys"):
         lint(text, ["JL113"], {"allowed-keys": 5}, "unknown-key")
+
+
+def test_each_file_uses_the_config_found_upward_from_it(tmp_path, monkeypatch):
+    import io
+
+    from jsonl_lint.cli import main
+
+    for name, select in (("a", "JL104"), ("b", "JL105")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".jsonl-lint.toml").write_text(f'select = ["{select}"]\n')
+        (tmp_path / name / "train.jsonl").write_text(ROLE)
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    code = main(["check", "--output-format", "concise", "a", "b"], out, io.StringIO())
+    rows = sorted(line.split(" [")[0] for line in out.getvalue().splitlines() if ": JL" in line)
+    assert code == 1
+    assert rows == ["a/train.jsonl:1:59: JL104", "b/train.jsonl:1:14: JL105"]
+    assert "2 files (2 records)" in out.getvalue()

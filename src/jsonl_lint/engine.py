@@ -90,6 +90,20 @@ def lint_text(text: str, path: str = "<stdin>", settings: Settings | None = None
     return engine.run_text(text, path, dataset_rules=dataset_rules).diagnostics
 
 
+def merge_reports(reports: list[Report]) -> Report:
+    """One report from the runs of several config groups (each its own dataset)."""
+    if len(reports) == 1:
+        return reports[0]
+    rules: dict[str, Rule] = {}
+    severities: dict[str, Severity] = {}
+    for r in reports:
+        rules.update({rule.code: rule for rule in r.rules})
+        severities.update(r.severities)
+    diagnostics = sorted((d for r in reports for d in r.diagnostics), key=Diagnostic.sort_key)
+    return Report(diagnostics, [f for r in reports for f in r.files], reports[0].settings,
+                  tuple(rules.values()), severities)
+
+
 def discover(paths: Iterable[str], settings: Settings) -> list[str]:
     """Files to lint: given files as they are; folders searched for datasets."""
     from pathspec import PathSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..config import ConfigError, Settings, load_settings
+from ..config import ConfigError, Settings, find_config_file, load_settings
 
 
 def _csv(value: str) -> list[str]:
@@ -28,8 +28,26 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings discovered from the first path (or --config), with the CLI flags on top."""
     start = next((p for p in args.paths if p != "-" and os.path.exists(p)), None)
-    settings = load_settings(args.config, start=start, isolated=args.isolated)
+    return with_overrides(args, load_settings(args.config, start=start, isolated=args.isolated))
+
+
+def config_groups(args: argparse.Namespace, base: Settings, files: list[str]) -> list[tuple[Settings, list[str]]]:
+    """Files grouped by the config file found upward from each, CLI flags applied to
+    every group; files under one config are linted as one dataset."""
+    if args.config or args.isolated:
+        return [(base, files)]
+    by_config: dict = {}
+    for f in files:
+        by_config.setdefault(find_config_file(f) if f != "-" else None, []).append(f)
+    if len(by_config) == 1:
+        return [(base, files)]
+    return [(with_overrides(args, load_settings(cfg) if cfg else load_settings(isolated=True)), group)
+            for cfg, group in by_config.items()]
+
+
+def with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
     changes: dict = {}
     if args.select:
         changes["select"] = tuple(args.select)
@@ -48,6 +66,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         changes["validation"] = settings.validation + tuple(os.path.abspath(p) for p in args.validation)
     if args.jobs is not None:
         changes["jobs"] = args.jobs
+    if getattr(args, "fail_on", None):
+        changes["fail_on"] = args.fail_on
     return settings.updated(**changes) if changes else settings
 
 

@@ -7,10 +7,10 @@ import os
 import sys
 
 from ..diagnostics import Severity
-from ..engine import discover, Engine
+from ..engine import Engine, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
-from ._common import add_dataset_options, dataset_paths, settings_from_args
+from ._common import add_dataset_options, config_groups, dataset_paths, settings_from_args
 
 
 def register(subparsers) -> None:
@@ -39,10 +39,8 @@ def register(subparsers) -> None:
 
 def run(args, out, err) -> int:
     settings = settings_from_args(args)
-    if args.fail_on:
-        settings = settings.updated(fail_on=args.fail_on)
-    engine = Engine(settings)
     if args.show_settings:
+        engine = Engine(settings)
         data = settings.model_dump(mode="json", by_alias=True)
         data["selected-rules"] = [f"{r.code} {r.name} ({engine.pack.severities[r.code].value})" for r in engine.pack.rules]
         out.write(json.dumps(data, indent=2) + "\n")
@@ -54,31 +52,41 @@ def run(args, out, err) -> int:
     progress = None
     if not args.no_progress and getattr(err, "isatty", lambda: False)():
         progress = _ProgressBar(err)
-    stats = None
-    if args.fix or args.diff:
-        from ..fixer import file_stats
-
-        stats = file_stats(files)
-    report = engine.run(files, progress=progress)
-    if progress is not None:
-        progress.close()
+    reports = []
     notes: list[str] = []
     not_written: dict[str, str] = {}
-    if args.fix or args.diff:
-        from ..fixer import fix_files
+    diffs = []
+    for group_settings, group_files in config_groups(args, settings, files):
+        engine = Engine(group_settings)
+        stats = None
+        if args.fix or args.diff:
+            from ..fixer import file_stats
 
-        fixed = fix_files(engine, files, report, unsafe=args.unsafe_fixes, stats=stats)
-        if args.diff:
-            return _write_diff(fixed, args, out, err)
-        report = fixed.report
-        not_written = fixed.write()
-        notes += _fix_notes(fixed, not_written, args)
-    if args.diff_base:
-        from ..gitdiff import changed_records
+            stats = file_stats(group_files)
+        report = engine.run(group_files, progress=progress)
+        if args.fix or args.diff:
+            from ..fixer import fix_files
 
-        changes = changed_records(files, args.diff_base)
-        report = changes.filter(report)
-        notes.append(changes.budget_line(settings))
+            fixed = fix_files(engine, group_files, report, unsafe=args.unsafe_fixes, stats=stats)
+            if args.diff:
+                diffs.append(fixed)
+                continue
+            report = fixed.report
+            problems = fixed.write()
+            not_written.update(problems)
+            notes += _fix_notes(fixed, problems, args)
+        if args.diff_base:
+            from ..gitdiff import changed_records
+
+            changes = changed_records(group_files, args.diff_base)
+            report = changes.filter(report)
+            notes.append(changes.budget_line(group_settings))
+        reports.append(report)
+    if progress is not None:
+        progress.close()
+    if args.diff:
+        return _write_diff(diffs, args, out, err)
+    report = merge_reports(reports)
     stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else out
     summary_stream = None
     try:
@@ -109,16 +117,20 @@ def run(args, out, err) -> int:
     return 0 if args.exit_zero else report.exit_code()
 
 
-def _write_diff(fixed, args, out, err) -> int:
+def _write_diff(fixes: list, args, out, err) -> int:
     """``--diff``: the fixes as a unified diff; nothing is written."""
-    out.write(fixed.diff())
-    n, files = fixed.total_applied, len(fixed.changed)
+    n = files = 0
+    for fixed in fixes:
+        out.write(fixed.diff())
+        n += fixed.total_applied
+        files += len(fixed.changed)
     if n:
         err.write(f"Would fix {plural(n, 'finding')} in {plural(files, 'file')}.\n")
     else:
         err.write("No fixes available.\n")
-    for line in _fix_notes(fixed, {}, args, written=False):
-        err.write(line + "\n")
+    for fixed in fixes:
+        for line in _fix_notes(fixed, {}, args, written=False):
+            err.write(line + "\n")
     return 1 if n else 0
 
 
