@@ -67,11 +67,13 @@ def changed_records(files: list[str], rev: str, cwd: str | None = None) -> Chang
         _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
     except ConfigError:
         raise ConfigError(f"--diff-base: {rev!r} is not a commit in {root}") from None
-    specs = []
+    specs: list[str | None] = []
     for path in paths:
         rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
-        specs.append(f"{rev}:{rel.replace(os.sep, '/')}")
-    old = _cat_files(specs, root) if specs else []
+        inside = rel != ".." and not rel.startswith(".." + os.sep)
+        specs.append(f"{rev}:{rel.replace(os.sep, '/')}" if inside else None)  # outside the repository: new
+    found = iter(_cat_files([s for s in specs if s], root) if any(specs) else [])
+    old = [next(found) if s else None for s in specs]
     out: dict[str, FileChange] = {}
     for path, before in zip(paths, old):
         with open(path, "rb") as f:

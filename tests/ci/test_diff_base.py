@@ -141,6 +141,14 @@ def test_budget_goes_to_stderr_with_machine_formats(repo):
     assert "Budget since HEAD" in err
 
 
+def test_files_outside_the_repository_are_new(repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "other.jsonl"
+    outside.write_text(OLD_BAD + "\n")
+    code, out, err = cli("check", "--isolated", "--select", "JL001", "--output-format", "concise",
+                         "--diff-base", "HEAD", "train.jsonl", str(outside))
+    assert code == 1 and f"{outside}:1:" in out and codes_and_lines(out) == [("JL001", 6)], err
+
+
 def test_unknown_revision_is_a_usage_error(repo):
     code, _, err = cli("check", "--isolated", "--diff-base", "no-such-rev", "train.jsonl")
     assert code == 2 and "'no-such-rev' is not a commit" in err
