@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from pydantic import Field
 
 from ...diagnostics import Applicability, Edit, Finding, Fix, Severity
