@@ -204,17 +204,21 @@ class JsonlLanguageServer(LanguageServer):
                 self.config_ready.set()
             if delay:
                 await asyncio.sleep(delay)
-            if st.linter is None:
-                st.settings = self.settings_for(st.doc.path)
-                st.linter = await loop.run_in_executor(self.lint_pool, self.make_linter, st.settings, st.doc.path)
             first = True
             while not st.closed:
+                if st.linter is None:
+                    st.settings = self.settings_for(st.doc.path)
+                    st.linter = await loop.run_in_executor(self.lint_pool, self.make_linter, st.settings, st.doc.path)
+                    continue
                 _, keys = st.doc.missing(FIRST_BATCH if first and st.initial else BATCH)
                 if not keys:
                     break
-                values = await loop.run_in_executor(self.lint_pool, st.linter.check_many, keys)
+                linter = st.linter
+                values = await loop.run_in_executor(self.lint_pool, linter.check_many, keys)
                 if st.closed:
                     return
+                if st.linter is not linter:  # settings changed meanwhile: these results are stale
+                    continue
                 st.doc.store(keys, values)
                 first = False
                 if st.initial and not st.doc.complete:
@@ -267,7 +271,7 @@ class JsonlLanguageServer(LanguageServer):
                     diags = await loop.run_in_executor(self.procs(), dataset_pass, settings, st.doc.path, text)
                 finally:
                     self._progress_end(token, "done")
-                if st.closed or settings is not st.linter.settings:
+                if st.closed or st.linter is None or settings is not st.linter.settings:
                     return
                 st.doc.dataset = diags
                 st.doc.dataset_version = version
