@@ -235,6 +235,9 @@ async def test_dataset_rules_related_lens_and_partner_jump(client, ws):
     (rel,) = dup.related_information
     assert rel.location.uri == uri and rel.location.range.start.line == 0
     assert client.lens_refreshes >= 1  # the summary changed after the dataset pass: lenses re-read
+    # the dataset-wide pass reports work-done progress: begin ... end
+    kinds = [[type(r).__name__ for r in reports] for reports in client.progress_reports.values()]
+    assert any(k[0] == "WorkDoneProgressBegin" and k[-1] == "WorkDoneProgressEnd" for k in kinds), kinds
     assert any(r.method == "workspace/didChangeWatchedFiles" for r in client.registrations)
     lenses = await client.text_document_code_lens_async(T.CodeLensParams(
         text_document=T.TextDocumentIdentifier(uri=uri)))
@@ -347,3 +350,24 @@ async def test_untitled_and_crlf_documents(client, ws):
     assert codes(ds) == [("JL001", 1), ("JL104", 2)]
     human = next(d for d in ds if d.code == "JL104")
     assert human.range.start.character == HUMAN.index('"User"')
+
+
+async def test_large_file_runs_dataset_rules_on_open_and_save_only(client, ws):
+    client.set_configuration({"largeFileSize": 10, "datasetDelay": 50, "debounce": 10}, section="jsonlLint")
+    client.workspace_did_change_configuration(T.DidChangeConfigurationParams(settings=None))
+    uri = uri_of(ws)
+    await open_doc(client, uri, "\n".join([GOOD, good(1), good(2)]) + "\n")
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 60
+    while not any(type(r[-1]).__name__ == "WorkDoneProgressEnd" for r in client.progress_reports.values()):
+        assert loop.time() < end, "no dataset pass on open"
+        await asyncio.sleep(0.05)
+    passes = len(client.progress_reports)
+    change(client, uri, 2, (2, 0), (2, len(good(2))), GOOD)  # line 3 now duplicates line 1
+    await diagnostics_for(client, uri, 2)
+    await asyncio.sleep(1.0)  # far past datasetDelay: a small file would have had its pass
+    assert len(client.progress_reports) == passes
+    assert not any(d.code == "JL301" for d in client.diagnostics[uri])
+    client.text_document_did_save(T.DidSaveTextDocumentParams(T.TextDocumentIdentifier(uri=uri)))
+    ds = await diagnostics_for(client, uri, 2, lambda ds: any(d.code == "JL301" for d in ds))
+    assert [d.range.start.line for d in ds if d.code == "JL301"] == [2]
