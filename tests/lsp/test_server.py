@@ -237,7 +237,7 @@ async def test_dataset_rules_related_lens_and_partner_jump(client, ws):
     assert client.lens_refreshes >= 1  # the summary changed after the dataset pass: lenses re-read
     # the dataset-wide pass reports work-done progress: begin ... end
     kinds = [[type(r).__name__ for r in reports] for reports in client.progress_reports.values()]
-    assert any(k[0] == "WorkDoneProgressBegin" and k[-1] == "WorkDoneProgressEnd" for k in kinds), kinds
+    assert any(k and k[0] == "WorkDoneProgressBegin" and k[-1] == "WorkDoneProgressEnd" for k in kinds), kinds
     assert any(r.method == "workspace/didChangeWatchedFiles" for r in client.registrations)
     lenses = await client.text_document_code_lens_async(T.CodeLensParams(
         text_document=T.TextDocumentIdentifier(uri=uri)))
@@ -359,7 +359,7 @@ async def test_large_file_runs_dataset_rules_on_open_and_save_only(client, ws):
     await open_doc(client, uri, "\n".join([GOOD, good(1), good(2)]) + "\n")
     loop = asyncio.get_running_loop()
     end = loop.time() + 60
-    while not any(type(r[-1]).__name__ == "WorkDoneProgressEnd" for r in client.progress_reports.values()):
+    while not any(r and type(r[-1]).__name__ == "WorkDoneProgressEnd" for r in client.progress_reports.values()):
         assert loop.time() < end, "no dataset pass on open"
         await asyncio.sleep(0.05)
     passes = len(client.progress_reports)
