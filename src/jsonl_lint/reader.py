@@ -265,8 +265,10 @@ class _ArrayBuffer:
         self.eof = False
         # Absolute line, column and byte offset of buf[0].
         self.line, self.col, self.byte = 1, 1, len(BOM) if self.bom else 0
-        # Byte offset of buf[mark] (incremental, so offsets cost O(record)).
+        # Byte offset of buf[mark] and line/column of buf[lmark], both counted on
+        # incrementally, so positions cost O(record) rather than O(buffer).
         self.mark, self.mark_byte = 0, self.byte
+        self.lmark, self.lline, self.lcol = 0, self.line, self.col
 
     def more(self) -> bool:
         if self.eof:
@@ -293,10 +295,18 @@ class _ArrayBuffer:
         return self.mark_byte
 
     def locate(self, i: int) -> tuple[int, int]:
-        newlines = self.buf.count("\n", 0, i)
-        if not newlines:
-            return self.line, self.col + i
-        return self.line + newlines, i - self.buf.rfind("\n", 0, i)
+        """Line and column of buf[i], counted on from the last position asked for
+        (records come in order, so the whole file is scanned once)."""
+        if i < self.lmark:
+            self.lmark, self.lline, self.lcol = 0, self.line, self.col
+        newlines = self.buf.count("\n", self.lmark, i)
+        if newlines:
+            self.lline += newlines
+            self.lcol = i - self.buf.rfind("\n", self.lmark, i)
+        else:
+            self.lcol += i - self.lmark
+        self.lmark = i
+        return self.lline, self.lcol
 
     def compact(self, pos: int) -> int:
         """Drop consumed text once it is large; returns ``pos`` in the new buffer."""
@@ -306,6 +316,7 @@ class _ArrayBuffer:
         self.byte = self.byte_offset(pos)
         self.buf = self.buf[pos:]
         self.mark, self.mark_byte = 0, self.byte
+        self.lmark, self.lline, self.lcol = 0, self.line, self.col
         return 0
 
     def problem(self, index: int, i: int, message: str) -> Record:
