@@ -52,3 +52,13 @@ def test_generated_docs_pages_match_the_rules(tmp_path):
     assert "[JL104](JL104.md)" in (tmp_path / "README.md").read_text()
     for r in RULES:
         assert r.url().endswith(f"docs/rules/{r.code}.md")
+
+
+def test_committed_docs_pages_are_up_to_date():
+    from helpers import REPO
+    from jsonl_lint.docs import index_markdown, rule_markdown
+
+    docs = REPO / "docs" / "rules"
+    stale = [r.code for r in RULES if (docs / f"{r.code}.md").read_text(encoding="utf-8") != rule_markdown(r)]
+    assert not stale, f"regenerate with `python -m jsonl_lint.docs`: {stale}"
+    assert (docs / "README.md").read_text(encoding="utf-8") == index_markdown(list(RULES))
