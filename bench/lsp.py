@@ -164,6 +164,7 @@ async def run(args) -> dict:
     latencies: list[float] = []
     checks_ok = True
     version = 1
+    broken = 0  # the line the previous edit broke (repaired by the next one)
     for k in range(args.edits):
         line = rnd.randrange(len(lines))
         while not lines[line].startswith('{"messages"') or '"broken' in lines[line]:

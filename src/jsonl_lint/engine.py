@@ -204,11 +204,24 @@ class Engine:
             yield ResolvedRelated(rel.record.path, Position(line, col), rel.message)
 
     # -- whole runs ------------------------------------------------------------------
-    def run(self, files: list[str], jobs: int | None = None, progress: Progress | None = None) -> Report:
+    def run(self, files: list[str], jobs: int | None = None, progress: Progress | None = None,
+            texts: dict[str, bytes] | None = None, dataset_rules: bool = True) -> Report:
+        """Lint ``files`` as one dataset. ``texts`` supplies in-memory contents for some
+        paths (editor buffers, fixed files not yet written); those runs stay in-process."""
+        if texts:
+            self._texts.update(texts)
+            jobs = 1
+        try:
+            return self._run(files, jobs, progress, dataset_rules)
+        finally:
+            for path in texts or ():
+                self._texts.pop(path, None)
+
+    def _run(self, files: list[str], jobs: int | None, progress: Progress | None, dataset_rules: bool) -> Report:
         jobs = self._jobs(files, jobs)
-        if jobs > 1:
+        if jobs > 1 and dataset_rules:
             return self._run_parallel(files, jobs, progress)
-        states = {r.code: r.initial(self.context("")) for r in self.pack.dataset_rules}
+        states = {r.code: r.initial(self.context("")) for r in self.pack.dataset_rules} if dataset_rules else {}
         diagnostics: list[Diagnostic] = []
         summaries: list[FileSummary] = []
         total = sum(_size(f) for f in files)
@@ -230,18 +243,7 @@ class Engine:
 
     def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-        ctx = self.context(path)
-        states = {r.code: r.initial(ctx) for r in self.pack.dataset_rules} if dataset_rules else {}
-        summary = FileSummary(path, ctx.group)
-        diagnostics: list[Diagnostic] = []
-        self._texts[path] = data
-        try:
-            for record in read_records(io.BytesIO(data), path):
-                self._one(record, ctx, states, diagnostics, summary)
-            diagnostics += self._finish(states)
-        finally:
-            del self._texts[path]
-        return self._report(diagnostics, [summary])
+        return self.run([path], jobs=1, texts={path: data}, dataset_rules=dataset_rules)
 
     def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary) -> None:
         levels = record_levels(record)

@@ -16,14 +16,13 @@ same folder, fsync, then ``os.replace``, keeping the file's mode).
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
 
 from .diagnostics import Applicability, Diagnostic, ResolvedFix
-from .reader import BOM, is_json_array_path, read_records
+from .reader import BOM, is_json_array_path
 
 MAX_ITERATIONS = 10
 _WS = b" \t\r\n"
@@ -292,32 +291,7 @@ def _by_file(diagnostics: list[Diagnostic], unsafe: bool) -> dict[str, list[Reso
 
 def lint_texts(engine, files: list[str], texts: dict[str, bytes]):
     """Lint ``files`` as one dataset, reading the ones in ``texts`` from memory."""
-    from .engine import FileSummary
-
-    engine._texts = texts
-    try:
-        states = {r.code: r.initial(engine.context("")) for r in engine.pack.dataset_rules}
-        diagnostics: list[Diagnostic] = []
-        summaries = []
-        for path in files:
-            ctx = engine.context(path)
-            summary = FileSummary(path, ctx.group)
-            data = texts.get(path)
-            stream = io.BytesIO(data) if data is not None else _open(path)
-            with stream:
-                for record in read_records(stream, path):
-                    engine._one(record, ctx, states, diagnostics, summary)
-            summaries.append(summary)
-        diagnostics += engine._finish(states)
-        return engine._report(diagnostics, summaries)
-    finally:
-        engine._texts = {}
-
-
-def _open(path: str):
-    from .reader import open_binary
-
-    return open_binary(path)
+    return engine.run(files, jobs=1, texts=texts)
 
 
 def file_stats(files: list[str]) -> dict[str, tuple[int, int]]:
@@ -464,4 +438,3 @@ def write_atomic(path: str, data: bytes) -> None:
         pass
     finally:
         os.close(dfd)
-

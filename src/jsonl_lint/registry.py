@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .config import ConfigError, Settings, format_validation_error
 from .diagnostics import Severity
-from .rule import CODE_PATTERN, NAME_PATTERN, DatasetRule, RecordRule, Rule
+from .rule import DatasetRule, RecordRule, Rule
 
 ENTRY_POINT_GROUP = "jsonl_lint.rules"
 

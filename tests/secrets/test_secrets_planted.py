@@ -127,7 +127,7 @@ def controls(seed: int) -> list[str]:
         f"The population was {rng.randint(1, 999)},{rng.randint(100, 999)},{rng.randint(100, 999)} in 1990-2000.",
         f"ISBN 978-{rng.randint(0, 9)}-{rng.randint(100, 999)}-{rng.randint(10000, 99999)}-{rng.randint(0, 9)}",
         f"Install with pip install scikit-learn; import sk-learn aliases; version {rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
-        f"Set OPENAI_API_KEY=sk-... or sk-your-key-here; AWS uses AKIAIOSFODNN7EXAMPLE in its docs.",
+        "Set OPENAI_API_KEY=sk-... or sk-your-key-here; AWS uses AKIAIOSFODNN7EXAMPLE in its docs.",
         f"Email name@example.com or support@{rand(rng, 6, string.ascii_lowercase)}.com, @{rand(rng, 6, string.ascii_lowercase)} on social.",
         f"Call 555-01{rng.randint(10, 99)} or 1-800-{rng.randint(200, 999)}-{rng.randint(1000, 9999)} (toll free).",
         f"Coordinates +{rng.randint(10, 89)}.{rng.randint(1000, 9999)}, -{rng.randint(10, 179)}.{rng.randint(1000, 9999)}; temperature +{rng.randint(1, 40)} C.",

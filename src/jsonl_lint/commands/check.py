@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 from ..diagnostics import Severity
 from ..engine import Engine, discover, merge_reports

@@ -20,7 +20,7 @@ from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 import orjson
 
-from ..diagnostics import Applicability, Edit, Finding, Fix, RecordRef, Related, Severity
+from ..diagnostics import Applicability, Edit, Finding, Fix, Related, Severity
 from ..positions import join_pointer, pointer_tokens
 from ..rule import Context, DatasetRule, RecordRule, Rule
 from . import schema

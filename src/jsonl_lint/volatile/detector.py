@@ -338,7 +338,6 @@ def detect_question(text: str, *, math: bool = False) -> list[Hit]:
     for start, end, cue, phrase in _matches(text, _QUESTIONS_BY_WORD, _QUESTIONS_BY_PHRASE):
         s, e = _sentence(text, start, end)
         sentence = text[s:e]
-        rel = (start - s, end - s)
         words = _words(sentence)
         if "current" in phrase.lower() and words & ELECTRIC_WORDS:
             continue

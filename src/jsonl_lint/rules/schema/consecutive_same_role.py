@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ...diagnostics import Finding, Related, Severity
+from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
 
 REPEATABLE = {"tool", "system", "developer"}
