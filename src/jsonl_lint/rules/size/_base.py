@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from ...diagnostics import Finding
+from ...formatters.base import plural
 from ...rule import Context, DatasetRule, Options
 from ...similarity.text import record_canonical_hash
 
@@ -92,8 +93,8 @@ class SizeRule(DatasetRule):
                 continue
             files = ", ".join(os.path.basename(f) for f in g.files[:3]) + (" ..." if len(g.files) > 3 else "")
             dups = records - distinct
-            counted = f"{distinct} distinct examples" if dups else f"{distinct} examples"
-            detail = f" ({records} records, {dups} of them duplicates)" if dups else ""
+            counted = plural(distinct, "distinct example" if dups else "example")
+            detail = f" ({plural(records, 'record')}, {dups:,} of them duplicate{'s' if dups != 1 else ''})" if dups else ""
             label = "validation set" if validation else ("training set" if name == "train" else f"'{name}' set")
             yield Finding(f"{label} has {counted}{detail} in {files}; {self.why.format(minimum=minimum)}",
                           path=g.files[0])
