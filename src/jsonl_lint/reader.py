@@ -111,6 +111,10 @@ def _reject_constant(name: str):
 
 
 def _clean_message(msg: str) -> str:
+    """json's messages, lower-cased; "... starting at" (followed by a position we
+    report separately) reads as "... starting here"."""
+    if msg.endswith(" at"):
+        msg = msg[:-3] + " here"
     return msg[0].lower() + msg[1:] if msg else msg
 
 
