@@ -46,6 +46,11 @@ class FileSummary:
     invalid: int = 0
     formats: Counter = field(default_factory=Counter)
 
+    @property
+    def unknown(self) -> int:
+        """Records that parse but match no known format (or are not objects)."""
+        return self.records - self.blank - self.invalid - sum(self.formats.values())
+
     def add(self, other: "FileSummary") -> None:
         self.records += other.records
         self.blank += other.blank
@@ -141,6 +146,9 @@ def _looks_like_dataset(path: str) -> bool:
 class Engine:
     def __init__(self, settings: Settings, pack: RulePack | None = None):
         self.settings = settings
+        # A pack given by the caller (e.g. the stats pass) travels to workers; the default
+        # one is rebuilt there from the settings (declarative rule classes do not pickle).
+        self._custom_pack = pack
         self.pack = pack or resolve(settings)
         self._contexts: dict[tuple[str, str], Context] = {}
         self._active: dict[str, tuple] = {}
@@ -339,9 +347,9 @@ class Engine:
         done = 0
         for rule in self.pack.rules:
             rule.prepare(self.settings)  # workers fork after this and share what it loaded
-        _WORKER_ENGINES[self.settings.model_dump_json()] = self
+        _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for task, (diags, states, summary) in zip(tasks, pool.map(_worker, [(self.settings, t) for t in tasks])):
+            for task, (diags, states, summary) in zip(tasks, pool.map(_worker, [(self.settings, self._custom_pack, t) for t in tasks])):
                 diagnostics += diags
                 states_per_task.append(states)
                 summaries.setdefault(summary.path, FileSummary(summary.path, summary.group)).add(summary)
@@ -353,9 +361,9 @@ class Engine:
         return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
 
 
-def _worker(args: tuple[Settings, tuple[str, int, int | None, int, int]]):
-    settings, (path, start, end, line, index) = args
-    engine = _worker_engine(settings)
+def _worker(args: tuple[Settings, RulePack | None, tuple[str, int, int | None, int, int]]):
+    settings, pack, (path, start, end, line, index) = args
+    engine = _worker_engine(settings, pack)
     ctx = engine.context(path)
     states = {r.code: r.initial(ctx) for r in engine.pack.dataset_rules}
     diagnostics: list[Diagnostic] = []
@@ -369,14 +377,19 @@ def _worker(args: tuple[Settings, tuple[str, int, int | None, int, int]]):
     return diagnostics, states, summary
 
 
-_WORKER_ENGINES: dict[str, Engine] = {}
+_WORKER_ENGINES: dict[tuple, Engine] = {}
 
 
-def _worker_engine(settings: Settings) -> Engine:
-    key = settings.model_dump_json()
+def _engine_key(settings: Settings, pack: RulePack | None) -> tuple:
+    return settings.model_dump_json(), tuple(r.code for r in pack.rules) if pack else None
+
+
+def _worker_engine(settings: Settings, pack: RulePack | None) -> Engine:
+    """The engine of a worker process: the parent's own (inherited by fork), else built once."""
+    key = _engine_key(settings, pack)
     engine = _WORKER_ENGINES.get(key)
     if engine is None:
-        engine = _WORKER_ENGINES[key] = Engine(settings)
+        engine = _WORKER_ENGINES[key] = Engine(settings, pack)
     return engine
 
 

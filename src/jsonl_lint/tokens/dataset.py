@@ -1,23 +1,22 @@
 """Dataset statistics for `jsonl-lint stats` and `jsonl-lint report`.
 
-One pass over the files (split by byte range across processes for large JSONL files,
-like the engine); workers send back one small tuple per example, never records.
+One engine pass with an internal dataset rule that keeps one small row per example:
+the engine splits large JSONL files across processes and merges the rows.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..config import Settings
-from ..reader import is_json_array_path, iter_lines_offsets, open_binary, read_records
+from ..engine import Engine, FileSummary
+from ..registry import RulePack
+from ..rule import DatasetRule
 from . import count_record, estimate_cost, target
 from .cost import CostEstimate, billable
 
-PARALLEL_MIN_BYTES = 16 << 20
 PERCENTILES = (("min", 0), ("p5", 5), ("p50", 50), ("p95", 95), ("max", 100))
 PERCENTILE_METHOD = "nearest rank (the value at rank ceil(p/100 x n) of the sorted counts)"
 
@@ -41,19 +40,9 @@ class ExampleRow:
 
 
 @dataclass
-class FileCounts:
-    path: str
-    group: str
-    records: int = 0
-    blank: int = 0
-    invalid: int = 0
-    unknown: int = 0
-
-
-@dataclass
 class DatasetStats:
     settings: Settings
-    files: list[FileCounts]
+    files: list[FileSummary]
     rows: list[ExampleRow]
     limit: int | None
     near_threshold: float
@@ -130,74 +119,45 @@ def percentiles(values: list[int]) -> dict[str, int]:
 
 # -- collection ---------------------------------------------------------------------------
 
-def _rows_of(path: str, group: str, settings: Settings, start: int = 0, end: int | None = None, line: int = 1,
-             index: int = 0) -> tuple[FileCounts, list[ExampleRow]]:
-    counts = FileCounts(path, group)
-    rows: list[ExampleRow] = []
-    with open_binary(path) as stream:
-        if start:
-            stream.seek(start)
-        for record in read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
-                                   start_index=index):
-            counts.records += 1
-            if record.blank:
-                counts.blank += 1
-                continue
-            if not record.parsed:
-                counts.invalid += 1
-                continue
-            example = record.example
-            if example is None:
-                counts.unknown += 1
-                continue
-            c = count_record(record, settings)
-            rows.append(ExampleRow(path, record.line, record.ref.index, example.format, len(example.all_turns),
-                                   any(t.role in ("system", "developer") for t in example.turns), c.total,
-                                   c.trained, c.images, c.approximate))
-    return counts, rows
+class _ExampleRows(DatasetRule[list]):
+    """Internal (not registered): one ExampleRow per example, in file order."""
 
+    code = "STATS000"
+    name = "example-rows"
+    summary = "Per-example token counts for stats"
+    requires = "example"
 
-def _worker(args):
-    settings, path, group, start, end, line, index = args
-    return _rows_of(path, group, settings, start, end, line, index)
+    def initial(self, ctx) -> list:
+        return []
+
+    def collect(self, state: list, record, ctx) -> None:
+        example = record.example
+        c = count_record(record, ctx.settings)
+        state.append(ExampleRow(record.path, record.line, record.ref.index, example.format, len(example.all_turns),
+                                any(t.role in ("system", "developer") for t in example.turns), c.total,
+                                c.trained, c.images, c.approximate))
+
+    def merge(self, states: list[list]) -> list:
+        return [row for state in states for row in state]
+
+    def finish(self, state: list, ctx):
+        self.rows = state  # finish runs once, in the parent process
+        return ()
+
+    def prepare(self, settings: Settings) -> None:
+        target(settings)  # load the encoding before workers fork
 
 
 def collect(files: Iterable[str], settings: Settings, *, jobs: int | None = None,
             near_threshold: float | None = None, epochs: int | None = None) -> DatasetStats:
-    from ..engine import group_of
-
     files = list(files)
-    t = target(settings)  # load the encoding before forking workers
+    t = target(settings)
     limit = _rule_option(settings, ("JL601", "example-over-token-limit"), "limit") or t.limit
     if near_threshold is None:
         near_threshold = _rule_option(settings, ("JL602", "example-near-token-limit"), "threshold") or 0.9
-    jobs = settings.jobs if jobs is None else jobs
-    size = sum(os.path.getsize(f) for f in files if os.path.exists(f))
-    if jobs <= 0:
-        jobs = (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
-    tasks = []
-    for path in files:
-        group = group_of(path, settings)
-        if jobs > 1 and not (is_json_array_path(path) or path.endswith(".gz")):
-            for start, end, line, index in iter_lines_offsets(path, jobs):
-                tasks.append((settings, path, group, start, end, line, index))
-        else:
-            tasks.append((settings, path, group, 0, None, 1, 0))
-    if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_worker, tasks))
-    else:
-        results = [_worker(task) for task in tasks]
-    by_path: dict[str, FileCounts] = {}
-    rows: list[ExampleRow] = []
-    for counts, part in results:
-        merged = by_path.setdefault(counts.path, FileCounts(counts.path, counts.group))
-        merged.records += counts.records
-        merged.blank += counts.blank
-        merged.invalid += counts.invalid
-        merged.unknown += counts.unknown
-        rows.extend(part)
-    stats = DatasetStats(settings, [by_path[f] for f in files if f in by_path], rows, limit, near_threshold)
+    rows = _ExampleRows()
+    report = Engine(settings, RulePack((), (rows,), {}, settings)).run(files, jobs=jobs)
+    stats = DatasetStats(settings, report.files, rows.rows, limit, near_threshold)
     train = stats.train_rows
     billed = sum(billable(r.total, limit) for r in train)
     stats.cost = estimate_cost(billed, len(train), settings.model, epochs=epochs, prices=settings.prices)
