@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .minhash import candidate_pairs, oph_signatures
-from .refs import RefTable, TextStore
+from .refs import RefTable, TextStore, group_id, merge_groups
 from .shingles import shingle_hashes, tokens, word_hashes
 from .text import record_canonical_hash, sides, stable_hash64
 
@@ -86,12 +86,7 @@ class NearState:
         prompt, answer = sides(record.example, cfg.roles, cfg.boilerplate_roles)
         i = len(self.canon)
         self.refs.add(record.ref, len(record.text))
-        try:
-            g = self.groups.index(group)
-        except ValueError:
-            g = len(self.groups)
-            self.groups.append(group)
-        self.group.append(g)
+        self.group.append(group_id(self.groups, group))
         self.canon.append(record_canonical_hash(record))
         self.thash.append(stable_hash64(prompt + "\x1e" + answer))
         self.active.append(0)
@@ -188,12 +183,7 @@ class NearState:
             s.flush()
             base = len(out.canon)
             out.refs.extend(s.refs)
-            gmap = []
-            for gname in s.groups:
-                if gname not in out.groups:
-                    out.groups.append(gname)
-                gmap.append(out.groups.index(gname))
-            out.group.extend(gmap[g] for g in s.group)
+            merge_groups(out.groups, out.group, s.groups, s.group)
             out.canon.extend(s.canon)
             out.thash.extend(s.thash)
             out.active.extend(s.active)

@@ -151,3 +151,18 @@ class TextStore:
                 if parts is not None and check(k, parts):
                     out[k] = parts
         return out
+
+
+def group_id(names: list[str], group: str) -> int:
+    """The small id of a dataset group ("train", "validation", ...), added on first use."""
+    try:
+        return names.index(group)
+    except ValueError:
+        names.append(group)
+        return len(names) - 1
+
+
+def merge_groups(names: list[str], ids: array, other_names: list[str], other_ids: Iterable[int]) -> None:
+    """Append another state's per-record group ids to ``ids``, renumbered into ``names``."""
+    remap = [group_id(names, g) for g in other_names]
+    ids.extend(remap[g] for g in other_ids)

@@ -9,7 +9,7 @@ from rapidfuzz.distance import Indel
 
 from ...diagnostics import Finding, Related, Severity
 from ...rule import Context, DatasetRule, Options
-from ...similarity.refs import RefTable, TextStore
+from ...similarity.refs import RefTable, TextStore, group_id, merge_groups
 from ...similarity.shingles import tokens
 from ...similarity.text import stable_hash64
 from ._shared import where
@@ -108,9 +108,7 @@ class ConflictingAnswers(DatasetRule):
         state.prompt.append(stable_hash64(prompt))
         state.answer.append(stable_hash64(_norm(answer)))
         state.pointers.append(pointer)
-        if ctx.group not in state.groups:
-            state.groups.append(ctx.group)
-        state.group.append(state.groups.index(ctx.group))
+        state.group.append(group_id(state.groups, ctx.group))
         state.store.keep(i, (answer,))
 
     def merge(self, states: list[_State]) -> _State:
@@ -121,12 +119,7 @@ class ConflictingAnswers(DatasetRule):
             out.prompt.extend(s.prompt)
             out.answer.extend(s.answer)
             out.pointers.extend(s.pointers)
-            gmap = []
-            for g in s.groups:
-                if g not in out.groups:
-                    out.groups.append(g)
-                gmap.append(out.groups.index(g))
-            out.group.extend(gmap[g] for g in s.group)
+            merge_groups(out.groups, out.group, s.groups, s.group)
             out.store.merge(s.store, base)
         return out
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ...diagnostics import Finding, Related, Severity
 from ...rule import Context, DatasetRule
-from ...similarity.refs import RefTable
+from ...similarity.refs import RefTable, group_id, merge_groups
 from ...similarity.text import record_canonical_hash
 from ._shared import delete_fix, where
 
@@ -21,9 +21,7 @@ class _State:
     def add(self, record, group: str) -> None:
         self.refs.add(record.ref, len(record.text))
         self.canon.append(record_canonical_hash(record))
-        if group not in self.groups:
-            self.groups.append(group)
-        self.group.append(self.groups.index(group))
+        self.group.append(group_id(self.groups, group))
 
 
 class ExactDuplicate(DatasetRule):
@@ -72,12 +70,7 @@ class ExactDuplicate(DatasetRule):
         out = _State()
         for s in states:
             out.refs.extend(s.refs)
-            gmap = []
-            for g in s.groups:
-                if g not in out.groups:
-                    out.groups.append(g)
-                gmap.append(out.groups.index(g))
-            out.group.extend(gmap[g] for g in s.group)
+            merge_groups(out.groups, out.group, s.groups, s.group)
             out.canon.extend(s.canon)
         return out
 

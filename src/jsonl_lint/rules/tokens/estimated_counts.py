@@ -36,9 +36,9 @@ class TokenCountsEstimated(DatasetRule[dict]):
     """
 
     code = "JL600"
-    prepare = prepare_tokens
     name = "token-counts-estimated"
     summary = "Token counts are estimates (no offline encoding, or images)"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.INFO
     requires = "example"
 

@@ -38,9 +38,9 @@ class ExampleTooLong(RecordRule):
     """
 
     code = "JL605"
-    prepare = prepare_tokens
     name = "example-too-long"
     summary = "Example has more tokens than the configured maximum"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.WARNING
     example_options = {"max-tokens": 30}
 

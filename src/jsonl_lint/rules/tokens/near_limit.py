@@ -33,9 +33,9 @@ class ExampleNearTokenLimit(RecordRule):
     """
 
     code = "JL602"
-    prepare = prepare_tokens
     name = "example-near-token-limit"
     summary = "Example is close to the model's per-example token limit"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.INFO
     example_options = {"limit": 24, "threshold": 0.8}
 

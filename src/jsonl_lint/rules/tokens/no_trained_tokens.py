@@ -33,9 +33,9 @@ class NoTrainedTokens(RecordRule):
     """
 
     code = "JL603"
-    prepare = prepare_tokens
     name = "no-trained-tokens"
     summary = "Example has no trained assistant tokens"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.WARNING
 
     def check(self, record, ctx: Context):

@@ -43,9 +43,9 @@ class DatasetOverBudget(DatasetRule[dict]):
     """
 
     code = "JL606"
-    prepare = prepare_tokens
     name = "dataset-over-budget"
     summary = "Dataset's estimated training cost or tokens exceed the budget"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.ERROR
     requires = "example"
     example_options = {"max-tokens": 1000}

@@ -41,9 +41,9 @@ class ExampleOverTokenLimit(RecordRule):
     """
 
     code = "JL601"
-    prepare = prepare_tokens
     name = "example-over-token-limit"
     summary = "Example is longer than the model's per-example token limit"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.ERROR
     example_options = {"limit": 20}
 

@@ -38,9 +38,9 @@ class TurnTooLong(RecordRule):
     """
 
     code = "JL604"
-    prepare = prepare_tokens
     name = "turn-too-long"
     summary = "Turn has more tokens than the configured maximum"
+    prepare = prepare_tokens  # load the encoding before workers fork
     severity = Severity.WARNING
     example_options = {"max-tokens": 10}
 
