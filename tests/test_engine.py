@@ -53,3 +53,16 @@ def test_dataset_findings_point_at_records_across_files(tmp_path):
     assert len(dup) == 1
     assert (dup[0].filename, dup[0].location.line, dup[0].location.column) == (str(b), 2, 3)
     assert [(r.filename, r.location.line) for r in dup[0].related] == [(str(a), 2)]
+
+
+def test_rules_whose_options_leave_nothing_to_check_are_skipped(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "Hi"},
+                                             {"role": "assistant", "content": "Hello there, friend"}]}) + "\n")
+    unset = Engine(settings_for(["JL6"]))
+    codes = {r.code for kind in unset.active_rules(str(path)) for r in kind}
+    assert {"JL601", "JL603"} <= codes and not codes & {"JL604", "JL605", "JL606"}  # optional maximums unset
+    configured = Engine(settings_for(["JL6"], {"max-tokens": 2}, "turn-too-long"))
+    assert "JL604" in {r.code for r in configured.active_rules(str(path))[0]}
+    assert [d.code for d in configured.run([str(path)]).diagnostics] == ["JL604"]
+

@@ -164,10 +164,11 @@ class Engine:
         return ctx
 
     def active_rules(self, path: str) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
-        """The record and dataset rules that apply to ``path`` (per-file ignores applied once)."""
+        """The record and dataset rules that apply to ``path`` (per-file ignores applied once;
+        rules whose options leave nothing to check are left out)."""
         active = self._active.get(path)
         if active is None:
-            keep = [r for r in self.pack.rules if not self.pack.ignored_in(r, path)] if path else list(self.pack.rules)
+            keep = [r for r in self.pack.rules if r.active() and not (path and self.pack.ignored_in(r, path))]
             active = self._active[path] = (tuple(r for r in keep if isinstance(r, RecordRule)),
                                            tuple(r for r in keep if isinstance(r, DatasetRule)))
         return active

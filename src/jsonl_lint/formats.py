@@ -178,6 +178,9 @@ def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: 
     key = "content" if "content" in msg else "value" if "value" in msg else "text" if "text" in msg else "content"
     content = msg.get(key)
     if type(content) is str:
+        if len(msg) == 2 and raw_role:  # just a role and the content (most messages)
+            return Turn(role, content, pointer, (Segment(f"{pointer}/{key}", 0, 0, len(content)),), raw_role,
+                        None, None, None, 0, branch)
         text, segs, images = content, (Segment(f"{pointer}/{key}", 0, 0, len(content)),), 0
     else:
         text, segs, images = content_text(content, f"{pointer}/{key}")

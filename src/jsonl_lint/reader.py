@@ -14,17 +14,33 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import IO, Any, Iterator
 
 import orjson
 
 from .diagnostics import RecordRef
+from .formats import normalize
 from .positions import SourceMap
 
 BOM = b"\xef\xbb\xbf"
 JSON_ARRAY_SUFFIXES = (".json",)
 DATASET_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+class cached_property:
+    """functools.cached_property without its per-instance lock (taken on every first
+    access in Python 3.11, which shows when every record reads several of them)."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, fn):
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +85,6 @@ class Record:
     def example(self):
         """The normalized view (turns with role, text, pointer), or None when the
         record is not an object or its format is unknown."""
-        from .formats import normalize
-
         return normalize(self.value) if isinstance(self.value, dict) and self.parsed else None
 
     @cached_property

@@ -69,6 +69,11 @@ class Rule:
     def __init__(self, options: Options | None = None):
         self.options = options if options is not None else self.Options()
 
+    def active(self) -> bool:
+        """False when the options leave nothing to check (an optional maximum left unset):
+        the engine then skips the rule instead of calling it for every record."""
+        return True
+
     def prepare(self, settings: "Settings") -> None:
         """Load shared read-only resources (a tokenizer, a lexicon) in the parent process
         before workers fork, so each worker does not load them again."""

@@ -27,7 +27,9 @@ def test_offline_counter_equals_tiktoken_and_uses_no_network(name, reference_enc
     assert counter.source.endswith(f"{name}.tiktoken.gz")
     ref = reference_encoding(name)
     for text in ADVERSARIAL:
-        assert counter.count(text) == len(ref.encode_ordinary(text)), text
+        expected = len(ref.encode_ordinary(text))
+        assert counter.count_once(text) == expected, text  # not remembered
+        assert counter.count(text) == counter.count(text) == expected, text  # remembered, then a memo hit
     assert no_network == []
     assert os.listdir(tmp_path) == []  # nothing written into the cache
 

@@ -43,6 +43,10 @@ IMAGE_DEFAULT = 85 + 4 * 170
 # num_tokens_for_tools constants (OpenAI cookbook): function start by encoding family.
 FUNC_INIT = {"o200k_base": 7, "cl100k_base": 10}
 PROP_INIT, PROP_KEY, ENUM_INIT, ENUM_ITEM, FUNC_END = 3, 3, -3, 3, 12
+# Roles whose texts recur across records (one system prompt for the whole dataset): their
+# counts are remembered; user and assistant texts are counted without the memo.
+REPEATED_ROLES = frozenset({"system", "developer"})
+_new_tuple = tuple.__new__
 
 
 class TurnTokens(NamedTuple):
@@ -122,6 +126,7 @@ class ExampleCounter:
     def __init__(self, counter: TokenCounter):
         self.counter = counter
         self.count = counter.count
+        self.count_once = counter.count_once
         self._roles: dict[str, int] = {}
         self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
 
@@ -231,13 +236,14 @@ class ExampleCounter:
         if t.name:
             head += self.count(t.name) + NAME_OVERHEAD
         text = t.text
-        content = self.count(text) if text else 0
+        content = (self.count if role in REPEATED_ROLES else self.count_once)(text) if text else 0
         calls = self.tool_calls(t.tool_calls) if t.tool_calls else 0
         images = self.images(t, value) if t.images else 0
         text_start = start + head
-        return TurnTokens(index, role, t.pointer, t.branch, start, text_start,
-                          text_start + content + calls + images + 1,  # +1: <|im_end|>
-                          content, calls, images, role == "assistant" and t.weight != 0)
+        # tuple.__new__ skips the NamedTuple's Python-level constructor (one per turn).
+        return _new_tuple(TurnTokens, (index, role, t.pointer, t.branch, start, text_start,
+                                       text_start + content + calls + images + 1,  # +1: <|im_end|>
+                                       content, calls, images, role == "assistant" and t.weight != 0))
 
 
 def _text(value: Any) -> str:

@@ -31,8 +31,8 @@ TIKTOKEN_URLS = {
     "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
-CHARS_PER_TOKEN = 4.0
-MEMO_SIZE = 4096  # distinct texts remembered per process (repeated prompts hit; unique ones churn)  # the approximate fallback: ~4 characters of English per token
+CHARS_PER_TOKEN = 4.0  # the approximate fallback: ~4 characters of English per token
+MEMO_SIZE = 4096  # distinct texts remembered per process by TiktokenCounter.count
 
 
 class EncodingUnavailable(Exception):
@@ -50,6 +50,10 @@ class TokenCounter:
 
     def count(self, text: str) -> int:
         raise NotImplementedError
+
+    def count_once(self, text: str) -> int:
+        """``count`` for a text that is unlikely to repeat (a reply, a question)."""
+        return self.count(text)
 
     def offsets(self, text: str) -> list[int]:
         """Start offset (in code points) of every token of ``text``."""
@@ -74,18 +78,22 @@ class TiktokenCounter(TokenCounter):
         self._memo: dict[str, int] = {}
 
     def count(self, text: str) -> int:
-        # Repeated texts (roles, the same system prompt on every record) are counted once.
+        # Texts that repeat (the same system prompt or tool on every record) are counted once.
         memo = self._memo
         n = memo.get(text)
         if n is None:
-            try:
-                n = len(self._encode(text))
-            except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
-                n = len(self.encoding.encode_ordinary(text))
+            n = self.count_once(text)
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[text] = n
         return n
+
+    def count_once(self, text: str) -> int:
+        # Not remembered: hashing and storing a text that never comes back costs ~5% of counting it.
+        try:
+            return len(self._encode(text))
+        except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
+            return len(self.encoding.encode_ordinary(text))
 
     def offsets(self, text: str) -> list[int]:
         tokens = self._encode(text)

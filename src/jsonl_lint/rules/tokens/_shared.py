@@ -38,7 +38,16 @@ def locate_token(record: Record, ctx: Context, tt: tokens.TurnTokens, keep: int)
 
 def limit_of(ctx: Context, override: int | None) -> tuple[int | None, str]:
     """The per-example limit and a phrase naming where it comes from: the rule's own
-    option, else example-over-token-limit's (so JL601 and JL602 agree), else the model's."""
+    option, else example-over-token-limit's (so JL601 and JL602 agree), else the model's.
+    Asked for every record, so kept in the context's cache."""
+    key = ("token-limit", override)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = _limit(ctx, override)
+    return found
+
+
+def _limit(ctx: Context, override: int | None) -> tuple[int | None, str]:
     if override:
         return override, "the configured limit"
     rules = ctx.settings.rules

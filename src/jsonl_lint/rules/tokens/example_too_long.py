@@ -48,10 +48,11 @@ class ExampleTooLong(RecordRule):
         max_tokens: int | None = Field(None, ge=1, description="tokens per example; unset: no maximum")
         min_tokens: int | None = Field(None, ge=1, description="tokens per example; unset: no minimum")
 
+    def active(self) -> bool:
+        return self.options.max_tokens is not None or self.options.min_tokens is not None
+
     def check(self, record, ctx: Context):
         hi, lo = self.options.max_tokens, self.options.min_tokens
-        if hi is None and lo is None:
-            return
         c = counts(record, ctx)
         if c is None:
             return

@@ -55,14 +55,14 @@ class DatasetOverBudget(DatasetRule[dict]):
         max_tokens: int | None = Field(None, ge=0, description="billed training tokens (all epochs); unset: no token gate")
         epochs: int | None = Field(None, ge=1, description="epochs of the job; unset: the default heuristic")
 
-    def _active(self) -> bool:
+    def active(self) -> bool:
         return self.options.max_cost is not None or self.options.max_tokens is not None
 
     def initial(self, ctx: Context) -> dict:
         return {"examples": 0, "billed": 0, "path": None}
 
     def collect(self, state: dict, record, ctx: Context) -> None:
-        if not self._active() or ctx.group != "train":
+        if ctx.group != "train":
             return
         c = counts(record, ctx)
         if c is None:
@@ -77,7 +77,7 @@ class DatasetOverBudget(DatasetRule[dict]):
                 "path": next((s["path"] for s in states if s["path"]), None)}
 
     def finish(self, state: dict, ctx: Context):
-        if not self._active() or not state["examples"]:
+        if not state["examples"]:
             return
         settings = ctx.settings
         est = tokens.estimate_cost(state["billed"], state["examples"], settings.model, epochs=self.options.epochs,

@@ -48,10 +48,11 @@ class TurnTooLong(RecordRule):
         max_tokens: int | None = Field(None, ge=1, description="tokens per turn; unset: the rule is off")
         roles: tuple[str, ...] = Field((), description="roles to check (empty: every role)")
 
+    def active(self) -> bool:
+        return self.options.max_tokens is not None
+
     def check(self, record, ctx: Context):
         limit = self.options.max_tokens
-        if limit is None:
-            return
         c = counts(record, ctx)
         if c is None:
             return
