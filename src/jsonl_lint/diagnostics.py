@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -39,9 +40,9 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True)
-class RecordRef:
-    """Where a record lives, small enough for dataset rules to keep per record.
+class RecordRef(NamedTuple):
+    """Where a record lives, small enough for dataset rules to keep per record (a
+    NamedTuple: one is made for every record read).
 
     ``offset`` is the byte offset of the record's first character in the file and
     ``length`` its byte length, so the engine can re-read a record to resolve a

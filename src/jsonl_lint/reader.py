@@ -13,7 +13,7 @@ import codecs
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, Iterator
 
 import orjson
@@ -50,19 +50,35 @@ class SyntaxProblem:
     hint: str = ""
 
 
-@dataclass(eq=False)
 class Record:
-    """One raw record (a JSONL line or a JSON-array element) as rules see it."""
+    """One raw record (a JSONL line or a JSON-array element) as rules see it.
 
-    ref: RecordRef
-    text: str
-    value: Any = None
-    syntax: SyntaxProblem | None = None
-    encoding_error: int | None = None  # code-point offset of the first undecodable byte
-    newline: str = "\n"
-    bom: bool = False
-    container: str = "jsonl"  # "jsonl" | "json-array"
-    extra: dict = field(default_factory=dict)
+    ``text`` may be left to decode from ``raw`` (bytes that start with the record) on
+    first use: a record orjson parsed needs its text only for positions and for the
+    rules that read the line itself, so most records never decode it.
+    """
+
+    def __init__(self, ref: RecordRef, text: str | None = None, value: Any = None,
+                 syntax: SyntaxProblem | None = None, encoding_error: int | None = None, newline: str = "\n",
+                 bom: bool = False, container: str = "jsonl", *, raw: bytes | None = None):
+        self.ref = ref
+        if text is not None:
+            self.text = text
+        self.raw = raw
+        self.value = value
+        self.syntax = syntax
+        self.encoding_error = encoding_error  # code-point offset of the first undecodable byte
+        self.newline = newline
+        self.bom = bom
+        self.container = container  # "jsonl" | "json-array"
+        self.extra: dict = {}
+
+    def __repr__(self) -> str:
+        return f"Record({self.ref!r})"
+
+    @cached_property
+    def text(self) -> str:
+        return self.raw[: self.ref.length].decode("utf-8")
 
     @cached_property
     def blank(self) -> bool:
@@ -183,29 +199,44 @@ def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None
 
 
 def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Record]:
+    loads, invalid = orjson.loads, orjson.JSONDecodeError
     for raw in stream:
-        length = len(raw)
         if end_offset is not None and offset >= end_offset:
             return
-        newline = "\r\n" if raw.endswith(b"\r\n") else "\n" if raw.endswith(b"\n") else ""
-        body = raw[: len(raw) - len(newline)]
-        bom = offset == 0 and body.startswith(BOM)
-        if bom:
-            body = body[len(BOM):]
-        try:
-            text = body.decode("utf-8")
-            encoding_error = None
-        except UnicodeDecodeError as exc:
-            text = body.decode("utf-8", errors="replace")
-            encoding_error = len(body[: exc.start].decode("utf-8", errors="replace"))
-        ref = RecordRef(path, index, line_no, 1, offset + (len(BOM) if bom else 0), len(body))
-        record = Record(ref, text, newline=newline, bom=bom, encoding_error=encoding_error)
-        if encoding_error is None and text.strip():
-            record.value, record.syntax = parse_text(text, body)
-        yield record
+        newline = ("\r\n" if raw.endswith(b"\r\n") else "\n") if raw.endswith(b"\n") else ""
+        size = len(raw) - len(newline)
+        record = None
+        if offset or not raw.startswith(BOM):
+            try:
+                value = loads(raw)  # orjson also checks the UTF-8, so the text can wait
+            except invalid:
+                pass
+            else:
+                record = Record(RecordRef(path, index, line_no, 1, offset, size), None, value, newline=newline,
+                                raw=raw)
+                record.blank, record.parsed = False, True
+        yield record or _checked_record(raw[:size], path, index, line_no, offset, newline)
         index += 1
         line_no += 1
-        offset += length
+        offset += len(raw)
+
+
+def _checked_record(body: bytes, path: str, index: int, line_no: int, offset: int, newline: str) -> Record:
+    """A line orjson did not parse: blank, a BOM, bad UTF-8, or a syntax error to explain."""
+    bom = offset == 0 and body.startswith(BOM)
+    if bom:
+        body = body[len(BOM):]
+    try:
+        text = body.decode("utf-8")
+        encoding_error = None
+    except UnicodeDecodeError as exc:
+        text = body.decode("utf-8", errors="replace")
+        encoding_error = len(body[: exc.start].decode("utf-8", errors="replace"))
+    ref = RecordRef(path, index, line_no, 1, offset + (len(BOM) if bom else 0), len(body))
+    record = Record(ref, text, newline=newline, bom=bom, encoding_error=encoding_error)
+    if encoding_error is None and text.strip():
+        record.value, record.syntax = parse_text(text, body)
+    return record
 
 
 class _Chain(io.RawIOBase):
