@@ -31,7 +31,7 @@ from .diagnostics import (
 )
 from .reader import DATASET_SUFFIXES, Record, is_json_array_path, iter_lines_offsets, open_binary, read_records
 from .registry import RulePack, resolve
-from .rule import Context, DatasetRule, RecordRule, Rule, record_levels
+from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, record_levels
 
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
 Progress = Callable[[int, int], None]
@@ -151,7 +151,7 @@ class Engine:
         self._custom_pack = pack
         self.pack = pack or resolve(settings)
         self._contexts: dict[tuple[str, str], Context] = {}
-        self._active: dict[str, tuple] = {}
+        self._active: dict[tuple[str, frozenset[str]], tuple] = {}
         # In-memory sources (stdin, editor buffers) by path, for re-reading records.
         self._texts: dict[str, bytes] = {}
 
@@ -163,24 +163,26 @@ class Engine:
             ctx = self._contexts[key] = Context(self.settings, path, group)
         return ctx
 
-    def active_rules(self, path: str) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
+    def active_rules(self, path: str, levels: frozenset[str] = LEVELS
+                     ) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
         """The record and dataset rules that apply to ``path`` (per-file ignores applied once;
-        rules whose options leave nothing to check are left out)."""
-        active = self._active.get(path)
+        rules whose options leave nothing to check are left out) and to records that
+        satisfy ``levels`` (all levels by default)."""
+        key = (path, levels)
+        active = self._active.get(key)
         if active is None:
-            keep = [r for r in self.pack.rules if r.active() and not (path and self.pack.ignored_in(r, path))]
-            active = self._active[path] = (tuple(r for r in keep if isinstance(r, RecordRule)),
-                                           tuple(r for r in keep if isinstance(r, DatasetRule)))
+            keep = [r for r in self.pack.rules if r.active() and r.requires in levels
+                    and not (path and self.pack.ignored_in(r, path))]
+            active = self._active[key] = (tuple(r for r in keep if isinstance(r, RecordRule)),
+                                          tuple(r for r in keep if isinstance(r, DatasetRule)))
         return active
 
     # Per-record work, pure in (record, options, settings): the LSP caches it by line.
     def check_record(self, record: Record, ctx: Context, levels: frozenset[str] | None = None) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        levels = levels or record_levels(record)
-        for rule in self.active_rules(ctx.path)[0]:
-            if rule.requires in levels:
-                for finding in rule.check(record, ctx):
-                    out.append(self.diagnostic(rule, finding, record))
+        for rule in self.active_rules(ctx.path, levels or record_levels(record))[0]:
+            for finding in rule.check(record, ctx):
+                out.append(self.diagnostic(rule, finding, record))
         return out
 
     def diagnostic(self, rule: Rule, finding: Finding, record: Record | None) -> Diagnostic:
@@ -264,9 +266,8 @@ class Engine:
         elif not record.parsed:
             summary.invalid += 1
         out.extend(self.check_record(record, ctx, levels))
-        for rule in self.active_rules(ctx.path)[1]:
-            if rule.requires in levels:
-                rule.collect(states[rule.code], record, ctx)
+        for rule in self.active_rules(ctx.path, levels)[1]:
+            rule.collect(states[rule.code], record, ctx)
 
     def _finish(self, states: dict) -> list[Diagnostic]:
         out: list[Diagnostic] = []

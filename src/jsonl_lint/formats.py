@@ -165,6 +165,9 @@ def join_pointer_from(base: str, *tokens: object) -> str:
     return base + join_pointer(*tokens)
 
 
+_new_tuple = tuple.__new__
+
+
 def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> Turn:
     # Hot path: runs for every message of every record, so it avoids keyword calls.
     if not isinstance(msg, dict):
@@ -178,10 +181,11 @@ def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: 
     key = "content" if "content" in msg else "value" if "value" in msg else "text" if "text" in msg else "content"
     content = msg.get(key)
     if type(content) is str:
+        # tuple.__new__: the NamedTuple's own constructor is a Python call, once per message.
+        segs = (_new_tuple(Segment, (f"{pointer}/{key}", 0, 0, len(content))),)
         if len(msg) == 2 and raw_role:  # just a role and the content (most messages)
-            return Turn(role, content, pointer, (Segment(f"{pointer}/{key}", 0, 0, len(content)),), raw_role,
-                        None, None, None, 0, branch)
-        text, segs, images = content, (Segment(f"{pointer}/{key}", 0, 0, len(content)),), 0
+            return Turn(role, content, pointer, segs, raw_role, None, None, None, 0, branch)
+        text, images = content, 0
     else:
         text, segs, images = content_text(content, f"{pointer}/{key}")
     weight = msg.get("weight")

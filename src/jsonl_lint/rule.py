@@ -135,6 +135,7 @@ _RAW = frozenset({"raw"})
 _JSON = frozenset({"raw", "json"})
 _OBJECT = frozenset({"raw", "json", "object"})
 _EXAMPLE = frozenset({"raw", "json", "object", "example"})
+LEVELS = _EXAMPLE  # every level
 
 
 def record_levels(record: "Record") -> frozenset[str]:
