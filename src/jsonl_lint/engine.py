@@ -260,7 +260,7 @@ class Engine:
         levels = record_levels(record)
         summary.records += 1
         if "example" in levels:
-            summary.formats[record.example.format] += 1
+            summary.formats[record.format] += 1
         elif record.blank:
             summary.blank += 1
         elif not record.parsed:

@@ -19,7 +19,7 @@ from typing import IO, Any, Iterator
 import orjson
 
 from .diagnostics import RecordRef
-from .formats import normalize
+from .formats import detect_format, normalize
 from .positions import SourceMap
 
 BOM = b"\xef\xbb\xbf"
@@ -98,10 +98,18 @@ class Record:
         return self.ref.line
 
     @cached_property
+    def format(self) -> str | None:
+        """The dataset format of the record (see :mod:`jsonl_lint.formats`), or None when
+        it is not an object or its format is unknown. Cheaper than ``example``."""
+        return detect_format(self.value) if isinstance(self.value, dict) and self.parsed else None
+
+    @cached_property
     def example(self):
-        """The normalized view (turns with role, text, pointer), or None when the
-        record is not an object or its format is unknown."""
-        return normalize(self.value) if isinstance(self.value, dict) and self.parsed else None
+        """The normalized view (turns with role, text, pointer), or None exactly when
+        ``format`` is None. Built on first use: rules that need only the raw value or the
+        token counts of a plain record never build it."""
+        fmt = self.format
+        return normalize(self.value, fmt) if fmt is not None else None
 
     @cached_property
     def source_map(self) -> SourceMap:

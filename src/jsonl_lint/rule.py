@@ -144,7 +144,7 @@ def record_levels(record: "Record") -> frozenset[str]:
         return _RAW
     if not isinstance(record.value, dict):
         return _JSON
-    return _OBJECT if record.example is None else _EXAMPLE
+    return _OBJECT if record.format is None else _EXAMPLE
 
 
 def options_doc(options: type[Options]) -> str:

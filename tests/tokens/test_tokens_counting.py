@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from jsonl_lint import tokens
-from jsonl_lint.formats import normalize
+from jsonl_lint.formats import normalize, plain_messages
 from jsonl_lint.tokens.counting import IMAGE_DEFAULT, IMAGE_LOW
 
 
@@ -153,3 +156,43 @@ def test_model_registry_and_unknown_model_is_a_config_error():
     err = StringIO()
     assert main(["stats", "--isolated", "--model", "gpt-5-ultra", "."], StringIO(), err) == 2
     assert "unknown model 'gpt-5-ultra'" in err.getvalue() and "gpt-3.5-turbo-0613" in err.getvalue()
+
+
+_roles = st.sampled_from(["system", "developer", "user", "assistant", "tool", "", "Assistant"])
+_plain_message = st.fixed_dictionaries({"role": _roles, "content": st.text(max_size=40)})
+
+
+@given(st.lists(_plain_message, max_size=6))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_plain_records_count_the_same_without_the_normalized_view(messages):
+    value = {"messages": messages}
+    assert plain_messages(value) is messages
+    counter = tokens.target("gpt-4o-mini-2024-07-18").examples
+    assert counter.messages(messages) == counter.example(normalize(value), value)
+
+
+@pytest.mark.parametrize("value", [
+    {"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}]},
+    {"tools": [], "messages": [{"role": "user", "content": "Hi"}]},
+    {"messages": [{"role": "assistant", "content": "Hi", "weight": 0}]},
+    {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}]},
+    {"messages": [{"role": "user", "value": "Hi"}]},
+    {"messages": [{"from": "user", "content": "Hi"}]},
+    {"messages": "Hi"},
+])
+def test_records_that_are_not_plain_take_the_normalized_view(value):
+    assert plain_messages(value) is None
+
+
+def test_token_counts_of_a_plain_record_do_not_build_the_normalized_view():
+    import io
+
+    from helpers import settings_for
+    from jsonl_lint.reader import read_records
+
+    line = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}\n'
+    rec = next(read_records(io.BytesIO(line), "x.jsonl"))
+    counts = tokens.count_record(rec, settings_for())
+    assert counts.trained == 2 and rec.format == "openai-chat"
+    assert "example" not in vars(rec)  # the view is built only when a rule asks for it
+    assert counts == tokens.count_example(rec.example, value=rec.value)

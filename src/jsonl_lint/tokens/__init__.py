@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
+from ..formats import OPENAI_CHAT, plain_messages
 from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
 from .counting import Cut, ExampleCounter, ExampleTokens, TurnTokens
 from .encodings import TokenCounter, load_counter
@@ -127,10 +128,12 @@ def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None
     cached = record.extra.get(_EXTRA_KEY)
     if cached is not None and (cached[0] is settings or cached[1] == (settings.model, settings.tokenizer)):
         return cached[2]
-    example = record.example
-    if example is None:
+    fmt = record.format
+    if fmt is None:
         return None
-    result = _target_for(settings).examples.example(example, record.value)
+    counter = _target_for(settings).examples
+    plain = plain_messages(record.value) if fmt == OPENAI_CHAT else None
+    result = counter.messages(plain) if plain is not None else counter.example(record.example, record.value)
     record.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), result)
     return result
 

@@ -201,49 +201,61 @@ class ExampleCounter:
         pos = prompt_end = tools
         images_total = trained = 0
         turn = self._turn
-        index = 0
         for t in example.turns:
-            tt = turn(index, t, pos, value)
+            tt = turn(len(turns), t.role, t.text, t.pointer, t.branch, pos, t.name, t.tool_calls,
+                      self.images(t, value) if t.images else 0, t.weight)
             turns.append(tt)
             pos = tt.end
             if not t.branch:
                 prompt_end = pos
-            if tt.images:
-                images_total += tt.images
+            images_total += tt.images
             if tt.trained:
                 trained += tt.content + tt.tool_calls
-            index += 1
         longest = pos
         if example.rejected:
             pos = prompt_end
             for t in example.rejected:
-                tt = turn(index, t, pos, value)
+                tt = turn(len(turns), t.role, t.text, t.pointer, t.branch, pos, t.name, t.tool_calls,
+                          self.images(t, value) if t.images else 0, t.weight)
                 turns.append(tt)
                 pos = tt.end
                 images_total += tt.images
                 if tt.trained:
                     trained += tt.content + tt.tool_calls
-                index += 1
             longest = max(longest, pos)
         return ExampleTokens(longest + REPLY_PRIMING, trained, tools, images_total, tuple(turns),
                              not self.counter.exact, self.counter.name)
 
-    def _turn(self, index: int, t: Turn, start: int, value: Any) -> TurnTokens:
-        role = t.role
+    def messages(self, messages: list[dict]) -> ExampleTokens:
+        """Counts of a plain OpenAI chat record (:func:`~jsonl_lint.formats.plain_messages`),
+        equal to :meth:`example` of its normalized view, which is not built."""
+        turns: list[TurnTokens] = []
+        pos = trained = 0
+        turn = self._turn
+        for i, m in enumerate(messages):
+            tt = turn(i, m["role"], m["content"], f"/messages/{i}", "", pos)
+            turns.append(tt)
+            pos = tt.end
+            if tt.trained:
+                trained += tt.content
+        return ExampleTokens(pos + REPLY_PRIMING, trained, 0, 0, tuple(turns), not self.counter.exact,
+                             self.counter.name)
+
+    def _turn(self, index: int, role: str, text: str, pointer: str, branch: str, start: int,
+              name: str | None = None, tool_calls: list | None = None, images: int = 0,
+              weight: Any = None) -> TurnTokens:
         head = self._roles.get(role)
         if head is None:
             head = self._roles[role] = MESSAGE_OVERHEAD - 1 + self.count(role)  # <|im_start|> role <|im_sep|>
-        if t.name:
-            head += self.count(t.name) + NAME_OVERHEAD
-        text = t.text
+        if name:
+            head += self.count(name) + NAME_OVERHEAD
         content = (self.count if role in REPEATED_ROLES else self.count_once)(text) if text else 0
-        calls = self.tool_calls(t.tool_calls) if t.tool_calls else 0
-        images = self.images(t, value) if t.images else 0
+        calls = self.tool_calls(tool_calls) if tool_calls else 0
         text_start = start + head
         # tuple.__new__ skips the NamedTuple's Python-level constructor (one per turn).
-        return _new_tuple(TurnTokens, (index, role, t.pointer, t.branch, start, text_start,
+        return _new_tuple(TurnTokens, (index, role, pointer, branch, start, text_start,
                                        text_start + content + calls + images + 1,  # +1: <|im_end|>
-                                       content, calls, images, role == "assistant" and t.weight != 0))
+                                       content, calls, images, role == "assistant" and weight != 0))
 
 
 def _text(value: Any) -> str:
