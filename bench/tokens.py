@@ -2,15 +2,18 @@
 
 Floor: parse every line with orjson and count every message text with tiktoken's
 ``encode_ordinary``, nothing else, in 2 processes over byte ranges (both cores).
-Check: ``Engine(select=JL6).run([file], jobs=2)``: reading, normalizing, counting with
-the formula, the JL6xx rules and their findings. Both run in the same process, several
+Check: ``Engine(select=JL6).run([file], jobs=2)``: reading, counting with the formula
+(plain chat records straight from their messages, others through the normalized view),
+the JL6xx rules and their findings. Both run in the same process, several
 times, alternating (the machine may be shared: compare the two, not absolute times).
 
     python bench/tokens.py                 # 100k generated records
     python bench/tokens.py --records 20000 --repeat 3
     python bench/tokens.py --corpora       # also: counts equal tiktoken's on ../shared/corpora
 
-Writes only a temporary file (removed at the end).
+Cold runs compare like with like: the CLI in a fresh process against the floor in a fresh
+process (Python start, imports, loading the encoding from tiktoken's cache).
+Writes only temporary files (removed at the end).
 """
 
 from __future__ import annotations
@@ -44,8 +47,16 @@ WORDS = ("the of and to in is you that it he was for on are as with his they at 
          "dataset quality check latency python function return value error 2024 42 3.14 café naïve 東京").split()
 
 
-def generate(path: str, n: int, seed: int = 1234) -> int:
+SHAPES = {
+    "plain": "messages of {role, content} and a weight on the assistant's: counted straight from the messages",
+    "named": "user messages also carry a name: counted through the normalized view",
+}
+
+
+def generate(path: str, n: int, seed: int = 1234, shape: str = "plain") -> int:
+    """Chat records; the same texts for every shape (same seed)."""
     rng = random.Random(seed)
+    name = {"name": "customer"} if shape == "named" else {}
     systems = ["You are a helpful assistant.", "You are a concise support agent for Acme Corp. Answer politely.",
                "Answer in the style of a pirate."]
     with open(path, "wb") as f:
@@ -53,8 +64,9 @@ def generate(path: str, n: int, seed: int = 1234) -> int:
             msgs = []
             if rng.random() < 0.8:
                 msgs.append({"role": "system", "content": rng.choice(systems)})
-            msgs.append({"role": "user", "content": " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?"})
-            msgs.append({"role": "assistant", "content": " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + "."})
+            msgs.append({"role": "user", "content": " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?", **name})
+            msgs.append({"role": "assistant", "content": " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + ".",
+                         "weight": 1})
             f.write(orjson.dumps({"messages": msgs}) + b"\n")
     return os.path.getsize(path)
 
@@ -109,6 +121,27 @@ def cold_cli(path: str, jobs: int) -> float:
     return time.perf_counter() - t
 
 
+def cold_floor(path: str, jobs: int, cache_dir: str) -> float:
+    """The floor in a fresh interpreter, as a script would run it: start Python, import orjson
+    and tiktoken, get the encoding from tiktoken's cache (filled beforehand, not timed), count."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--floor-only", path, "--jobs", str(jobs)], check=True,
+                   env={**os.environ, "TIKTOKEN_CACHE_DIR": cache_dir})
+    return time.perf_counter() - t
+
+
+def fill_tiktoken_cache(cache_dir: str, name: str) -> None:
+    """Put the verified encoding file where tiktoken looks for it (its cache key: sha1 of the URL)."""
+    import gzip
+    import hashlib
+
+    from jsonl_lint.tokens.encodings import TIKTOKEN_URLS, bundled_path
+
+    with gzip.open(bundled_path(name)) as src, open(os.path.join(
+            cache_dir, hashlib.sha1(TIKTOKEN_URLS[name].encode()).hexdigest()), "wb") as dst:
+        dst.write(src.read())
+
+
 def corpora_check() -> None:
     """Counts equal tiktoken's (reference: tiktoken's own loader) for every text of every corpus."""
     import gzip
@@ -157,52 +190,76 @@ def corpora_check() -> None:
             print(f"{os.path.relpath(path, corpora):<62} {name:<12} {texts:>8,} {total:>11,} {bad:>10}")
 
 
+def compare(path: str, args, settings, cache_dir: str) -> None:
+    """Floor and check on one file, alternating; then both cold, in fresh processes."""
+    floors, checks, fcpu, ccpu = [], [], [], []
+    check(path, args.jobs, settings)  # warm-up, not timed: imports the rule modules (cold runs count them)
+    for i in range(args.repeat):
+        f_t, f_c, n_tok, n_texts = floor(path, args.jobs)
+        c_t, c_c, n_rec, n_find = check(path, args.jobs, settings)
+        floors.append(f_t)
+        checks.append(c_t)
+        fcpu.append(f_c)
+        ccpu.append(c_c)
+        print(f"  run {i + 1}: floor {f_t:6.2f} s wall {f_c:6.2f} s cpu   check {c_t:6.2f} s wall {c_c:6.2f} s cpu"
+              f"   ratio wall {c_t / f_t:4.2f} cpu {c_c / f_c:4.2f}")
+    colds = [(cold_floor(path, args.jobs, cache_dir), cold_cli(path, args.jobs)) for _ in range(args.repeat)]
+    cold_f, cold = min(c[0] for c in colds), min(c[1] for c in colds)
+    f_best, c_best = min(floors), min(checks)
+    n = args.records
+    print()
+    print(f"{'measure (best of runs)':<44} {'wall s':>7} {'cpu s':>7} {'records/s':>10} {'tokens/s':>11}")
+    for label, wall, cpu in (("floor: orjson + tiktoken, 2 processes", f_best, min(fcpu)),
+                             ("check --select JL6, jobs=2", c_best, min(ccpu)),
+                             ("floor, cold: fresh python, load encoding", cold_f, None),
+                             ("jsonl-lint check CLI, cold start", cold, None)):
+        cpu_s = f"{cpu:>7.2f}" if cpu is not None else " " * 7
+        print(f"{label:<44} {wall:>7.2f} {cpu_s} {n / wall:>10,.0f} {n_tok / wall:>11,.0f}")
+    print(f"ratio check/floor, wall: best-vs-best {c_best / f_best:.2f}, median of paired runs "
+          f"{statistics.median(c / f for c, f in zip(checks, floors)):.2f}; cpu: best-vs-best "
+          f"{min(ccpu) / min(fcpu):.2f} (target <= 1.5)")
+    print(f"ratio cold CLI / cold floor (both start a fresh python and load the encoding): {cold / cold_f:.2f}, "
+          f"median of paired runs {statistics.median(c / f for f, c in colds):.2f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (wall times are only comparable when it is "
+          f"near or below the core count)")
+    print(f"texts {n_texts:,}, text tokens {n_tok:,}, records {n_rec:,}, findings {n_find:,}")
+
+
+def floor_only(path: str, jobs: int) -> None:
+    global _ENC
+    import tiktoken
+
+    _ENC = tiktoken.get_encoding("o200k_base")  # from TIKTOKEN_CACHE_DIR: no download
+    floor(path, jobs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--corpora", action="store_true")
+    ap.add_argument("--shapes", default="plain,named", help=f"record shapes to run: {', '.join(SHAPES)}")
+    ap.add_argument("--floor-only", metavar="PATH", help=argparse.SUPPRESS)  # the cold floor's child process
     args = ap.parse_args()
+    if args.floor_only:
+        floor_only(args.floor_only, args.jobs)
+        return
 
     global _ENC
     settings = settings_from_table({"select": ["JL6"], "root": ROOT}, None)
     target = tokens.target(settings)  # loaded once here; forked workers (floor and check) inherit it
     _ENC = target.counter.encoding
-    fd, path = tempfile.mkstemp(suffix=".jsonl", prefix="bench-tokens-")
-    os.close(fd)
-    try:
-        size = generate(path, args.records)
-        print(f"{args.records:,} generated chat records, {size / 1e6:.0f} MB; model {settings.model} "
-              f"({target.counter.name}); jobs={args.jobs}; cores={os.cpu_count()}")
-        floors, checks, fcpu, ccpu = [], [], [], []
-        for i in range(args.repeat):
-            f_t, f_c, n_tok, n_texts = floor(path, args.jobs)
-            c_t, c_c, n_rec, n_find = check(path, args.jobs, settings)
-            floors.append(f_t)
-            checks.append(c_t)
-            fcpu.append(f_c)
-            ccpu.append(c_c)
-            print(f"  run {i + 1}: floor {f_t:6.2f} s wall {f_c:6.2f} s cpu   check {c_t:6.2f} s wall {c_c:6.2f} s cpu"
-                  f"   ratio wall {c_t / f_t:4.2f} cpu {c_c / f_c:4.2f}")
-        cold = cold_cli(path, args.jobs)
-        f_best, c_best = min(floors), min(checks)
-        print()
-        print(f"{'measure (best of runs)':<44} {'wall s':>7} {'cpu s':>7} {'records/s':>10} {'tokens/s':>11}")
-        print(f"{'floor: orjson + tiktoken, 2 processes':<44} {f_best:>7.2f} {min(fcpu):>7.2f} "
-              f"{args.records / f_best:>10,.0f} {n_tok / f_best:>11,.0f}")
-        print(f"{'check --select JL6, jobs=2':<44} {c_best:>7.2f} {min(ccpu):>7.2f} "
-              f"{args.records / c_best:>10,.0f} {n_tok / c_best:>11,.0f}")
-        print(f"{'check CLI, cold start (one run)':<44} {cold:>7.2f} {'':>7} {args.records / cold:>10,.0f} "
-              f"{n_tok / cold:>11,.0f}")
-        print(f"ratio check/floor, wall: best-vs-best {c_best / f_best:.2f}, median of paired runs "
-              f"{statistics.median(c / f for c, f in zip(checks, floors)):.2f}; cpu: best-vs-best "
-              f"{min(ccpu) / min(fcpu):.2f} (target <= 1.5)")
-        print(f"load average at the end: {os.getloadavg()[0]:.1f} (wall times are only comparable when it is "
-              f"near or below the core count)")
-        print(f"texts {n_texts:,}, text tokens {n_tok:,}, records {n_rec:,}, findings {n_find:,}")
-    finally:
-        os.unlink(path)
+    print(f"{args.records:,} generated chat records; model {settings.model} ({target.counter.name}); "
+          f"jobs={args.jobs}; cores={os.cpu_count()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fill_tiktoken_cache(tmp, target.counter.name)
+        for shape in args.shapes.split(","):
+            path = os.path.join(tmp, f"{shape}.jsonl")
+            size = generate(path, args.records, shape=shape)
+            print(f"\n## {shape} records ({SHAPES[shape]}), {size / 1e6:.0f} MB")
+            compare(path, args, settings, tmp)
+            os.unlink(path)
     if args.corpora:
         corpora_check()
 
