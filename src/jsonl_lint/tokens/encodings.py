@@ -16,7 +16,7 @@ an :class:`ApproximateCounter` whose ``reason`` says why; callers report it once
 
 from __future__ import annotations
 
-import base64
+import binascii
 import gzip
 import hashlib
 import os
@@ -189,7 +189,9 @@ def _read(path: str) -> bytes:
 
 
 def parse_ranks(data: bytes) -> dict[bytes, int]:
-    return {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in data.splitlines() if line)}
+    # binascii directly: base64.b64decode's Python wrapper adds ~20% to parsing 200k ranks (every start).
+    a2b = binascii.a2b_base64
+    return {a2b(tok): int(rank) for tok, rank in (line.split() for line in data.splitlines() if line)}
 
 
 _PATCH_LOCK = threading.Lock()
