@@ -3,7 +3,8 @@
 Floor: parse every line with orjson and count every message text with tiktoken's
 ``encode_ordinary``, nothing else, in 2 processes over byte ranges (both cores).
 Check: ``Engine(select=JL6).run([file], jobs=2)``: reading, counting with the formula
-(plain chat records straight from their messages, others through the normalized view),
+(plain OpenAI chat records straight from their messages, other formats through the
+normalized view; both shapes are measured),
 the JL6xx rules and their findings. Both run in the same process, several
 times, alternating (the machine may be shared: compare the two, not absolute times).
 
@@ -48,26 +49,31 @@ WORDS = ("the of and to in is you that it he was for on are as with his they at 
 
 
 SHAPES = {
-    "plain": "messages of {role, content} and a weight on the assistant's: counted straight from the messages",
-    "named": "user messages also carry a name: counted through the normalized view",
+    "openai": "OpenAI chat: role and content, a weight on the assistant's: counted straight from the messages",
+    "sharegpt": "the same texts as ShareGPT conversations: counted through the normalized view",
 }
+# Where each shape keeps its messages and their texts (the floor reads them directly).
+SHAPE_KEYS = {"openai": ("messages", "role", "content"), "sharegpt": ("conversations", "from", "value")}
+SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}
 
 
-def generate(path: str, n: int, seed: int = 1234, shape: str = "plain") -> int:
+def generate(path: str, n: int, seed: int = 1234, shape: str = "openai") -> int:
     """Chat records; the same texts for every shape (same seed)."""
     rng = random.Random(seed)
-    name = {"name": "customer"} if shape == "named" else {}
+    list_key, role_key, text_key = SHAPE_KEYS[shape]
+    role = (lambda r: SHAREGPT_ROLES[r]) if shape == "sharegpt" else (lambda r: r)
+    weight = {"weight": 1} if shape == "openai" else {}
     systems = ["You are a helpful assistant.", "You are a concise support agent for Acme Corp. Answer politely.",
                "Answer in the style of a pirate."]
     with open(path, "wb") as f:
         for i in range(n):
             msgs = []
             if rng.random() < 0.8:
-                msgs.append({"role": "system", "content": rng.choice(systems)})
-            msgs.append({"role": "user", "content": " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?", **name})
-            msgs.append({"role": "assistant", "content": " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + ".",
-                         "weight": 1})
-            f.write(orjson.dumps({"messages": msgs}) + b"\n")
+                msgs.append({role_key: role("system"), text_key: rng.choice(systems)})
+            msgs.append({role_key: role("user"), text_key: " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?"})
+            msgs.append({role_key: role("assistant"),
+                         text_key: " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + ".", **weight})
+            f.write(orjson.dumps({list_key: msgs}) + b"\n")
     return os.path.getsize(path)
 
 
@@ -76,7 +82,7 @@ _ENC = None
 
 
 def _floor_part(args):
-    path, start, end = args
+    path, start, end, list_key, text_key = args
     encode = _ENC.encode_ordinary
     n = texts = 0
     with open(path, "rb") as f:
@@ -87,8 +93,8 @@ def _floor_part(args):
                 break
             pos += len(line)
             value = orjson.loads(line)
-            for m in value["messages"]:
-                n += len(encode(m["content"]))
+            for m in value[list_key]:
+                n += len(encode(m[text_key]))
                 texts += 1
     return n, texts
 
@@ -99,8 +105,9 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def floor(path: str, jobs: int) -> tuple[float, float, int, int]:
-    ranges = [(path, s, e) for s, e, _, _ in iter_lines_offsets(path, jobs)]
+def floor(path: str, jobs: int, shape: str) -> tuple[float, float, int, int]:
+    list_key, _, text_key = SHAPE_KEYS[shape]
+    ranges = [(path, s, e, list_key, text_key) for s, e, _, _ in iter_lines_offsets(path, jobs)]
     c, t = _cpu(), time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         parts = list(pool.map(_floor_part, ranges))
@@ -121,11 +128,11 @@ def cold_cli(path: str, jobs: int) -> float:
     return time.perf_counter() - t
 
 
-def cold_floor(path: str, jobs: int, cache_dir: str) -> float:
+def cold_floor(path: str, jobs: int, shape: str, cache_dir: str) -> float:
     """The floor in a fresh interpreter, as a script would run it: start Python, import orjson
     and tiktoken, get the encoding from tiktoken's cache (filled beforehand, not timed), count."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--floor-only", path, "--jobs", str(jobs)], check=True,
+    subprocess.run([sys.executable, __file__, "--floor-only", path, "--shapes", shape, "--jobs", str(jobs)], check=True,
                    env={**os.environ, "TIKTOKEN_CACHE_DIR": cache_dir})
     return time.perf_counter() - t
 
@@ -190,12 +197,12 @@ def corpora_check() -> None:
             print(f"{os.path.relpath(path, corpora):<62} {name:<12} {texts:>8,} {total:>11,} {bad:>10}")
 
 
-def compare(path: str, args, settings, cache_dir: str) -> None:
+def compare(path: str, shape: str, args, settings, cache_dir: str) -> None:
     """Floor and check on one file, alternating; then both cold, in fresh processes."""
     floors, checks, fcpu, ccpu = [], [], [], []
     check(path, args.jobs, settings)  # warm-up, not timed: imports the rule modules (cold runs count them)
     for i in range(args.repeat):
-        f_t, f_c, n_tok, n_texts = floor(path, args.jobs)
+        f_t, f_c, n_tok, n_texts = floor(path, args.jobs, shape)
         c_t, c_c, n_rec, n_find = check(path, args.jobs, settings)
         floors.append(f_t)
         checks.append(c_t)
@@ -203,7 +210,7 @@ def compare(path: str, args, settings, cache_dir: str) -> None:
         ccpu.append(c_c)
         print(f"  run {i + 1}: floor {f_t:6.2f} s wall {f_c:6.2f} s cpu   check {c_t:6.2f} s wall {c_c:6.2f} s cpu"
               f"   ratio wall {c_t / f_t:4.2f} cpu {c_c / f_c:4.2f}")
-    colds = [(cold_floor(path, args.jobs, cache_dir), cold_cli(path, args.jobs)) for _ in range(args.repeat)]
+    colds = [(cold_floor(path, args.jobs, shape, cache_dir), cold_cli(path, args.jobs)) for _ in range(args.repeat)]
     cold_f, cold = min(c[0] for c in colds), min(c[1] for c in colds)
     f_best, c_best = min(floors), min(checks)
     n = args.records
@@ -225,12 +232,12 @@ def compare(path: str, args, settings, cache_dir: str) -> None:
     print(f"texts {n_texts:,}, text tokens {n_tok:,}, records {n_rec:,}, findings {n_find:,}")
 
 
-def floor_only(path: str, jobs: int) -> None:
+def floor_only(path: str, jobs: int, shape: str) -> None:
     global _ENC
     import tiktoken
 
     _ENC = tiktoken.get_encoding("o200k_base")  # from TIKTOKEN_CACHE_DIR: no download
-    floor(path, jobs)
+    floor(path, jobs, shape)
 
 
 def main() -> None:
@@ -239,11 +246,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--corpora", action="store_true")
-    ap.add_argument("--shapes", default="plain,named", help=f"record shapes to run: {', '.join(SHAPES)}")
+    ap.add_argument("--shapes", default="openai,sharegpt", help=f"record shapes to run: {', '.join(SHAPES)}")
     ap.add_argument("--floor-only", metavar="PATH", help=argparse.SUPPRESS)  # the cold floor's child process
     args = ap.parse_args()
     if args.floor_only:
-        floor_only(args.floor_only, args.jobs)
+        floor_only(args.floor_only, args.jobs, args.shapes)
         return
 
     global _ENC
@@ -258,7 +265,7 @@ def main() -> None:
             path = os.path.join(tmp, f"{shape}.jsonl")
             size = generate(path, args.records, shape=shape)
             print(f"\n## {shape} records ({SHAPES[shape]}), {size / 1e6:.0f} MB")
-            compare(path, args, settings, tmp)
+            compare(path, shape, args, settings, tmp)
             os.unlink(path)
     if args.corpora:
         corpora_check()

@@ -124,17 +124,19 @@ def plain_messages(value: dict) -> list[dict] | None:
     """The messages of an OpenAI chat record in its plainest shape, else None.
 
     Plain: nothing beside ``messages`` adds turns or tokens (no ``system``, ``tools`` or
-    ``functions`` key) and every message is exactly ``{"role": str, "content": str}``,
-    optionally with a ``weight``. The normalized turns of such a record are its messages
-    one for one (same role, text, weight and pointer ``/messages/<i>``), so work that
-    needs only those, like token counting, can skip building the view.
+    ``functions`` key) and every message is ``{"role": str, "content": str}``, optionally
+    with a ``weight`` and a string ``name``. The normalized turns of such a record are its
+    messages one for one (same role, text, weight, name and pointer ``/messages/<i>``), so
+    work that needs only those, like token counting, can skip building the view.
     """
     messages = value.get("messages")
     if type(messages) is not list or "system" in value or "tools" in value or "functions" in value:
         return None
     for m in messages:
-        if (type(m) is not dict or type(m.get("role")) is not str or type(m.get("content")) is not str
-                or not (len(m) == 2 or (len(m) == 3 and "weight" in m))):
+        if type(m) is not dict or type(m.get("role")) is not str or type(m.get("content")) is not str:
+            return None
+        extra = len(m) - 2  # keys beside role and content: only weight and a string name
+        if extra and (extra != ("weight" in m) + ("name" in m) or type(m.get("name", "")) is not str):
             return None
     return messages
 

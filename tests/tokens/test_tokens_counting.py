@@ -160,7 +160,8 @@ def test_model_registry_and_unknown_model_is_a_config_error():
 
 _roles = st.sampled_from(["system", "developer", "user", "assistant", "tool", "", "Assistant"])
 _plain_message = st.fixed_dictionaries({"role": _roles, "content": st.text(max_size=40)},
-                                       optional={"weight": st.sampled_from([0, 1, 0.0, None])})
+                                       optional={"weight": st.sampled_from([0, 1, 0.0, None]),
+                                                 "name": st.sampled_from(["ann", "", "support_bot"])})
 
 
 @given(st.lists(_plain_message, max_size=6))
@@ -175,7 +176,8 @@ def test_plain_records_count_the_same_without_the_normalized_view(messages):
 @pytest.mark.parametrize("value", [
     {"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}]},
     {"tools": [], "messages": [{"role": "user", "content": "Hi"}]},
-    {"messages": [{"role": "assistant", "content": "Hi", "weight": 0, "name": "bot"}]},
+    {"messages": [{"role": "assistant", "content": "Hi", "weight": 0, "tool_calls": []}]},
+    {"messages": [{"role": "assistant", "content": "Hi", "name": 7}]},
     {"messages": [{"role": "assistant", "content": "Hi", "loss_weight": 0}]},
     {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}]},
     {"messages": [{"role": "user", "value": "Hi"}]},

@@ -233,7 +233,7 @@ class ExampleCounter:
         pos = trained = 0
         turn = self._turn
         for i, m in enumerate(messages):
-            tt = turn(i, m["role"], m["content"], f"/messages/{i}", "", pos, None, None, 0, m.get("weight"))
+            tt = turn(i, m["role"], m["content"], f"/messages/{i}", "", pos, m.get("name"), None, 0, m.get("weight"))
             turns.append(tt)
             pos = tt.end
             if tt.trained:
