@@ -66,3 +66,30 @@ def test_rules_whose_options_leave_nothing_to_check_are_skipped(tmp_path):
     assert "JL604" in {r.code for r in configured.active_rules(str(path))[0]}
     assert [d.code for d in configured.run([str(path)]).diagnostics] == ["JL604"]
 
+
+
+def test_prefetch_hooks_run_once_per_chunk_per_distinct_hook(tmp_path):
+    from jsonl_lint.engine import CHUNK
+    from jsonl_lint.registry import RulePack
+    from jsonl_lint.rule import RecordRule
+
+    seen = []
+
+    def hook(rule, records, ctx):
+        seen.append(len(records))
+
+    class First(RecordRule):
+        code, name, summary = "XX901", "first", "test rule"
+        prefetch = hook
+
+        def check(self, record, ctx):
+            return ()
+
+    class Second(First):
+        code, name = "XX902", "second"
+
+    path = tmp_path / "train.jsonl"
+    path.write_text('{"text": "x"}\n' * (CHUNK + 10))
+    settings = settings_for()
+    Engine(settings, RulePack((First(), Second()), (), {}, settings)).run([str(path)])
+    assert seen == [CHUNK, 10]  # one call per chunk, shared by both rules

@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 import orjson
@@ -34,6 +35,7 @@ from .registry import RulePack, resolve
 from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, record_levels
 
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
+CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
 Progress = Callable[[int, int], None]
 
 
@@ -242,11 +244,9 @@ class Engine:
             summary = FileSummary(path, ctx.group)
             if path == "-":
                 self._texts[path] = _read_stdin()
+            report_progress = None if progress is None else (lambda offset, base=done: progress(base + offset, total))
             with self._open(path) as stream:
-                for record in read_records(stream, path):
-                    self._one(record, ctx, states, diagnostics, summary)
-                    if progress is not None and record.ref.index % 1000 == 0:
-                        progress(done + record.ref.offset, total)
+                self._consume(read_records(stream, path), ctx, states, diagnostics, summary, report_progress)
             done += _size(path)
             summaries.append(summary)
         diagnostics += self._finish(states)
@@ -255,6 +255,27 @@ class Engine:
     def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         return self.run([path], jobs=1, texts={path: data}, dataset_rules=dataset_rules)
+
+    def _consume(self, records: Iterator[Record], ctx: Context, states: dict, out: list[Diagnostic],
+                 summary: FileSummary, progress: Callable[[int], None] | None = None) -> None:
+        """Check a stream of records in chunks: each chunk's prefetch hooks run first."""
+        prefetchers = self._prefetchers(ctx.path)
+        while chunk := list(islice(records, CHUNK)):
+            for rule in prefetchers:
+                rule.prefetch(chunk, ctx)
+            for record in chunk:
+                self._one(record, ctx, states, out, summary)
+            if progress is not None:
+                progress(chunk[-1].ref.offset)
+
+    def _prefetchers(self, path: str) -> list[Rule]:
+        """One active rule per distinct prefetch hook."""
+        by_hook: dict = {}
+        for rule in (*self.active_rules(path)[0], *self.active_rules(path)[1]):
+            hook = type(rule).prefetch
+            if hook is not Rule.prefetch:
+                by_hook.setdefault(hook, rule)
+        return list(by_hook.values())
 
     def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary) -> None:
         levels = record_levels(record)
@@ -373,9 +394,8 @@ def _worker(args: tuple[Settings, RulePack | None, tuple[str, int, int | None, i
     with open_binary(path) as stream:
         if start:
             stream.seek(start)
-        for record in read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
-                                   start_index=index):
-            engine._one(record, ctx, states, diagnostics, summary)
+        engine._consume(read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
+                                     start_index=index), ctx, states, diagnostics, summary)
     return diagnostics, states, summary
 
 

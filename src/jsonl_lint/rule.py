@@ -74,6 +74,11 @@ class Rule:
         the engine then skips the rule instead of calling it for every record."""
         return True
 
+    def prefetch(self, records: "list[Record]", ctx: Context) -> None:
+        """Optional: work on a chunk of records done before any of them is checked, where
+        doing it for many at once is cheaper (token counts: one tight tokenizer loop).
+        Rules that share one hook function get one call per chunk between them."""
+
     def prepare(self, settings: "Settings") -> None:
         """Load shared read-only resources (a tokenizer, a lexicon) in the parent process
         before workers fork, so each worker does not load them again."""

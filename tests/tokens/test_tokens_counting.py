@@ -200,3 +200,40 @@ def test_token_counts_of_a_plain_record_do_not_build_the_normalized_view():
     assert counts.trained == 2 and rec.format == "openai-chat"
     assert "example" not in vars(rec)  # the view is built only when a rule asks for it
     assert counts == tokens.count_example(rec.example, value=rec.value)
+
+
+def test_counting_a_chunk_at_once_equals_counting_record_by_record():
+    import io
+
+    from helpers import settings_for
+    from jsonl_lint.reader import read_records
+
+    lines = [
+        {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi there"},
+                      {"role": "assistant", "content": "Hello!", "weight": 1}]},
+        {"conversations": [{"from": "human", "value": "2+2?"}, {"from": "gpt", "value": "4"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
+                      {"role": "assistant", "content": "lone \ud800 surrogate"}]},
+        {"instruction": "Say hi", "input": "", "output": "hi"},
+        {"not": "a format"},
+    ]
+    data = "\n".join(json.dumps(v) for v in lines).encode() + b"\n"
+    settings = settings_for()
+    records = list(read_records(io.BytesIO(data), "x.jsonl"))
+    tokens.count_records(records, settings)
+    for rec, value in zip(records, lines):
+        cached = rec.extra.get("jsonl_lint.tokens")
+        if rec.format is None:
+            assert cached is None
+            continue
+        assert cached[2] == count(value)  # through the normalized view, record by record
+
+
+def test_prefetched_counts_are_used_only_for_the_same_text_object():
+    counter = tokens.target("gpt-4o-mini-2024-07-18").counter
+    text = "one two three"
+    counter.prefetch([text])
+    assert counter._prefetched[id(text)] == (text, 3)
+    assert counter.count_once(text) == 3
+    equal_copy = "".join(["one two ", "three"])
+    assert equal_copy is not text and counter.count_once(equal_copy) == 3  # counted, not looked up

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..engine import Engine, FileSummary
 from ..registry import RulePack
 from ..rule import DatasetRule
-from . import count_record, estimate_cost, target
+from . import count_record, count_records, estimate_cost, target
 from .cost import CostEstimate, billable
 
 PERCENTILES = (("min", 0), ("p5", 5), ("p50", 50), ("p95", 95), ("max", 100))
@@ -146,6 +146,9 @@ class _ExampleRows(DatasetRule[list]):
 
     def prepare(self, settings: Settings) -> None:
         target(settings)  # load the encoding before workers fork
+
+    def prefetch(self, records, ctx) -> None:
+        count_records(records, ctx.settings)  # a chunk of records in one tokenizer loop
 
 
 def collect(files: Iterable[str], settings: Settings, *, jobs: int | None = None,

@@ -12,6 +12,11 @@ def prepare_tokens(rule, settings) -> None:
     tokens.target(settings)
 
 
+def prefetch_tokens(rule, records: list[Record], ctx: Context) -> None:
+    """Rule.prefetch for JL6xx: count a chunk of records in one tokenizer loop."""
+    tokens.count_records(records, ctx.settings)
+
+
 def counts(record: Record, ctx: Context) -> tokens.ExampleTokens | None:
     return tokens.count_record(record, ctx.settings)
 

@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n, prepare_tokens
+from ._shared import counts, n, prefetch_tokens, prepare_tokens
 
 
 class TokenCountsEstimated(DatasetRule[dict]):
@@ -39,6 +39,7 @@ class TokenCountsEstimated(DatasetRule[dict]):
     name = "token-counts-estimated"
     summary = "Token counts are estimates (no offline encoding, or images)"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.INFO
     requires = "example"
 

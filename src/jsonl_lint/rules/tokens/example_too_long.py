@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n, prepare_tokens
+from ._shared import counts, locate_token, n, prefetch_tokens, prepare_tokens
 
 
 class ExampleTooLong(RecordRule):
@@ -41,6 +41,7 @@ class ExampleTooLong(RecordRule):
     name = "example-too-long"
     summary = "Example has more tokens than the configured maximum"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.WARNING
     example_options = {"max-tokens": 30}
 

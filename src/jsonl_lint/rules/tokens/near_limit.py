@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, n, prepare_tokens
+from ._shared import counts, limit_of, n, prefetch_tokens, prepare_tokens
 
 
 class ExampleNearTokenLimit(RecordRule):
@@ -36,6 +36,7 @@ class ExampleNearTokenLimit(RecordRule):
     name = "example-near-token-limit"
     summary = "Example is close to the model's per-example token limit"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.INFO
     example_options = {"limit": 24, "threshold": 0.8}
 

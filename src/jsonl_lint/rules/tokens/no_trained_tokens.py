@@ -3,7 +3,7 @@ from __future__ import annotations
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
 from ...tokens.counting import _resolve
-from ._shared import counts, prepare_tokens
+from ._shared import counts, prefetch_tokens, prepare_tokens
 
 
 class NoTrainedTokens(RecordRule):
@@ -36,6 +36,7 @@ class NoTrainedTokens(RecordRule):
     name = "no-trained-tokens"
     summary = "Example has no trained assistant tokens"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.WARNING
 
     def check(self, record, ctx: Context):

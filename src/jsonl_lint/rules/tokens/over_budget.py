@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n, prepare_tokens
+from ._shared import counts, n, prefetch_tokens, prepare_tokens
 
 
 class DatasetOverBudget(DatasetRule[dict]):
@@ -46,6 +46,7 @@ class DatasetOverBudget(DatasetRule[dict]):
     name = "dataset-over-budget"
     summary = "Dataset's estimated training cost or tokens exceed the budget"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.ERROR
     requires = "example"
     example_options = {"max-tokens": 1000}

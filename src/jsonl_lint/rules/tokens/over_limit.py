@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, locate_token, n, where, prepare_tokens
+from ._shared import counts, limit_of, locate_token, n, where, prefetch_tokens, prepare_tokens
 
 
 class ExampleOverTokenLimit(RecordRule):
@@ -44,6 +44,7 @@ class ExampleOverTokenLimit(RecordRule):
     name = "example-over-token-limit"
     summary = "Example is longer than the model's per-example token limit"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.ERROR
     example_options = {"limit": 20}
 

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n, where, prepare_tokens
+from ._shared import counts, locate_token, n, where, prefetch_tokens, prepare_tokens
 
 
 class TurnTooLong(RecordRule):
@@ -41,6 +41,7 @@ class TurnTooLong(RecordRule):
     name = "turn-too-long"
     summary = "Turn has more tokens than the configured maximum"
     prepare = prepare_tokens  # load the encoding before workers fork
+    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.WARNING
     example_options = {"max-tokens": 10}
 
