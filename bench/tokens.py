@@ -3,8 +3,8 @@
 Floor: parse every line with orjson and count every message text with tiktoken's
 ``encode_ordinary``, nothing else, in 2 processes over byte ranges (both cores).
 Check: ``Engine(select=JL6).run([file], jobs=2)``: reading, counting with the formula
-(plain OpenAI chat records straight from their messages, other formats through the
-normalized view; both shapes are measured),
+(plain OpenAI chat and ShareGPT records straight from their messages, other shapes through
+the normalized view; both paths are measured),
 the JL6xx rules and their findings. Both run in the same process, several
 times, alternating (the machine may be shared: compare the two, not absolute times).
 
@@ -50,31 +50,47 @@ WORDS = ("the of and to in is you that it he was for on are as with his they at 
 
 SHAPES = {
     "openai": "OpenAI chat: role and content, a weight on the assistant's: counted straight from the messages",
-    "sharegpt": "the same texts as ShareGPT conversations: counted through the normalized view",
+    "sharegpt": "the same texts as ShareGPT (LLaMA-Factory: system prompt as a top-level key): counted straight "
+                "from the conversation",
+    "alpaca": "the same texts as Alpaca (system, instruction, output): counted through the normalized view, as "
+              "preference pairs and chat with tools or content parts are",
 }
-# Where each shape keeps its messages and their texts (the floor reads them directly).
-SHAPE_KEYS = {"openai": ("messages", "role", "content"), "sharegpt": ("conversations", "from", "value")}
-SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}
+SHAREGPT_ROLES = {"user": "human", "assistant": "gpt"}
 
 
 def generate(path: str, n: int, seed: int = 1234, shape: str = "openai") -> int:
     """Chat records; the same texts for every shape (same seed)."""
     rng = random.Random(seed)
-    list_key, role_key, text_key = SHAPE_KEYS[shape]
-    role = (lambda r: SHAREGPT_ROLES[r]) if shape == "sharegpt" else (lambda r: r)
-    weight = {"weight": 1} if shape == "openai" else {}
     systems = ["You are a helpful assistant.", "You are a concise support agent for Acme Corp. Answer politely.",
                "Answer in the style of a pirate."]
     with open(path, "wb") as f:
         for i in range(n):
-            msgs = []
-            if rng.random() < 0.8:
-                msgs.append({role_key: role("system"), text_key: rng.choice(systems)})
-            msgs.append({role_key: role("user"), text_key: " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?"})
-            msgs.append({role_key: role("assistant"),
-                         text_key: " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + ".", **weight})
-            f.write(orjson.dumps({list_key: msgs}) + b"\n")
+            system = rng.choice(systems) if rng.random() < 0.8 else None
+            user = " ".join(rng.choices(WORDS, k=rng.randint(20, 60))) + "?"
+            reply = " ".join(rng.choices(WORDS, k=rng.randint(80, 220))) + "."
+            if shape == "openai":
+                msgs = [{"role": "system", "content": system}] if system else []
+                record = {"messages": msgs + [{"role": "user", "content": user},
+                                              {"role": "assistant", "content": reply, "weight": 1}]}
+            elif shape == "sharegpt":
+                record = {"conversations": [{"from": "human", "value": user}, {"from": "gpt", "value": reply}]}
+                if system:
+                    record["system"] = system
+            else:
+                record = {"instruction": user, "input": "", "output": reply}
+                if system:
+                    record["system"] = system
+            f.write(orjson.dumps(record) + b"\n")
     return os.path.getsize(path)
+
+
+def texts_of(value: dict, shape: str) -> list[str]:
+    """Every text of a generated record (the floor counts exactly these)."""
+    if shape == "openai":
+        return [m["content"] for m in value["messages"]]
+    texts = [m["value"] for m in value["conversations"]] if shape == "sharegpt" else \
+        [value["instruction"], value["output"]]
+    return texts + [value["system"]] if "system" in value else texts
 
 
 # -- floor ---------------------------------------------------------------------------------
@@ -82,7 +98,7 @@ _ENC = None
 
 
 def _floor_part(args):
-    path, start, end, list_key, text_key = args
+    path, start, end, shape = args
     encode = _ENC.encode_ordinary
     n = texts = 0
     with open(path, "rb") as f:
@@ -92,9 +108,8 @@ def _floor_part(args):
             if pos >= end:
                 break
             pos += len(line)
-            value = orjson.loads(line)
-            for m in value[list_key]:
-                n += len(encode(m[text_key]))
+            for text in texts_of(orjson.loads(line), shape):
+                n += len(encode(text))
                 texts += 1
     return n, texts
 
@@ -106,8 +121,7 @@ def _cpu() -> float:
 
 
 def floor(path: str, jobs: int, shape: str) -> tuple[float, float, int, int]:
-    list_key, _, text_key = SHAPE_KEYS[shape]
-    ranges = [(path, s, e, list_key, text_key) for s, e, _, _ in iter_lines_offsets(path, jobs)]
+    ranges = [(path, s, e, shape) for s, e, _, _ in iter_lines_offsets(path, jobs)]
     c, t = _cpu(), time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         parts = list(pool.map(_floor_part, ranges))
@@ -256,7 +270,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--corpora", action="store_true")
-    ap.add_argument("--shapes", default="openai,sharegpt", help=f"record shapes to run: {', '.join(SHAPES)}")
+    ap.add_argument("--shapes", default="openai,sharegpt,alpaca", help=f"record shapes to run: {', '.join(SHAPES)}")
     ap.add_argument("--floor-only", metavar="PATH", help=argparse.SUPPRESS)  # the cold floor's child process
     args = ap.parse_args()
     if args.floor_only:

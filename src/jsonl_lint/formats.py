@@ -120,25 +120,53 @@ def normalize(value: dict, fmt: str | None = None) -> Example | None:
     return _NORMALIZERS[fmt](value, fmt)
 
 
-def plain_messages(value: dict) -> list[dict] | None:
-    """The messages of an OpenAI chat record in its plainest shape, else None.
+class PlainShape(NamedTuple):
+    """Where a plain message list keeps its parts (see :func:`plain_messages`)."""
 
-    Plain: nothing beside ``messages`` adds turns or tokens (no ``system``, ``tools`` or
-    ``functions`` key) and every message is ``{"role": str, "content": str}``, optionally
-    with a ``weight`` and a string ``name``. The normalized turns of such a record are its
-    messages one for one (same role, text, weight, name and pointer ``/messages/<i>``), so
-    work that needs only those, like token counting, can skip building the view.
+    list_key: str
+    role_key: str
+    text_key: str
+    role_map: dict | None
+
+    def role(self, message: dict) -> str:
+        """The normalized role of one of its messages (as the normalized view has it)."""
+        raw = message[self.role_key]
+        return self.role_map.get(raw.lower(), raw) if self.role_map else raw
+
+
+PLAIN_SHAPES = {
+    OPENAI_CHAT: PlainShape("messages", "role", "content", None),
+    SHAREGPT: PlainShape("conversations", "from", "value", SHAREGPT_ROLES),
+}
+
+
+def plain_messages(value: dict, fmt: str) -> tuple[PlainShape, list[dict], str | None] | None:
+    """An OpenAI chat or ShareGPT record in its plainest shape as (shape, messages, top-level
+    system prompt or None), else None.
+
+    Plain: nothing beside the list and a string ``system`` adds turns or tokens (no ``tools``
+    or ``functions`` key) and every message has exactly a string role (``role`` / ``from``)
+    and a string text (``content`` / ``value``), optionally with a ``weight`` and a string
+    ``name``. The normalized turns of such a record are the system prompt (pointer
+    ``/system``) and then its messages one for one (role as :meth:`PlainShape.role` gives it,
+    text, weight, name, pointer ``/<list>/<i>``), so work that needs only those, like token
+    counting, can skip building the view.
     """
-    messages = value.get("messages")
-    if type(messages) is not list or "system" in value or "tools" in value or "functions" in value:
+    shape = PLAIN_SHAPES.get(fmt)
+    if shape is None:
         return None
+    messages = value.get(shape.list_key)
+    if type(messages) is not list or "tools" in value or "functions" in value:
+        return None
+    role_key, text_key = shape.role_key, shape.text_key
     for m in messages:
-        if type(m) is not dict or type(m.get("role")) is not str or type(m.get("content")) is not str:
+        if type(m) is not dict or type(m.get(role_key)) is not str or type(m.get(text_key)) is not str:
             return None
-        extra = len(m) - 2  # keys beside role and content: only weight and a string name
+        extra = len(m) - 2  # keys beside role and text: only weight and a string name
         if extra and (extra != ("weight" in m) + ("name" in m) or type(m.get("name", "")) is not str):
             return None
-    return messages
+    system = value.get("system")
+    return shape, messages, system if type(system) is str else None  # the view ignores a non-string one
 
 
 # -- builders ---------------------------------------------------------------------

@@ -159,22 +159,29 @@ def test_model_registry_and_unknown_model_is_a_config_error():
 
 
 _roles = st.sampled_from(["system", "developer", "user", "assistant", "tool", "", "Assistant"])
-_plain_message = st.fixed_dictionaries({"role": _roles, "content": st.text(max_size=40)},
-                                       optional={"weight": st.sampled_from([0, 1, 0.0, None]),
-                                                 "name": st.sampled_from(["ann", "", "support_bot"])})
+_sharegpt_roles = st.sampled_from(["system", "human", "gpt", "GPT", "observation", "function_call", "narrator", ""])
+_extras = {"weight": st.sampled_from([0, 1, 0.0, None]), "name": st.sampled_from(["ann", "", "support_bot"])}
+_plain_message = st.fixed_dictionaries({"role": _roles, "content": st.text(max_size=40)}, optional=_extras)
+_plain_turn = st.fixed_dictionaries({"from": _sharegpt_roles, "value": st.text(max_size=40)}, optional=_extras)
 
 
-@given(st.lists(_plain_message, max_size=6))
-@hypothesis_settings(max_examples=200, deadline=None)
-def test_plain_records_count_the_same_without_the_normalized_view(messages):
-    value = {"messages": messages}
-    assert plain_messages(value) is messages
+_system = {"system": st.one_of(st.text(max_size=20), st.none())}
+
+
+@given(st.one_of(st.fixed_dictionaries({"messages": st.lists(_plain_message, max_size=6)}, optional=_system),
+                 st.fixed_dictionaries({"conversations": st.lists(_plain_turn, max_size=6)}, optional=_system)))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_plain_records_count_the_same_without_the_normalized_view(value):
+    from jsonl_lint.formats import detect_format
+
+    shape, messages, system = plain_messages(value, detect_format(value))
+    assert messages is value[shape.list_key]
+    assert system == (value["system"] if isinstance(value.get("system"), str) else None)
     counter = tokens.target("gpt-4o-mini-2024-07-18").examples
-    assert counter.messages(messages) == counter.example(normalize(value), value)
+    assert counter.messages(shape, messages, system) == counter.example(normalize(value), value)
 
 
 @pytest.mark.parametrize("value", [
-    {"system": "Be brief.", "messages": [{"role": "user", "content": "Hi"}]},
     {"tools": [], "messages": [{"role": "user", "content": "Hi"}]},
     {"messages": [{"role": "assistant", "content": "Hi", "weight": 0, "tool_calls": []}]},
     {"messages": [{"role": "assistant", "content": "Hi", "name": 7}]},
@@ -183,9 +190,14 @@ def test_plain_records_count_the_same_without_the_normalized_view(messages):
     {"messages": [{"role": "user", "value": "Hi"}]},
     {"messages": [{"from": "user", "content": "Hi"}]},
     {"messages": "Hi"},
+    {"functions": [], "conversations": [{"from": "human", "value": "Hi"}]},
+    {"conversations": [{"from": "human", "content": "Hi"}]},
+    {"conversations": [{"role": "user", "value": "Hi"}]},
 ])
 def test_records_that_are_not_plain_take_the_normalized_view(value):
-    assert plain_messages(value) is None
+    from jsonl_lint.formats import detect_format
+
+    assert plain_messages(value, detect_format(value)) is None
 
 
 def test_token_counts_of_a_plain_record_do_not_build_the_normalized_view():

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
-from ..formats import OPENAI_CHAT, plain_messages
+from ..formats import plain_messages
 from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
 from .counting import REPEATED_ROLES, Cut, ExampleCounter, ExampleTokens, TurnTokens
 from .encodings import TokenCounter, load_counter
@@ -130,7 +130,7 @@ def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None
         return cached[2]
     if record.format is None:
         return None
-    return _count(record, settings, _target_for(settings).examples, _plain(record))
+    return _count(record, settings, _target_for(settings).examples, plain_messages(record.value, record.format))
 
 
 def count_records(records: "list[Record]", settings: "Settings") -> None:
@@ -141,22 +141,21 @@ def count_records(records: "list[Record]", settings: "Settings") -> None:
     for record in records:
         if record.format is None or _EXTRA_KEY in record.extra:
             continue
-        plain = _plain(record)
+        plain = plain_messages(record.value, record.format)
         todo.append((record, plain))
-        turns = ((m["role"], m["content"]) for m in plain) if plain is not None else \
-            ((t.role, t.text) for t in record.example.all_turns)
+        if plain is not None:  # its system prompt is counted with the memo, so it is not prefetched
+            shape, messages, _ = plain
+            turns = ((shape.role(m), m[shape.text_key]) for m in messages)
+        else:
+            turns = ((t.role, t.text) for t in record.example.all_turns)
         texts += [text for role, text in turns if text and role not in REPEATED_ROLES]  # as ExampleCounter._turn
     examples.counter.prefetch(texts)
     for record, plain in todo:
         _count(record, settings, examples, plain)
 
 
-def _plain(record: "Record") -> list | None:
-    return plain_messages(record.value) if record.format == OPENAI_CHAT else None
-
-
-def _count(record: "Record", settings: "Settings", examples: ExampleCounter, plain: list | None) -> ExampleTokens:
-    result = examples.messages(plain) if plain is not None else examples.example(record.example, record.value)
+def _count(record: "Record", settings: "Settings", examples: ExampleCounter, plain: tuple | None) -> ExampleTokens:
+    result = examples.messages(*plain) if plain is not None else examples.example(record.example, record.value)
     record.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), result)
     return result
 

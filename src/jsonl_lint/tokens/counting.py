@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from ..formats import Example, Turn
+from ..formats import Example, PlainShape, Turn
 from .encodings import TokenCounter
 
 MESSAGE_OVERHEAD = 3
@@ -226,14 +226,16 @@ class ExampleCounter:
         return ExampleTokens(longest + REPLY_PRIMING, trained, tools, images_total, tuple(turns),
                              not self.counter.exact, self.counter.name)
 
-    def messages(self, messages: list[dict]) -> ExampleTokens:
-        """Counts of a plain OpenAI chat record (:func:`~jsonl_lint.formats.plain_messages`),
-        equal to :meth:`example` of its normalized view, which is not built."""
-        turns: list[TurnTokens] = []
-        pos = trained = 0
-        turn = self._turn
+    def messages(self, shape: PlainShape, messages: list[dict], system: str | None = None) -> ExampleTokens:
+        """Counts of a plain record (:func:`~jsonl_lint.formats.plain_messages`), equal to
+        :meth:`example` of its normalized view, which is not built."""
+        turn, text_key, base = self._turn, shape.text_key, f"/{shape.list_key}/"
+        turns: list[TurnTokens] = [turn(0, "system", system, "/system", "", 0)] if system is not None else []
+        pos = turns[0].end if turns else 0
+        first, trained = len(turns), 0
         for i, m in enumerate(messages):
-            tt = turn(i, m["role"], m["content"], f"/messages/{i}", "", pos, m.get("name"), None, 0, m.get("weight"))
+            tt = turn(first + i, shape.role(m), m[text_key], f"{base}{i}", "", pos, m.get("name"), None, 0,
+                      m.get("weight"))
             turns.append(tt)
             pos = tt.end
             if tt.trained:
