@@ -171,10 +171,15 @@ def plain_messages(value: dict, fmt: str) -> tuple[PlainShape, list[dict], str |
 
 # -- builders ---------------------------------------------------------------------
 
-def _string_turn(role: str, value: Any, pointer: str, **kw) -> Turn:
-    text = value if isinstance(value, str) else ""
-    segs = (Segment(pointer, 0, 0, len(text)),) if isinstance(value, str) else ()
-    return Turn(role, text, pointer, segs, raw_role=kw.pop("raw_role", role), **kw)
+_new_tuple = tuple.__new__
+
+
+def _string_turn(role: str, value: Any, pointer: str, branch: str = "") -> Turn:
+    # Positional and without the NamedTuple constructor: one per field of every Alpaca record.
+    if type(value) is str:
+        return Turn(role, value, pointer, (_new_tuple(Segment, (pointer, 0, 0, len(value))),), role,
+                    None, None, None, 0, branch)
+    return Turn(role, "", pointer, (), role, None, None, None, 0, branch)
 
 
 def content_text(content: Any, pointer: str) -> tuple[str, tuple[Segment, ...], int]:
@@ -213,9 +218,6 @@ def content_text(content: Any, pointer: str) -> tuple[str, tuple[Segment, ...], 
 
 def join_pointer_from(base: str, *tokens: object) -> str:
     return base + join_pointer(*tokens)
-
-
-_new_tuple = tuple.__new__
 
 
 def _message_turn(msg: Any, pointer: str, role_map: dict | None = None, branch: str = "") -> Turn:
