@@ -170,3 +170,16 @@ def test_check_styles_and_test_rules_commands():
     assert code == 0 and "AIBoilerplate: " in out and "(shipped)" in out
     code, out, _ = run("test-rules", "--all-styles")
     assert code == 0 and out.strip().endswith("0 failed")
+
+
+def test_models_lists_limits_prices_and_the_configured_model(tmp_path, monkeypatch):
+    (tmp_path / ".jsonl-lint.toml").write_text('model = "gpt-3.5-turbo"\n[prices]\n"gpt-3.5-turbo-0125" = 6.5\n')
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("models")
+    assert code == 0
+    line = next(ln for ln in out.splitlines() if "gpt-3.5-turbo-0125" in ln)
+    assert line.startswith("*") and "cl100k_base" in line and "16,385" in line and "6.5" in line
+    data = json.loads(run("models", "--output-format", "json")[1])
+    mini = next(m for m in data if m["name"] == "gpt-4o-mini-2024-07-18")
+    assert mini["limit"] == 65536 and mini["price_source"].startswith("price table of") and not mini["default"]
+    assert next(m for m in data if m["name"] == "gpt-3.5-turbo-0125")["price_source"] == "config 'prices'"

@@ -87,7 +87,8 @@ def model_info(name: str) -> ModelInfo:
 
 def unknown_model_message(name: str) -> str:
     return (f"unknown model {name!r}; known models: {', '.join(known_models())} "
-            f"(aliases: {', '.join(a for m in MODELS for a in m.aliases)}; 'ft:<base>:...' names use their base)")
+            f"(aliases: {', '.join(a for m in MODELS for a in m.aliases)}; 'ft:<base>:...' names use their base; "
+            f"`jsonl-lint models` shows their limits and prices)")
 
 
 def check_model_name(name: str) -> str:

@@ -1,0 +1,42 @@
+"""`jsonl-lint models` lists the models token counts, limits and costs can target."""
+
+from __future__ import annotations
+
+import json
+
+from ..config import load_settings
+from ..tokens.models import MODELS, PRICE_TABLE_DATE, price_for
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("models", help="list the models for --model: encoding, training limit, price")
+    p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.set_defaults(func=run)
+
+
+def run(args, out, err) -> int:
+    settings = load_settings()
+    rows = []
+    for m in MODELS:
+        price, price_source = price_for(m.name, settings.prices)
+        rows.append({"name": m.name, "aliases": list(m.aliases), "provider": m.provider,
+                     "encoding": m.encoding or "tokenizer.json (--tokenizer)", "limit": m.limit,
+                     "limit_source": m.limit_source, "price_per_million": price, "price_source": price_source,
+                     "default": m.name == settings.model or settings.model in m.aliases})
+    if args.output_format == "json":
+        out.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    out.write(f"  {'model':<{width}}  {'encoding':<11}  {'limit':>7}  {'$/1M training':>13}  aliases\n")
+    for r in rows:
+        mark = "*" if r["default"] else " "
+        limit = f"{r['limit']:,}" if r["limit"] else "-"
+        price = f"{r['price_per_million']:g}" if r["price_per_million"] is not None else "-"
+        encoding = r["encoding"] if r["provider"] == "openai" else "own"
+        out.write(f"{mark} {r['name']:<{width}}  {encoding:<11}  {limit:>7}  {price:>13}  "
+                  f"{', '.join(r['aliases'])}".rstrip() + "\n")
+    out.write(f"\n* the configured model ({settings.model})\n"
+              f"limit: training tokens per example; price: dollars per 1M training tokens, from the table of "
+              f"{PRICE_TABLE_DATE}\nor from `prices` in the config; 'own': counted with --tokenizer tokenizer.json; "
+              f"sources: --output-format json\n")
+    return 0
