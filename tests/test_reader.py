@@ -102,3 +102,10 @@ def test_crlf_line_endings_do_not_shift_columns():
     text = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "asistant", "content": "x"}]}\r\n'
     d = lint(text, ["JL104"])[0]
     assert (d.location.line, d.location.column, d.end_location.column) == (1, 59, 69)
+
+
+def test_string_values_walks_every_string_with_an_escaped_pointer():
+    line = b'{"a/b": ["x", {"c~d": "y", "n": 1}], "e": "z"}\n'
+    record = next(read_records(io.BytesIO(line), "x.jsonl"))
+    assert record.string_values == [("/a~1b/0", "x"), ("/a~1b/1/c~0d", "y"), ("/e", "z")]
+    assert record.string_values is record.string_values  # cached: the secrets and hygiene rules share it

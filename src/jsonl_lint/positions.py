@@ -155,6 +155,20 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def iter_strings(value, pointer: str = ""):
+    """(pointer, text) of every string value inside a parsed JSON value, depth first."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (str, dict, list)):
+                yield from iter_strings(v, f"{pointer}/{escape_pointer(str(k))}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (str, dict, list)):
+                yield from iter_strings(v, f"{pointer}/{i}")
+
+
 def pointer_tokens(pointer: str) -> list[str]:
     if not pointer:
         return []

@@ -20,7 +20,7 @@ import orjson
 
 from .diagnostics import RecordRef
 from .formats import detect_format, normalize
-from .positions import SourceMap
+from .positions import SourceMap, iter_strings
 
 BOM = b"\xef\xbb\xbf"
 JSON_ARRAY_SUFFIXES = (".json",)
@@ -110,6 +110,11 @@ class Record:
         token counts of a plain record never build it."""
         fmt = self.format
         return normalize(self.value, fmt) if fmt is not None else None
+
+    @cached_property
+    def string_values(self) -> list[tuple[str, str]]:
+        """(pointer, text) of every string value of the record (secrets, control characters)."""
+        return list(iter_strings(self.value))
 
     @cached_property
     def source_map(self) -> SourceMap:

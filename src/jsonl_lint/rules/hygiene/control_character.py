@@ -4,7 +4,6 @@ import re
 from collections import Counter
 
 from ...diagnostics import Applicability, Finding, Fix, Severity
-from ...positions import escape_pointer
 from ...rule import Context, RecordRule
 from ._shared import raw_edit
 
@@ -21,19 +20,6 @@ def _may_have_controls(raw: str) -> bool:
     if ("\\u00" in raw or "\\b" in raw or "\\f" in raw) and _RAW_HINT.search(raw):
         return True
     return "\x7f" in raw or (not raw.isascii() and bool(_RAW_C1.search(raw)))
-
-
-def _strings(value, pointer=""):
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, (str, dict, list)):
-                yield from _strings(v, f"{pointer}/{escape_pointer(k)}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, (str, dict, list)):
-                yield from _strings(v, f"{pointer}/{i}")
 
 
 class ControlCharacter(RecordRule):
@@ -70,7 +56,7 @@ class ControlCharacter(RecordRule):
     def check(self, record, ctx: Context):
         if not _may_have_controls(record.text):
             return
-        for pointer, text in _strings(record.value):
+        for pointer, text in record.string_values:
             hits = [m.start() for m in _CONTROL.finditer(text)]
             if not hits:
                 continue

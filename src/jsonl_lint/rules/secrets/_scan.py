@@ -1,4 +1,4 @@
-"""Shared scanning for the JL7xx rules: every string of a record, with its pointer.
+"""Shared helpers for the JL7xx rules, which scan ``Record.string_values``.
 
 The rules read every string value of the JSON record (not only turns): secrets
 hide in tool outputs, metadata and system prompts as often as in answers. A cheap
@@ -10,32 +10,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Iterator
-
-from ...positions import escape_pointer
-
-_KEY = "jsonl_lint.secrets.strings"
-
-
-def strings(record) -> list[tuple[str, str]]:
-    """(pointer, text) of every string value in the record, cached per record."""
-    cached = record.extra.get(_KEY)
-    if cached is None:
-        cached = record.extra[_KEY] = list(_walk(record.value, ""))
-    return cached
-
-
-def _walk(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, (str, dict, list)):
-                yield from _walk(v, f"{pointer}/{escape_pointer(str(k))}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, (str, dict, list)):
-                yield from _walk(v, f"{pointer}/{i}")
 
 
 def where(pointer: str) -> str:

@@ -7,7 +7,7 @@ import orjson
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import looks_random, mask, strings, where
+from ._scan import looks_random, mask, where
 
 # (name, pattern, characters of the match that identify its kind and may be shown)
 _KINDS: tuple[tuple[str, str, int], ...] = (
@@ -112,7 +112,7 @@ class ApiKey(RecordRule):
         text = record.text
         if not any(marker in text for marker in _MARKERS):
             return
-        for pointer, text in strings(record):
+        for pointer, text in record.string_values:
             for kind, s, e, value, shown in find_keys(text):
                 yield Finding(f"{kind} '{mask(value, max(shown, 2), 0)}' ({len(value)} characters, masked) "
                               f"{where(pointer)}: remove it from the data and rotate it", pointer, (s, e))

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import replace_fix, strings, where
+from ._scan import replace_fix, where
 
 _EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
                     r"[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))(?![\w-])")
@@ -89,7 +89,7 @@ class EmailAddress(RecordRule):
         if "@" not in record.text:
             return
         allow = tuple(d.lower() for d in self.options.allow_domains)
-        for pointer, text in strings(record):
+        for pointer, text in record.string_values:
             if "@" not in text:
                 continue
             for m in _EMAIL.finditer(text):

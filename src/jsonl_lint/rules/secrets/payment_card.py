@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import luhn_ok, replace_fix, strings, where
+from ._scan import luhn_ok, replace_fix, where
 
 # 13 to 19 digits, optionally grouped by single spaces or dashes.
 _CANDIDATE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
@@ -95,7 +95,7 @@ class PaymentCard(RecordRule):
     def check(self, record, ctx: Context):
         if not _PREFILTER.search(record.text):
             return
-        for pointer, text in strings(record):
+        for pointer, text in record.string_values:
             for m in _CANDIDATE.finditer(text):
                 number = m.group(0)
                 digits = re.sub(r"\D", "", number)

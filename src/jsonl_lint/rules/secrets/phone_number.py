@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import replace_fix, strings, where
+from ._scan import replace_fix, where
 
 # North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
 # international numbers need a leading + and 8 to 15 digits in groups.
@@ -95,7 +95,7 @@ class PhoneNumber(RecordRule):
     def check(self, record, ctx: Context):
         if "+" not in record.text and not _PREFILTER.search(record.text):
             return
-        for pointer, text in strings(record):
+        for pointer, text in record.string_values:
             for span, number in self._numbers(text):
                 fictional = fictional_number(number)
                 fix = replace_fix(record, pointer, span, fictional, f"Replace with the fictional number {fictional}") \

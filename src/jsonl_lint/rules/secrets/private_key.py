@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
-from ._scan import strings, where
+from ._scan import where
 
 _BEGIN = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----")
 # The key material: at least 64 base64 characters (line breaks allowed) after the header.
@@ -45,7 +45,7 @@ class PrivateKey(RecordRule):
     def check(self, record, ctx: Context):
         if "PRIVATE KEY" not in record.text:
             return
-        for pointer, text in strings(record):
+        for pointer, text in record.string_values:
             for m in _BEGIN.finditer(text):
                 body = _BODY.match(text, m.end())
                 if body is None or len(re.sub(r"\s|\\[nr]", "", body.group(1))) < 64:
