@@ -94,6 +94,30 @@ class Example:
         return self.turns + self.rejected
 
 
+def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool = False) -> list[Turn]:
+    """The answers a fine-tune learns to write: the turns that style, volatile-fact and
+    boilerplate rules judge (one definition for every rule).
+
+    - Preference data (some turns carry a ``branch``): the assistant turns of the chosen
+      side, and of the rejected side with ``rejected=True``. Turns both sides share (the
+      input conversation, the common part of hh-rlhf transcripts) are prompt context.
+    - Other data: assistant turns whose weight is not 0.
+
+    Turns that are only a tool call (no text) are left out unless ``tool_calls``.
+    """
+    branches = ("chosen", "rejected") if rejected else ("chosen",)
+    turns = example.all_turns if rejected else example.turns
+    preference = any(t.branch for t in turns)
+    out = []
+    for t in turns:
+        if t.role != "assistant" or (preference and t.branch not in branches) or (not preference and t.weight == 0):
+            continue
+        if not tool_calls and not t.text.strip() and (t.tool_calls or t.raw_role == "function_call"):
+            continue
+        out.append(t)
+    return out
+
+
 def detect_format(value: dict) -> str | None:
     if "input" in value and ("preferred_output" in value or "non_preferred_output" in value):
         return OPENAI_PREFERENCE

@@ -1,0 +1,35 @@
+"""answer_turns: the one definition of "the answers a fine-tune learns to write"."""
+
+from jsonl_lint.formats import answer_turns, normalize
+
+
+def texts(value, **kw):
+    return [t.text for t in answer_turns(normalize(value), **kw)]
+
+
+def test_chat_answers_skip_weight_zero_and_bare_tool_calls():
+    value = {"messages": [
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": "draft", "weight": 0},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "a", "type": "function",
+                                                               "function": {"name": "f", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "a", "content": "42"},
+        {"role": "assistant", "content": "It is 42."},
+    ]}
+    assert texts(value) == ["It is 42."]
+    assert len(texts(value, tool_calls=True)) == 2
+
+
+def test_hh_transcript_shared_turns_are_context():
+    shared = "\n\nHuman: hi\n\nAssistant: Hello there!\n\nHuman: how are you?"
+    value = {"chosen": shared + "\n\nAssistant: Fine, thanks.", "rejected": shared + "\n\nAssistant: Go away."}
+    assert texts(value) == ["Fine, thanks."]
+    assert texts(value, rejected=True) == ["Fine, thanks.", "Go away."]
+
+
+def test_openai_preference_input_is_context():
+    value = {"input": {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "earlier"},
+                                    {"role": "user", "content": "q2"}]},
+             "preferred_output": [{"role": "assistant", "content": "good"}],
+             "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    assert texts(value) == ["good"]
