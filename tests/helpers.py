@@ -13,10 +13,14 @@ CORPORA = REPO.parent / "shared" / "corpora"
 
 
 def settings_for(select=(), options=None, rule=None, **table):
-    """Settings selecting ``select`` with ``options`` for ``rule`` (a name or code)."""
+    """Settings selecting ``select`` with ``options`` for ``rule`` (a name or code).
+
+    Selecting rules turns preview on unless ``preview`` is given: a test that names a
+    rule tests that rule, whatever its tier. Without ``select`` the run is the default one."""
     data = dict(table)
     if select:
         data["select"] = list(select)
+        data.setdefault("preview", True)
     if options and rule:
         data.setdefault("rules", {})[rule] = options
     data.setdefault("root", os.getcwd())

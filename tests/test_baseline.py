@@ -51,7 +51,7 @@ def test_stale_baseline_entry_is_reported(tmp_path, monkeypatch):
     assert run(["baseline", "train.jsonl"], tmp_path, monkeypatch)[0] == 0
     data.write_text(GOOD + "\n")  # the problem was fixed: its suppression is now stale
     code, out, _ = run(["check", "--output-format", "concise", "train.jsonl"], tmp_path, monkeypatch)
-    assert "train.jsonl:1:1: JL000 [warning] baseline entry for JL104" in out
+    assert "train.jsonl:1:1: JL000 [info] baseline entry for JL104" in out
     assert code == 0  # a warning does not fail the run by default
 
 

@@ -89,7 +89,8 @@ def apply_baseline(diagnostics: list[Diagnostic], settings: "Settings", pack: "R
 
         severity = pack.severities[UNUSED_CODE]
         for (file, code, fingerprint), left in sorted(available.items()):
-            if left <= 0 or file not in linted_files:
+            # An entry of a rule that did not run (not selected, or in preview) is not stale.
+            if left <= 0 or file not in linted_files or code not in pack.severities:
                 continue
             kept.append(Diagnostic(
                 UNUSED_CODE, UnusedSuppression.name, severity,

@@ -60,6 +60,8 @@ class Settings(BaseModel):
     rules_path: tuple[str, ...] = ()
     styles: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
+    preview: bool = False  # run preview rules too (see docs/preview.md)
+    explicit_preview_rules: bool = False  # with preview: a preview rule needs its exact code or name
     jobs: int = 0
     # Where the config file lives (globs and relative paths resolve against it).
     root: str = ""

@@ -14,16 +14,29 @@ from .rule import DatasetRule, Rule, options_doc
 
 def rule_markdown(rule: type[Rule]) -> str:
     kind = "dataset-wide" if issubclass(rule, DatasetRule) else "per record"
-    enabled = "Enabled by default." if rule.default_enabled else "Opt-in: select it to enable."
     head = (f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n"
-            f"Default severity: **{rule.severity.value}** · Kind: {kind} · Fix: {rule.fixable} · {enabled}\n\n")
+            f"Default severity: **{rule.severity.value}** ([policy](../severity.md)) · Kind: {kind} · "
+            f"Fix: {rule.fixable} · {tier_text(rule)}\n\n")
     return head + rule.doc() + "\n\n## Options\n" + options_doc(rule.Options) + "\n"
 
 
+def tier_text(rule: type[Rule]) -> str:
+    if rule.preview:
+        return "Preview: runs only with `--preview` or `preview = true` ([preview](../preview.md))."
+    return "Enabled by default." if rule.default_enabled else "Opt-in: select it to enable."
+
+
+def tier(rule: type[Rule]) -> str:
+    """One word for tables: preview, opt-in or default."""
+    return "preview" if rule.preview else "default" if rule.default_enabled else "opt-in"
+
+
 def index_markdown(rules: list[type[Rule]]) -> str:
-    lines = ["# Rules", "", "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    lines = ["# Rules", "", "Severities follow the [severity policy](../severity.md); preview rules run only with "
+             "`--preview` ([preview](../preview.md)).", "",
+             "| code | name | severity | tier | summary |", "| --- | --- | --- | --- | --- |"]
     for r in rules:
-        lines.append(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity.value} | {r.summary} |")
+        lines.append(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity.value} | {tier(r)} | {r.summary} |")
     return "\n".join(lines) + "\n"
 
 

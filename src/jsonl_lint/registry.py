@@ -119,6 +119,9 @@ class RulePack:
     severities: dict[str, Severity]
     settings: Settings
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Warnings about the selection itself (a selector that enables nothing without preview),
+    # for the CLI's stderr and the language server's log; the engine never prints them.
+    notes: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -147,11 +150,7 @@ def resolve(settings: Settings, rules: Iterable[type[Rule]] | None = None) -> Ru
     chosen: list[Rule] = []
     severities: dict[str, Severity] = {}
     for cls in rules:
-        decided = is_selected(cls, select, ignore)
-        enabled = decided if decided is not None else (cls.default_enabled and not settings.select)
-        if settings.select and decided is None:
-            enabled = False
-        if not enabled:
+        if not is_enabled(cls, settings, select, ignore):
             continue
         options = _options_for(cls, settings)
         chosen.append(cls(options))
@@ -165,7 +164,43 @@ def resolve(settings: Settings, rules: Iterable[type[Rule]] | None = None) -> Ru
         severities=severities,
         settings=settings,
         per_file_ignores=tuple(settings.per_file_ignores.items()),
+        notes=preview_notes(settings, rules, select),
     )
+
+
+def is_enabled(cls: type[Rule], settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Whether a run with these settings runs ``cls``: the selectors decide, else the
+    rule's default (only when no ``select`` is given); a preview rule also needs preview."""
+    select, ignore = tuple(select), tuple(ignore)
+    decided = is_selected(cls, select, ignore)
+    if decided is None:
+        decided = cls.default_enabled and not settings.select
+    return decided and preview_allows(cls, settings, select)
+
+
+def preview_allows(cls: type[Rule], settings: Settings, select: Iterable[str]) -> bool:
+    """Ruff's preview semantics: a preview rule runs only with preview on, and with
+    ``explicit-preview-rules`` only when a selector names it exactly."""
+    if not cls.preview:
+        return True
+    if not settings.preview:
+        return False
+    return not settings.explicit_preview_rules or any(s in (cls.code, cls.name) for s in select)
+
+
+def preview_notes(settings: Settings, rules: Iterable[type[Rule]], select: Iterable[str]) -> tuple[str, ...]:
+    """A warning for each selector that matches only preview rules while preview is off
+    (it would otherwise be silently ignored)."""
+    if settings.preview:
+        return ()
+    rules = tuple(rules)
+    notes = []
+    for s in dict.fromkeys(select):
+        matched = [r for r in rules if s != "ALL" and _match_length(s, r)]
+        if matched and all(r.preview for r in matched):
+            notes.append(f"selection {s!r} has no effect because preview is not enabled "
+                         "(pass --preview or set preview = true)")
+    return tuple(notes)
 
 
 def _options_for(cls: type[Rule], settings: Settings):

@@ -59,7 +59,7 @@ def test_check_without_fix_never_writes(tmp_path):
     data = b"\xef\xbb\xbf" + (CHAT % ("a", "b")).encode() + b"\n\n"
     path.write_bytes(data)
     code, out, _ = cli("check", "--isolated", "--select", "JL003,JL004", str(path))
-    assert code == 0 and "fixable with `jsonl-lint check --fix`" in out
+    assert code == 1 and "fixable with `jsonl-lint check --fix`" in out
     assert path.read_bytes() == data
 
 

@@ -20,6 +20,9 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", type=_csv, metavar="RULES", help="only these codes, prefixes or names (comma-separated)")
     parser.add_argument("--extend-select", type=_csv, metavar="RULES", help="add rules to the selection")
     parser.add_argument("--ignore", type=_csv, metavar="RULES", help="skip these codes, prefixes or names")
+    parser.add_argument("--preview", action="store_true", default=None,
+                        help="also run preview rules (not yet measured precise enough to be on by default)")
+    parser.add_argument("--no-preview", dest="preview", action="store_false", help="run no preview rules")
     parser.add_argument("--model", help="target model (token encoding and per-example training limit), e.g. gpt-4o-mini-2024-07-18")
     parser.add_argument("--tokenizer", metavar="PATH", help="count tokens with a local tokenizer.json (open-weight models)")
     parser.add_argument("--validation", action="append", metavar="FILE",
@@ -55,6 +58,8 @@ def with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
         changes["extend_select"] = settings.extend_select + tuple(args.extend_select)
     if args.ignore:
         changes["extend_ignore"] = settings.extend_ignore + tuple(args.ignore)
+    if args.preview is not None:
+        changes["preview"] = args.preview
     if args.model:
         changes["model"] = args.model
     if args.tokenizer:
@@ -78,3 +83,13 @@ def dataset_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
         if not any(os.path.abspath(v) == os.path.abspath(p) for p in paths):
             paths.append(v)
     return paths
+
+
+def write_selection_notes(engine, err, written: set[str] | None = None) -> None:
+    """The rule selection's warnings (a preview rule selected without preview) on stderr,
+    each once per run (``written`` remembers them across config groups)."""
+    written = set() if written is None else written
+    for note in engine.pack.notes:
+        if note not in written:
+            written.add(note)
+            err.write(f"jsonl-lint: warning: {note}\n")

@@ -6,7 +6,7 @@ import os
 
 from ..baseline import baseline_path, write_baseline
 from ..engine import Engine, discover
-from ._common import add_dataset_options, dataset_paths, settings_from_args
+from ._common import add_dataset_options, dataset_paths, settings_from_args, write_selection_notes
 
 
 def register(subparsers) -> None:
@@ -21,7 +21,9 @@ def run(args, out, err) -> int:
     path = args.file or baseline_path(settings)
     # Lint without the current baseline so every finding is recorded afresh.
     settings = settings.updated(baseline=os.path.abspath(path) + ".ignored-while-writing")
-    report = Engine(settings).run(discover(dataset_paths(args, settings), settings))
+    engine = Engine(settings)
+    write_selection_notes(engine, err)
+    report = engine.run(discover(dataset_paths(args, settings), settings))
     n = write_baseline(path, report.diagnostics, settings.root or os.getcwd())
     out.write(f"Wrote {n:,} suppressions to {path}.\n")
     return 0

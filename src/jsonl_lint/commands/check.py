@@ -9,7 +9,7 @@ from ..diagnostics import Severity
 from ..engine import Engine, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
-from ._common import add_dataset_options, config_groups, dataset_paths, settings_from_args
+from ._common import add_dataset_options, config_groups, dataset_paths, settings_from_args, write_selection_notes
 
 
 def register(subparsers) -> None:
@@ -40,6 +40,7 @@ def run(args, out, err) -> int:
     settings = settings_from_args(args)
     if args.show_settings:
         engine = Engine(settings)
+        write_selection_notes(engine, err)
         data = settings.model_dump(mode="json", by_alias=True)
         data["selected-rules"] = [f"{r.code} {r.name} ({engine.pack.severities[r.code].value})" for r in engine.pack.rules]
         out.write(json.dumps(data, indent=2) + "\n")
@@ -55,8 +56,10 @@ def run(args, out, err) -> int:
     notes: list[str] = []
     not_written: dict[str, str] = {}
     diffs = []
+    selection_notes: set[str] = set()
     for group_settings, group_files in config_groups(args, settings, files):
         engine = Engine(group_settings)
+        write_selection_notes(engine, err, selection_notes)
         stats = None
         if args.fix or args.diff:
             from ..fixer import file_stats

@@ -6,7 +6,7 @@ import datetime as _dt
 
 from ..engine import Engine
 from .stats import gather
-from ._common import add_dataset_options
+from ._common import add_dataset_options, write_selection_notes
 
 
 def register(subparsers) -> None:
@@ -27,7 +27,9 @@ def run(args, out, err) -> int:
 
     stats = gather(args)
     files = [f.path for f in stats.files]
-    report = Engine(stats.settings).run(files)
+    engine = Engine(stats.settings)
+    write_selection_notes(engine, err)
+    report = engine.run(files)
     when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when)
     if args.output == "-":

@@ -39,12 +39,14 @@ def run_list(args, out, err) -> int:
     if args.output_format == "json":
         out.write(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity.value,
                                "kind": "dataset" if issubclass(r, DatasetRule) else "record",
-                               "fixable": r.fixable, "default_enabled": r.default_enabled, "url": r.url()}
+                               "fixable": r.fixable, "default_enabled": r.default_enabled, "preview": r.preview,
+                               "url": r.url()}
                               for r in rules], indent=2) + "\n")
         return 0
     width = max(len(r.name) for r in rules)
     for r in rules:
-        marks = ("" if r.default_enabled else " (opt-in)") + (" [fix]" if r.fixable != "never" else "")
+        marks = (("" if r.default_enabled else " (opt-in)") + (" (preview)" if r.preview else "")
+                 + (" [fix]" if r.fixable != "never" else ""))
         out.write(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{marks}\n")
     return 0
 

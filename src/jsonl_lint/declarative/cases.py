@@ -58,7 +58,8 @@ def run_cases(settings: "Settings", all_styles: bool = False) -> tuple[int, list
         data, lines = load_yaml(path)
         if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
             raise ConfigError(f"{path}:1: a case file holds one key, 'cases', with a list of cases")
-        run_settings = settings.updated(select=(rule.name,), extend_select=(), styles=(style,))
+        # preview on: a case tests the rule itself, whatever its tier
+        run_settings = settings.updated(select=(rule.name,), extend_select=(), styles=(style,), preview=True)
         for i, case in enumerate(data["cases"]):
             where = f"{path}:{line_of(lines, ('cases', i))}"
             if not isinstance(case, dict) or not isinstance(case.get("input"), str) or set(case) - CASE_KEYS:

@@ -492,7 +492,7 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
     attrs: dict[str, Any] = {
         "definition": d, "source": str(source), "style": style, "scopes": d.scopes,
         "code": d.code or name, "name": name, "summary": summary_of(d, name),
-        "severity": Severity.parse(d.severity), "default_enabled": True,
+        "severity": Severity.parse(d.severity), "default_enabled": True, "preview": d.preview,
         "requires": requires_for(d.scopes), "__module__": f"rules:{source}",
         "fixable": "sometimes" if getattr(d, "action", None) else "never",
         "__doc__": None,

@@ -106,6 +106,7 @@ class Definition(BaseModel):
     message: str = Field(min_length=1)
     level: Literal["error", "warning", "info", "suggestion"]
     scope: str | list[str]
+    preview: bool = False  # runs only with preview on, like a built-in preview rule
     code: str | None = None
     summary: str | None = None
     description: str = ""

@@ -52,6 +52,7 @@ class EditorSettings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     model: str | None = None
+    preview: bool | None = None  # None: the config file decides
     run: str = "onType"  # "onType" | "onSave"
     large_file_size: int = 5_000_000  # bytes: above it, dataset rules run only on open and save
     debounce: float = 0.025  # seconds before per-record linting of an edit
@@ -68,7 +69,8 @@ class EditorSettings:
             return tuple(str(x) for x in v or () if str(x).strip())
 
         out = cls(select=strings(data.get("select")), ignore=strings(data.get("ignore")),
-                  model=data.get("model") or None)
+                  model=data.get("model") or None,
+                  preview=data["preview"] if isinstance(data.get("preview"), bool) else None)
         if data.get("run") in ("onType", "onSave"):
             out.run = data["run"]
         for key, attr, scale in (("largeFileSize", "large_file_size", 1), ("debounce", "debounce", 0.001),
@@ -174,6 +176,8 @@ class JsonlLanguageServer(LanguageServer):
             changes["extend_ignore"] = settings.extend_ignore + self.editor.ignore
         if self.editor.model:
             changes["model"] = self.editor.model
+        if self.editor.preview is not None:
+            changes["preview"] = self.editor.preview
         if changes:
             try:
                 settings = settings.updated(**changes)
@@ -183,7 +187,10 @@ class JsonlLanguageServer(LanguageServer):
 
     def make_linter(self, settings: Settings, path: str) -> Linter:
         try:
-            return Linter(settings, path)
+            linter = Linter(settings, path)
+            for note in linter.engine.pack.notes:  # the same selection warnings as the CLI's
+                self.warn_once(note)
+            return linter
         except ConfigError as exc:
             self.warn_once(str(exc))
             return Linter(load_settings(isolated=True), path)

@@ -31,7 +31,7 @@ class BlankLine(RecordRule):
     code = "JL003"
     name = "blank-line"
     summary = "Blank line in a JSONL file"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
     fixable = "always"
     requires = "raw"
 

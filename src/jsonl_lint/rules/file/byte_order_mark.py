@@ -29,7 +29,7 @@ class ByteOrderMark(RecordRule):
     code = "JL004"
     name = "byte-order-mark"
     summary = "File starts with a byte order mark"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
     fixable = "always"
     requires = "raw"
 

@@ -48,7 +48,7 @@ class MixedLineEndings(DatasetRule[dict]):
     code = "JL007"
     name = "mixed-line-endings"
     summary = "File mixes LF and CRLF line endings"
-    severity = Severity.WARNING
+    severity = Severity.INFO
     fixable = "always"
     requires = "raw"
 

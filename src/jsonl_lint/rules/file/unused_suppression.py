@@ -30,7 +30,7 @@ class UnusedSuppression(DatasetRule[None]):
     code = "JL000"
     name = "unused-suppression"
     summary = "Baseline entry matches no finding"
-    severity = Severity.WARNING
+    severity = Severity.INFO
     requires = "raw"
 
     # The engine reports these while applying the baseline; the rule's own pass is empty.

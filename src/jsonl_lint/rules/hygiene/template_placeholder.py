@@ -51,7 +51,7 @@ class TemplatePlaceholder(RecordRule):
     code = "JL803"
     name = "template-placeholder"
     summary = "Unfilled template placeholder in the text"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     requires = "example"
     Options = TemplatePlaceholderOptions
 
