@@ -33,3 +33,14 @@ def test_openai_preference_input_is_context():
              "preferred_output": [{"role": "assistant", "content": "good"}],
              "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
     assert texts(value) == ["good"]
+
+
+def test_sharegpt_function_call_turn_is_a_tool_call_not_an_answer():
+    value = {"conversations": [
+        {"from": "human", "value": "Play some Queen."},
+        {"from": "function_call", "value": '{"name": "play_music", "arguments": {"artist": "Queen"}}'},
+        {"from": "observation", "value": '{"status": "playing"}'},
+        {"from": "gpt", "value": "Now playing Queen."},
+    ]}
+    assert texts(value) == ["Now playing Queen."]
+    assert len(texts(value, tool_calls=True)) == 2

@@ -103,7 +103,8 @@ def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool =
       input conversation, the common part of hh-rlhf transcripts) are prompt context.
     - Other data: assistant turns whose weight is not 0.
 
-    Turns that are only a tool call (no text) are left out unless ``tool_calls``.
+    Turns that are only a tool call are left out unless ``tool_calls``: no text beside
+    ``tool_calls``, or a ShareGPT ``function_call`` turn, whose text is the call's JSON.
     """
     branches = ("chosen", "rejected") if rejected else ("chosen",)
     turns = example.all_turns if rejected else example.turns
@@ -112,7 +113,7 @@ def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool =
     for t in turns:
         if t.role != "assistant" or (preference and t.branch not in branches) or (not preference and t.weight == 0):
             continue
-        if not tool_calls and not t.text.strip() and (t.tool_calls or t.raw_role == "function_call"):
+        if not tool_calls and (t.raw_role == "function_call" or (t.tool_calls and not t.text.strip())):
             continue
         out.append(t)
     return out
