@@ -44,3 +44,23 @@ def test_sharegpt_function_call_turn_is_a_tool_call_not_an_answer():
     ]}
     assert texts(value) == ["Now playing Queen."]
     assert len(texts(value, tool_calls=True)) == 2
+
+
+def test_reply_calls_tool_structured_textual_or_by_a_tool_result():
+    from jsonl_lint.formats import has_text_tool_call, reply_calls_tool
+
+    assert has_text_tool_call("You can use weather(query='What is the weather in Oslo today?').")
+    assert has_text_tool_call('Here it is: request("https://example.com")')
+    assert not has_text_tool_call("The function f(x) = x + 1 is linear; say 'hi' (politely).")
+    textual = normalize({"instruction": "Weather in Oslo?", "output": "weather(query='Oslo')"})
+    assert reply_calls_tool(textual.turns, 0)
+    result = normalize({"messages": [
+        {"role": "user", "content": "price of AAPL?"},
+        {"role": "assistant", "content": "Let me check."},
+        {"role": "tool", "content": "189.5"},
+        {"role": "assistant", "content": "It is $189.50."},
+        {"role": "user", "content": "thanks"},
+        {"role": "assistant", "content": "You're welcome."},
+    ]})
+    assert reply_calls_tool(result.turns, 0)
+    assert not reply_calls_tool(result.turns, 4)

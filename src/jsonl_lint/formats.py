@@ -119,6 +119,34 @@ def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool =
     return out
 
 
+# Tool-call syntax written into an answer's text (toolformer style): ``search('...')``,
+# ``weather(query='...')``, ``request("https://...")``.
+TEXT_TOOL_CALL = re.compile(r"\b[A-Za-z_][\w.]*\(\s*(?:[A-Za-z_]\w*\s*=\s*)?['\"]")
+
+
+def has_text_tool_call(text: str) -> bool:
+    """Whether ``text`` calls a tool in toolformer style (a substring test first: most
+    answers have no quote after a parenthesis or an equals sign)."""
+    return (("('" in text or '("' in text or "='" in text or '="' in text)
+            and TEXT_TOOL_CALL.search(text) is not None)
+
+
+def calls_tool(turn: Turn) -> bool:
+    """Whether an assistant turn calls a tool (structured calls or toolformer syntax)."""
+    return bool(turn.tool_calls) or turn.raw_role == "function_call" or has_text_tool_call(turn.text)
+
+
+def reply_calls_tool(turns: list[Turn], index: int) -> bool:
+    """Whether the reply to the user turn at ``index`` looks something up: before the next
+    user turn, an assistant turn calls a tool or a tool result comes back."""
+    for t in turns[index + 1:]:
+        if t.role == "user":
+            return False
+        if t.role == "tool" or (t.role == "assistant" and calls_tool(t)):
+            return True
+    return False
+
+
 def detect_format(value: dict) -> str | None:
     if "input" in value and ("preferred_output" in value or "non_preferred_output" in value):
         return OPENAI_PREFERENCE

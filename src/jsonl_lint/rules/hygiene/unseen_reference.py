@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import json
 import re
 
 from pydantic import Field
 
 from ...diagnostics import Finding, Severity
+from ...formats import calls_tool, reply_calls_tool
 from ...rule import Context, Options, RecordRule
 from ._shared import code_spans, excerpt, inside
 
 _URL = re.compile(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[a-z0-9-]+\.[a-z]{2,}[^\s)\]>\"']*", re.I)
+# Sentence punctuation after a link is not part of it ("... this URL: https://x.com/a?").
+_URL_TAIL = ".,;:!?"
 # The prompt asks the model to use what is behind the link.
 _USE_LINK = re.compile(
     r"\b(?:summari[sz]e|summary|read|watch|listen|analy[sz]e|review|describe|classify|categori[sz]e|explain|translate|"
@@ -36,13 +40,33 @@ _ATTACHMENT = re.compile(
 _ATTACHMENT_WORDS = ("attach", "enclosed", "uploaded", "image", "photo", "picture", "screenshot", "chart", "graph",
                      "diagram", "painting", "figure", "video", "audio", "recording", "pdf", "drawing", "illustration",
                      "map", "logo")
-# Answers that say they cannot open the link are fine behaviour, not a hallucination.
-_CANNOT = re.compile(
-    r"\b(?:cannot|can't|can not|unable to|not able to|don't have (?:the ability|access)|do not have (?:the ability|access)|"
-    r"no access)\b[^.\n]{0,40}\b(?:access|open|browse|view|see|read|watch|visit|listen|display|process)\b"
-    r"|\bas an AI\b|\bplease (?:paste|provide|share|upload|copy)\b",
+# The sentence asks the model to perceive or work on the attachment ("Describe this photo",
+# "What is in the image?"), not only mentions one ("I saw this video where ...", "How can I
+# mount this image?").
+_USE_ATTACHMENT = re.compile(
+    r"\b(?:describ\w*|summari[sz]\w*|edit|identify|classify|caption|analy[sz]e|colou?ri[sz]e|explain|interpret|"
+    r"look at|based on|transcribe|translate|watch|listen to|rate|review|critique|evaluate|redesign|improve|crop|"
+    r"resize|enhance|retouch|restore|convert|extract|count|label|detect|recogni[sz]e|guess|determine|name|find|"
+    r"write|compose|create|generate|tell me|what|which|who(?:'s| is| are)|how many|where (?:is|was|are|were)|is there|"
+    r"are there|compare|according to)\b",
     re.I,
 )
+_WORD = re.compile(r"\w+")
+# Words of a description that says what the attachment shows ("Input: A still life of a bowl of fruit").
+_DESCRIPTION_WORDS = 4
+# Answers that say they cannot open the link are fine behaviour, not a hallucination.
+_CANNOT = re.compile(
+    r"\b(?:cannot|can't|can not|unable to|not able to|(?:don't|do not) have (?:the )?(?:ability|capability|means|access)|"
+    r"no access)\b[^.\n]{0,40}\b(?:access|open|browse|view|see|read|watch|visit|listen|display|process|edit|"
+    r"manipulate|modify|analy[sz]e|interpret)\b"
+    r"|\bas an AI\b|\b(?:I am|I'm) an AI\b|\bAI language model\b|\bplease (?:paste|provide|share|upload|copy)\b",
+    re.I,
+)
+# A tool that can open links: its definition speaks of URLs or web pages, or the prompt
+# declares one by its signature (toolformer: ``request(url)``).
+_FETCH_TOOL = re.compile(r"\b(?:urls?|uri|links?|web ?pages?|websites?|browse|browser|fetch|scrape|crawl|download|http)\b",
+                         re.I)
+_FETCH_SIGNATURE = re.compile(r"\b[A-Za-z_]\w*\((?:url|uri|link|webpage|website|page|address)\)", re.I)
 
 
 class UnseenReferenceOptions(Options):
@@ -85,9 +109,10 @@ class UnseenReference(RecordRule):
 
     def check(self, record, ctx: Context):
         example = record.example
-        if any(t.images for t in example.turns):
-            return
         turns = example.turns
+        if any(t.images for t in turns):
+            return
+        fetch = None  # whether a tool in the example can open links (computed when needed)
         for i, turn in enumerate(turns):
             if turn.role != "user" or not turn.text:
                 continue
@@ -95,10 +120,14 @@ class UnseenReference(RecordRule):
             if finding is None:
                 continue
             answer = next((t for t in turns[i + 1:] if t.role == "assistant"), None)
-            if (answer is None or not answer.text.strip() or answer.tool_calls or answer.raw_role == "function_call"
-                    or _CANNOT.search(answer.text)):
-                continue  # no answer, a tool fetches the content, or the answer says it cannot open it
-            yield finding
+            if answer is None or not (answer.text.strip() or calls_tool(answer)) or _CANNOT.search(answer.text):
+                continue  # no answer, or the answer says it cannot open the link
+            if reply_calls_tool(turns, i):
+                continue  # the answer is the fetch: a tool opens the link
+            if fetch is None:
+                fetch = _can_fetch(example)
+            if not fetch:
+                yield finding
 
     def _link(self, turn, text: str) -> Finding | None:
         if "http" not in text and "www." not in text:
@@ -111,8 +140,9 @@ class UnseenReference(RecordRule):
         if len(rest.strip()) > self.options.max_context_chars or not _USE_LINK.search(rest) or _URL_TASK.search(rest):
             return None
         m = urls[0]
-        pointer, span = turn.locate(m.start(), m.end())
-        return Finding(f'{turn.role} turn asks about the content behind a link ("{excerpt(m.group(), 60)}") without '
+        url = m.group().rstrip(_URL_TAIL)
+        pointer, span = turn.locate(m.start(), m.start() + len(url))
+        return Finding(f'{turn.role} turn asks about the content behind a link ("{excerpt(url, 60)}") without '
                        f"including it; the model cannot open links, so the trained answer was made up. Paste the "
                        f"content into the prompt or drop the example", pointer, span)
 
@@ -123,10 +153,33 @@ class UnseenReference(RecordRule):
         m = _ATTACHMENT.search(text)
         if m is None:
             return None
-        after = text[m.end():]
-        if "|" in after or len(after.strip()) > self.options.max_context_chars:
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        end = min((i for i in (text.find(c, m.end()) for c in ".!?\n") if i >= 0), default=len(text))
+        if not _USE_ATTACHMENT.search(text, start, end):
+            return None  # mentioned, not handed over ("I saw this video where ...", "mount this image")
+        after = text[end:]
+        if "|" in after or len(after.strip()) > self.options.max_context_chars or _described(after):
             return None  # a table or a description follows: the content is there
         pointer, span = turn.locate(m.start(), m.end())
         return Finding(f'{turn.role} turn refers to "{m.group()}" but the example carries no image or file; the '
                        f"trained answer describes something the model never saw. Include the content or drop the "
                        f"example", pointer, span)
+
+
+def _described(after: str) -> bool:
+    """Text after the request that says what the attachment shows, in words (a separate
+    input line, as Alpaca's ``input``: "A still life of a bowl of fruit on a table")."""
+    parts = after.split("\n", 1)
+    content = _URL.sub(" ", parts[1]) if len(parts) > 1 else ""
+    return len(_WORD.findall(content)) >= _DESCRIPTION_WORDS
+
+
+def _can_fetch(example) -> bool:
+    """Whether the example gives the model a tool that opens links."""
+    tools = example.tools
+    if tools:
+        text = tools if isinstance(tools, str) else json.dumps(tools)
+        if _FETCH_TOOL.search(text):
+            return True
+    return any(t.role in ("system", "developer", "user") and "(" in t.text and _FETCH_SIGNATURE.search(t.text)
+               for t in example.turns)
