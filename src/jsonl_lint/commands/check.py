@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     p.add_argument("--show-settings", action="store_true", help="print the resolved settings and the selected rules, then exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--no-group", action="store_true",
+                   help="human formats: list every finding, even when many are identical (JSON and SARIF always do)")
     fixes = p.add_argument_group("fixes and changed records")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files (atomic writes)")
     fixes.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
@@ -92,8 +94,8 @@ def run(args, out, err) -> int:
     stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else out
     summary_stream = None
     try:
-        kwargs = {}
         fmt = args.output_format
+        kwargs = {"group": not args.no_group} if fmt in ("full", "concise", "github", "auto") else {}
         if fmt == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" or fmt == "github":
             if os.environ.get("GITHUB_STEP_SUMMARY"):
                 summary_stream = open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8")

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..reader import open_binary
-from .base import Formatter, summary_line
+from .base import Formatter, group_repeats, grouped_line, summary_line
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -14,17 +14,19 @@ EXCERPT_WIDTH = 100
 
 class FullFormatter(Formatter):
     """Human output: location, code, severity, message, the line excerpt with a caret,
-    the fix title and related locations."""
+    the fix title, related locations, and how many identical findings it stands for."""
 
     def _c(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self.color else text
 
     def write_report(self, report) -> None:
         w = self.stream.write
-        for path, diags in itertools.groupby(report.diagnostics, key=lambda d: d.filename):
-            diags = list(diags)
-            lines = _lines_for(path, {d.location.line for d in diags}, self.sources.get(path))
-            for d in diags:
+        shown = group_repeats(report.diagnostics, self.group)
+        for path, items in itertools.groupby(shown, key=lambda s: s.diagnostic.filename):
+            items = list(items)
+            lines = _lines_for(path, {s.diagnostic.location.line for s in items}, self.sources.get(path))
+            for s in items:
+                d = s.diagnostic
                 head = self._c(_BOLD, f"{d.filename}:{d.location.line}:{d.location.column}:")
                 sev = self._c(_COLORS[d.severity], f"{d.code} [{d.severity.value}]")
                 w(f"{head} {sev} {d.message}\n")
@@ -36,8 +38,12 @@ class FullFormatter(Formatter):
                     w(f"  = {kind}: {d.fix.title}\n")
                 for r in d.related:
                     w(f"  = related: {r.filename}:{r.location.line}:{r.location.column}: {r.message}\n")
+                if s.repeats:
+                    w(self._c(_BOLD, f"  = {s.repeats_text()}") + "\n")
                 w(self._c(_DIM, f"  = help: {d.url}") + "\n\n")
         w(summary_line(report) + "\n")
+        if note := grouped_line(shown):
+            w(note + "\n")
 
 
 def _excerpt(d: Diagnostic, text: str, c) -> str:

@@ -4,7 +4,7 @@ import os
 from collections import Counter
 
 from ..diagnostics import Severity
-from .base import Formatter, summary_line
+from .base import Formatter, group_repeats, grouped_line, summary_line
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -19,7 +19,8 @@ def _escape_property(s: str) -> str:
 
 class GithubFormatter(Formatter):
     """GitHub Actions workflow commands (annotations), errors first because GitHub
-    shows a limited number per step. A markdown summary goes to ``summary_stream``
+    shows a limited number per step, and identical findings as one annotation so the
+    cap is spent on distinct problems. A markdown summary goes to ``summary_stream``
     (the CLI opens ``$GITHUB_STEP_SUMMARY`` for it)."""
 
     def __init__(self, stream, *, summary_stream=None, **kwargs):
@@ -28,12 +29,17 @@ class GithubFormatter(Formatter):
 
     def write_report(self, report) -> None:
         ordered = sorted(report.diagnostics, key=lambda d: (-d.severity.rank,) + d.sort_key())
-        for d in ordered:
+        shown = group_repeats(ordered, self.group)
+        for s in shown:
+            d = s.diagnostic
+            message = f"{d.message} ({s.repeats_text()})" if s.repeats else d.message
             props = (f"file={_escape_property(_rel(d.filename))},line={d.location.line},col={d.location.column},"
                      f"endLine={d.end_location.line},endColumn={d.end_location.column},"
                      f"title={_escape_property(f'{d.code} {d.name}')}")
-            self.stream.write(f"::{_LEVEL[d.severity]} {props}::{_escape_data(d.message)}\n")
+            self.stream.write(f"::{_LEVEL[d.severity]} {props}::{_escape_data(message)}\n")
         self.stream.write(summary_line(report) + "\n")
+        if note := grouped_line(shown):
+            self.stream.write(note + "\n")
         if self.summary_stream is not None:
             self.summary_stream.write(markdown_summary(report))
 
