@@ -173,10 +173,7 @@ class Engine:
         key = (path, levels)
         active = self._active.get(key)
         if active is None:
-            keep = [r for r in self.pack.rules if r.active() and r.requires in levels
-                    and not (path and self.pack.ignored_in(r, path))]
-            active = self._active[key] = (tuple(r for r in keep if isinstance(r, RecordRule)),
-                                          tuple(r for r in keep if isinstance(r, DatasetRule)))
+            active = self._active[key] = self.pack.applicable(path, levels)
         return active
 
     # Per-record work, pure in (record, options, settings): the LSP caches it by line.
@@ -287,8 +284,9 @@ class Engine:
         elif not record.parsed:
             summary.invalid += 1
         out.extend(self.check_record(record, ctx, levels))
-        for rule in self.active_rules(ctx.path, levels)[1]:
-            rule.collect(states[rule.code], record, ctx)
+        if states:  # empty when the run leaves dataset rules out
+            for rule in self.active_rules(ctx.path, levels)[1]:
+                rule.collect(states[rule.code], record, ctx)
 
     def _finish(self, states: dict) -> list[Diagnostic]:
         out: list[Diagnostic] = []

@@ -135,6 +135,15 @@ class RulePack:
                     return True
         return False
 
+    def applicable(self, path: str, levels: frozenset[str]) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
+        """The selection every runner uses (CLI engine, workers, language server): the
+        record and dataset rules that apply to ``path`` (per-file ignores applied) and to
+        records satisfying ``levels``, without the rules whose options leave nothing to check."""
+        keep = [r for r in self.rules if r.active() and r.requires in levels
+                and not (path and self.ignored_in(r, path))]
+        return (tuple(r for r in keep if isinstance(r, RecordRule)),
+                tuple(r for r in keep if isinstance(r, DatasetRule)))
+
 
 def resolve(settings: Settings, rules: Iterable[type[Rule]] | None = None) -> RulePack:
     rules = tuple(rules) if rules is not None else all_rules(settings)

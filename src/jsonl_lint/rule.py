@@ -165,6 +165,3 @@ def options_doc(options: type[Options]) -> str:
         lines.append(f"- `{_kebab(name)}` ({ann}, default `{default!r}`):{desc}")
     return "\n".join(lines) or "This rule has no options."
 
-
-def record_ok_for(rule: type[Rule] | Rule, record: "Record") -> bool:
-    return rule.requires in record_levels(record)

@@ -44,3 +44,24 @@ def test_dirty_and_flagged_lines_follow_edits():
     doc.store([(0, "new"), (2, "e")], [LineResult((), None), LineResult((), None)])
     assert doc.complete and doc.flagged == [2]
     assert doc.size == len(doc.text) + 1
+
+
+def test_linter_selects_rules_as_the_engine_does():
+    """The server's per-line linter uses the engine's selection: rules whose options leave
+    nothing to check (JL604 without a maximum, JL605) are not run, so none of them fails."""
+    from helpers import settings_for
+    from jsonl_lint.engine import Engine
+    from jsonl_lint.lsp.document import Linter
+    from jsonl_lint.rule import LEVELS
+
+    settings = settings_for(["ALL"])
+    linter = Linter(settings, "/ws/train.jsonl")
+    engine = Engine(settings)
+    line = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}'
+    result = linter.check((3, line))
+    assert linter.errors == []
+    assert [d.code for d in result.diagnostics] == \
+        [d.code for d in engine.run_text(line, "/ws/train.jsonl", dataset_rules=False).diagnostics]
+    ran = {r.code for r in linter.engine.active_rules("/ws/train.jsonl", LEVELS)[0]}
+    assert "JL604" not in ran and "JL605" not in ran
+    assert [r.code for r in linter.dataset_rules] == [r.code for r in engine.active_rules("/ws/train.jsonl")[1]]

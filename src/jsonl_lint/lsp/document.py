@@ -21,7 +21,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Severity
 from ..engine import Engine
 from ..reader import read_records
-from ..rule import Context, record_ok_for
+from ..rule import Context, record_levels
 
 SEVERITY_TO_LSP = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 
@@ -58,10 +58,8 @@ class Linter:
         self.path = path
         self.engine = Engine(settings)
         self.ctx: Context = self.engine.context(path)
-        pack = self.engine.pack
-        # per-file-ignores resolved once per document, not once per record and rule
-        self.record_rules = tuple(r for r in pack.record_rules if not pack.ignored_in(r, path))
-        self.dataset_rules = tuple(r for r in pack.dataset_rules if not pack.ignored_in(r, path))
+        # the engine's own selection (per-file ignores, levels, inactive rules left out)
+        self.dataset_rules = self.engine.active_rules(path)[1]
         try:
             from .. import tokens
 
@@ -86,16 +84,21 @@ class Linter:
         info = None
         for record in read_records(io.BytesIO(data), self.path, json_array=False,
                                    start_offset=0 if flags & 1 else 1):
-            for rule in self.record_rules:
-                if not record_ok_for(rule, record):
-                    continue
-                try:
-                    for finding in rule.check(record, self.ctx):
-                        out.append(self.engine.diagnostic(rule, finding, record))
-                except Exception as exc:  # a broken rule must not take the server down
-                    self.errors.append(f"{rule.code} failed on a record: {exc!r}")
+            out += self._check_record(record)
             info = self._info(record)
         return LineResult(tuple(out), info)
+
+    def _check_record(self, record) -> list[Diagnostic]:
+        try:
+            return self.engine.check_record(record, self.ctx)
+        except Exception:  # a broken rule must not take the server down: the others still report
+            out: list[Diagnostic] = []
+            for rule in self.engine.active_rules(self.path, record_levels(record))[0]:
+                try:
+                    out += [self.engine.diagnostic(rule, f, record) for f in rule.check(record, self.ctx)]
+                except Exception as exc:
+                    self.errors.append(f"{rule.code} failed on a record: {exc!r}")
+            return out
 
     def check_many(self, keys: list[LineKey]) -> list[LineResult]:
         return [self.check(k) for k in keys]
@@ -128,9 +131,7 @@ def dataset_pass(settings, path: str, text: str) -> list[Diagnostic]:
 
     settings = settings.updated(baseline=os.devnull)  # the server applies the baseline itself
     engine = Engine(settings)
-    pack = engine.pack
-    pack = dataclasses.replace(pack, record_rules=(),
-                               dataset_rules=tuple(r for r in pack.dataset_rules if not pack.ignored_in(r, path)))
+    pack = dataclasses.replace(engine.pack, record_rules=(), dataset_rules=engine.active_rules(path)[1])
     engine = Engine(settings, pack=pack)
     return engine.run_text(text, path, dataset_rules=True).diagnostics
 
