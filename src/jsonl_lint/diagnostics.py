@@ -109,6 +109,18 @@ class Finding:
     # Raw-text fallback for findings that are not about a JSON value (syntax errors):
     # a record-relative code-point range.
     raw_range: tuple[int, int] | None = None
+    # The span is a secret (a key, personal data): how many of its leading and trailing
+    # characters outputs may show. Every output masks the rest (see jsonl_lint.masking).
+    secret: tuple[int, int] | None = None
+
+
+class Secret(NamedTuple):
+    """A secret found in a record, as outputs must mask it."""
+
+    raw: str  # as written in the file (JSON escapes included)
+    value: str  # decoded
+    keep_start: int  # leading characters outputs may show
+    keep_end: int  # trailing characters outputs may show
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +171,8 @@ class Diagnostic:
     record: RecordRef | None = None
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # Secrets in the finding's record: every output masks them in the text it shows.
+    secrets: tuple[Secret, ...] = field(default=(), compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         return (self.filename, self.location.line, self.location.column, self.code, self.message)

@@ -28,10 +28,11 @@ from .diagnostics import (
     ResolvedEdit,
     ResolvedFix,
     ResolvedRelated,
+    Secret,
     Severity,
 )
 from .reader import DATASET_SUFFIXES, Record, is_json_array_path, iter_lines_offsets, open_binary, read_records
-from .registry import RulePack, resolve
+from .registry import RulePack, resolve, secret_detectors
 from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, record_levels
 
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
@@ -152,6 +153,7 @@ class Engine:
         # one is rebuilt there from the settings (declarative rule classes do not pickle).
         self._custom_pack = pack
         self.pack = pack or resolve(settings)
+        self.detectors = secret_detectors(self.pack)
         self._contexts: dict[tuple[str, str], Context] = {}
         self._active: dict[tuple[str, frozenset[str]], tuple] = {}
         # In-memory sources (stdin, editor buffers) by path, for re-reading records.
@@ -201,7 +203,36 @@ class Engine:
             fix = ResolvedFix(finding.fix.title, finding.fix.applicability, edits, record.ref, finding.fix.edits)
         return Diagnostic(rule.code, rule.name, severity, finding.message, record.ref.path, start, end, rule.url(),
                           fix=fix, related=tuple(self._related(finding)), pointer=finding.pointer,
-                          record=record.ref, fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer))
+                          record=record.ref, fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer),
+                          secrets=self._secrets(record))
+
+    def _secrets(self, record: Record) -> tuple[Secret, ...]:
+        """The secrets in a record with findings (found once per record), for every output
+        to mask (see :mod:`jsonl_lint.masking`)."""
+        found = record.extra.get("secrets")
+        if found is None:
+            found = record.extra["secrets"] = tuple(self._find_secrets(record)) if record.parsed else ()
+        return found
+
+    def secrets_in_text(self, text: str, path: str) -> tuple[Secret, ...]:
+        """The secrets in the JSONL records of ``text``: lines an output shows outside
+        any finding (the context lines of ``--diff``)."""
+        data = text.encode("utf-8", "surrogatepass")
+        return tuple(s for record in read_records(io.BytesIO(data), path, json_array=False)
+                     for s in self._secrets(record))
+
+    def _find_secrets(self, record: Record) -> Iterator[Secret]:
+        ctx = self.context(record.path)
+        strings = None
+        for rule in self.detectors:
+            for finding in rule.check(record, ctx):
+                if finding.secret is None or finding.span is None:
+                    continue
+                strings = strings or dict(record.string_values)
+                text = strings.get(finding.pointer)
+                if text is not None:
+                    s, e = span_of(record, finding)
+                    yield Secret(record.text[s:e], text[finding.span[0]:finding.span[1]], *finding.secret)
 
     def _related(self, finding: Finding) -> Iterator[ResolvedRelated]:
         for rel in finding.related:

@@ -20,6 +20,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .diagnostics import Applicability, Diagnostic, ResolvedFix
 from .reader import BOM, is_json_array_path
@@ -212,8 +213,9 @@ class FixResult:
     def total_applied(self) -> int:
         return sum(self.applied.values())
 
-    def diff(self) -> str:
-        return "".join(unified_diff(p, self.original[p], self.fixed[p]) for p in self.changed)
+    def diff(self, mask: Callable[[str, str], str] | None = None) -> str:
+        """The changes as a unified diff; ``mask(path, line)`` masks the lines it shows."""
+        return "".join(unified_diff(p, self.original[p], self.fixed[p], mask=mask) for p in self.changed)
 
     def write(self) -> dict[str, str]:
         """Write every changed file atomically. Returns the files left as they were,
@@ -312,21 +314,26 @@ def hidden_unsafe(diagnostics: list[Diagnostic]) -> int:
 
 # -- output ------------------------------------------------------------------------------
 
-def unified_diff(path: str, before: bytes, after: bytes, context: int = 3) -> str:
+def unified_diff(path: str, before: bytes, after: bytes, context: int = 3,
+                 mask: Callable[[str, str], str] | None = None) -> str:
     """A unified diff of two versions of a file. Line breaks that changed show as
-    ``\\r`` marks so a CRLF -> LF fix is visible."""
+    ``\\r`` marks so a CRLF -> LF fix is visible. ``mask(path, line)`` masks each line shown."""
     a = _diff_lines(before)
     b = _diff_lines(after)
+
+    def show(lines: list[str]) -> list[str]:
+        return [_show(mask(path, line) if mask else line) for line in lines]
+
     out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
     for group in _AnchoredMatcher(a, b).get_grouped_opcodes(context):
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
         for tag, x1, x2, y1, y2 in group:
             if tag == "equal":
-                out += [" " + line for line in a[x1:x2]]
+                out += [" " + line for line in show(a[x1:x2])]
                 continue
-            out += ["-" + line for line in a[x1:x2]]
-            out += ["+" + line for line in b[y1:y2]]
+            out += ["-" + line for line in show(a[x1:x2])]
+            out += ["+" + line for line in show(b[y1:y2])]
     return "".join(out) if len(out) > 2 else ""
 
 
@@ -389,14 +396,15 @@ def _diff_lines(data: bytes) -> list[str]:
     text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = "<U+FEFF byte order mark>" + text[1:]
-    out = []
-    for line in _split_keep(text):
-        if line.endswith("\r\n"):
-            line = line[:-2] + "\\r\n"
-        elif not line.endswith("\n"):
-            line += "\n\\ No newline at end of file\n"
-        out.append(line)
-    return out
+    return _split_keep(text)
+
+
+def _show(line: str) -> str:
+    if line.endswith("\r\n"):
+        return line[:-2] + "\\r\n"
+    if not line.endswith("\n"):
+        return line + "\n\\ No newline at end of file\n"
+    return line
 
 
 def _split_keep(text: str) -> list[str]:

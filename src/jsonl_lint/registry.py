@@ -212,6 +212,14 @@ def preview_notes(settings: Settings, rules: Iterable[type[Rule]], select: Itera
     return tuple(notes)
 
 
+def secret_detectors(pack: RulePack) -> tuple[RecordRule, ...]:
+    """The rules that find secrets, with the run's options, selected or not: outputs mask
+    what they find even when their findings are not reported (see jsonl_lint.masking)."""
+    chosen = {r.code: r for r in pack.record_rules}
+    return tuple(chosen.get(cls.code) or cls(_options_for(cls, pack.settings))
+                 for cls in builtin_rules() + plugin_rules() if cls.finds_secrets)
+
+
 def _options_for(cls: type[Rule], settings: Settings):
     raw: dict = {}
     for key in (cls.code, cls.name):

@@ -65,6 +65,9 @@ class Rule:
     # "raw" every line; "json" valid JSON; "object" a JSON object; "example" a known format.
     requires: ClassVar[str] = "example"
     Options: ClassVar[type[Options]] = Options
+    # True for rules that find secrets (their findings set ``Finding.secret``): every output
+    # masks what they find, even when they are not selected.
+    finds_secrets: ClassVar[bool] = False
     # Rule options used when the docs' Example / Use instead blocks are linted (tests),
     # e.g. a lower minimum dataset size so a short example can show a dataset rule.
     example_options: ClassVar[dict] = {}

@@ -30,6 +30,12 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto, all cores on large runs)")
 
 
+def add_show_secrets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--show-secrets", action="store_true",
+                        help="show keys, tokens and personal data found in the records unmasked (local use only: "
+                             "never in CI logs)")
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings discovered from the first path (or --config), with the CLI flags on top."""
     start = next((p for p in args.paths if p != "-" and os.path.exists(p)), None)

@@ -9,7 +9,8 @@ from ..diagnostics import Severity
 from ..engine import Engine, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
-from ._common import add_dataset_options, config_groups, dataset_paths, settings_from_args, write_selection_notes
+from ._common import (add_dataset_options, add_show_secrets, config_groups, dataset_paths, settings_from_args,
+                      write_selection_notes)
 
 
 def register(subparsers) -> None:
@@ -27,6 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--no-group", action="store_true",
                    help="human formats: list every finding, even when many are identical (JSON and SARIF always do)")
+    add_show_secrets(p)
     fixes = p.add_argument_group("fixes and changed records")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files (atomic writes)")
     fixes.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
@@ -73,7 +75,12 @@ def run(args, out, err) -> int:
 
             fixed = fix_files(engine, group_files, report, unsafe=args.unsafe_fixes, stats=stats)
             if args.diff:
-                diffs.append(fixed)
+                mask = None
+                if not args.show_secrets:
+                    from ..masking import line_masker
+
+                    mask = line_masker(engine, report.diagnostics + fixed.report.diagnostics)
+                diffs.append((fixed, mask))
                 continue
             report = fixed.report
             problems = fixed.write()
@@ -96,6 +103,7 @@ def run(args, out, err) -> int:
     try:
         fmt = args.output_format
         kwargs = {"group": not args.no_group} if fmt in ("full", "concise", "github", "auto") else {}
+        kwargs["show_secrets"] = args.show_secrets
         if fmt == "auto" and os.environ.get("GITHUB_ACTIONS") == "true" or fmt == "github":
             if os.environ.get("GITHUB_STEP_SUMMARY"):
                 summary_stream = open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8")
@@ -124,15 +132,15 @@ def run(args, out, err) -> int:
 def _write_diff(fixes: list, args, out, err) -> int:
     """``--diff``: the fixes as a unified diff; nothing is written."""
     n = files = 0
-    for fixed in fixes:
-        out.write(fixed.diff())
+    for fixed, mask in fixes:
+        out.write(fixed.diff(mask))
         n += fixed.total_applied
         files += len(fixed.changed)
     if n:
         err.write(f"Would fix {plural(n, 'finding')} in {plural(files, 'file')}.\n")
     else:
         err.write("No fixes available.\n")
-    for fixed in fixes:
+    for fixed, _ in fixes:
         for line in _fix_notes(fixed, {}, args, written=False):
             err.write(line + "\n")
     return 1 if n else 0

@@ -6,7 +6,7 @@ import datetime as _dt
 
 from ..engine import Engine
 from .stats import gather
-from ._common import add_dataset_options, write_selection_notes
+from ._common import add_dataset_options, add_show_secrets, write_selection_notes
 
 
 def register(subparsers) -> None:
@@ -19,6 +19,7 @@ def register(subparsers) -> None:
                    help="HTML file to write (default: jsonl-lint-report.html; '-' for stdout)")
     p.add_argument("--epochs", type=int, metavar="N", help="epochs of the job (default: the usual heuristic)")
     p.add_argument("--title", default="jsonl-lint report")
+    add_show_secrets(p)
     p.set_defaults(func=run)
 
 
@@ -31,7 +32,8 @@ def run(args, out, err) -> int:
     write_selection_notes(engine, err)
     report = engine.run(files)
     when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when)
+    page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when,
+                  show_secrets=args.show_secrets)
     if args.output == "-":
         out.write(page)
     else:

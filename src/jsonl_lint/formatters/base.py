@@ -4,8 +4,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, TextIO
 
+from ..masking import redact
+
 if TYPE_CHECKING:
-    from ..diagnostics import Diagnostic
+    from ..diagnostics import Diagnostic, Secret
     from ..engine import Report
 
 GROUP_MIN = 3  # identical findings shown once when they occur at least this often in a file
@@ -20,12 +22,20 @@ class Formatter:
     """Lifecycle: ``write_report(report)`` renders a whole run to ``self.stream``."""
 
     def __init__(self, stream: TextIO, *, sources: dict[str, str] | None = None, color: bool = False,
-                 show_fixes: bool = True, group: bool = True):
+                 show_fixes: bool = True, group: bool = True, show_secrets: bool = False):
         self.stream = stream
         self.sources = sources or {}  # in-memory texts by path (stdin, tests)
         self.color = color
         self.show_fixes = show_fixes
         self.group = group  # human formats: identical findings once (see group_repeats)
+        self.show_secrets = show_secrets  # --show-secrets: no masking, for local use
+
+    def shown(self, text: str, d: "Diagnostic", secrets: "Iterable[Secret]" = ()) -> str:
+        """Text from or about ``d``'s record as outputs show it: the record's secrets (and
+        any ``secrets`` given) masked."""
+        if self.show_secrets or not (d.secrets or secrets):
+            return text
+        return redact(text, (*d.secrets, *secrets))
 
     def write_report(self, report: "Report") -> None:
         raise NotImplementedError

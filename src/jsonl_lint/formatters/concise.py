@@ -13,7 +13,7 @@ class ConciseFormatter(Formatter):
         for s in shown:
             d = s.diagnostic
             more = f" ({s.repeats_text()})" if s.repeats else ""
-            w(f"{d.filename}:{d.location.line}:{d.location.column}: {d.code} [{d.severity.value}] {d.message}{more}\n")
+            w(f"{d.filename}:{d.location.line}:{d.location.column}: {d.code} [{d.severity.value}] {self.shown(d.message, d)}{more}\n")
         w(summary_line(report) + "\n")
         if note := grouped_line(shown):
             w(note + "\n")

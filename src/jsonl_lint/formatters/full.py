@@ -22,6 +22,9 @@ class FullFormatter(Formatter):
     def write_report(self, report) -> None:
         w = self.stream.write
         shown = group_repeats(report.diagnostics, self.group)
+        on_line: dict[tuple[str, int], set] = {}  # an excerpt also shows the other records on its line
+        for d in report.diagnostics:
+            on_line.setdefault((d.filename, d.location.line), set()).update(d.secrets)
         for path, items in itertools.groupby(shown, key=lambda s: s.diagnostic.filename):
             items = list(items)
             lines = _lines_for(path, {s.diagnostic.location.line for s in items}, self.sources.get(path))
@@ -29,15 +32,15 @@ class FullFormatter(Formatter):
                 d = s.diagnostic
                 head = self._c(_BOLD, f"{d.filename}:{d.location.line}:{d.location.column}:")
                 sev = self._c(_COLORS[d.severity], f"{d.code} [{d.severity.value}]")
-                w(f"{head} {sev} {d.message}\n")
+                w(f"{head} {sev} {self.shown(d.message, d)}\n")
                 text = lines.get(d.location.line)
                 if text:
-                    w(_excerpt(d, text or "", self._c))
+                    w(_excerpt(d, self.shown(text, d, on_line[d.filename, d.location.line]), self._c))
                 if d.fix is not None and self.show_fixes:
                     kind = "fix" if d.fix.applicability.value == "safe" else "unsafe fix"
-                    w(f"  = {kind}: {d.fix.title}\n")
+                    w(f"  = {kind}: {self.shown(d.fix.title, d)}\n")
                 for r in d.related:
-                    w(f"  = related: {r.filename}:{r.location.line}:{r.location.column}: {r.message}\n")
+                    w(f"  = related: {r.filename}:{r.location.line}:{r.location.column}: {self.shown(r.message, d)}\n")
                 if s.repeats:
                     w(self._c(_BOLD, f"  = {s.repeats_text()}") + "\n")
                 w(self._c(_DIM, f"  = help: {d.url}") + "\n\n")

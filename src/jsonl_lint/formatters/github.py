@@ -32,7 +32,7 @@ class GithubFormatter(Formatter):
         shown = group_repeats(ordered, self.group)
         for s in shown:
             d = s.diagnostic
-            message = f"{d.message} ({s.repeats_text()})" if s.repeats else d.message
+            message = self.shown(d.message, d) + (f" ({s.repeats_text()})" if s.repeats else "")
             props = (f"file={_escape_property(_rel(d.filename))},line={d.location.line},col={d.location.column},"
                      f"endLine={d.end_location.line},endColumn={d.end_location.column},"
                      f"title={_escape_property(f'{d.code} {d.name}')}")

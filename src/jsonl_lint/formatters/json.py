@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 from ..diagnostics import Diagnostic
 from .base import Formatter
 
 
-def diagnostic_dict(d: Diagnostic) -> dict:
-    """One finding, shaped like ruff's JSON output (1-based rows and code-point columns)."""
+def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> dict:
+    """One finding, shaped like ruff's JSON output (1-based rows and code-point columns);
+    ``shown`` masks the record text it carries."""
     fix = None
     if d.fix is not None:
         fix = {
             "applicability": d.fix.applicability.value,
-            "message": d.fix.title,
-            "edits": [{"content": e.content,
+            "message": shown(d.fix.title, d),
+            "edits": [{"content": shown(e.content, d),
                        "location": {"row": e.location.line, "column": e.location.column},
                        "end_location": {"row": e.end_location.line, "column": e.end_location.column}}
                       for e in d.fix.edits],
@@ -22,7 +24,7 @@ def diagnostic_dict(d: Diagnostic) -> dict:
         "code": d.code,
         "name": d.name,
         "severity": d.severity.value,
-        "message": d.message,
+        "message": shown(d.message, d),
         "filename": d.filename,
         "location": {"row": d.location.line, "column": d.location.column},
         "end_location": {"row": d.end_location.line, "column": d.end_location.column},
@@ -30,18 +32,18 @@ def diagnostic_dict(d: Diagnostic) -> dict:
         "url": d.url,
         "fix": fix,
         "related": [{"filename": r.filename, "location": {"row": r.location.line, "column": r.location.column},
-                     "message": r.message} for r in d.related],
+                     "message": shown(r.message, d)} for r in d.related],
         "fingerprint": d.fingerprint,
     }
 
 
 class JsonFormatter(Formatter):
     def write_report(self, report) -> None:
-        json.dump([diagnostic_dict(d) for d in report.diagnostics], self.stream, indent=2, ensure_ascii=False)
+        json.dump([diagnostic_dict(d, self.shown) for d in report.diagnostics], self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
 
 
 class JsonLinesFormatter(Formatter):
     def write_report(self, report) -> None:
         for d in report.diagnostics:
-            self.stream.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
+            self.stream.write(json.dumps(diagnostic_dict(d, self.shown), ensure_ascii=False) + "\n")

@@ -32,7 +32,7 @@ class SarifFormatter(Formatter):
             result = {
                 "ruleId": d.code,
                 "level": _LEVEL[d.severity],
-                "message": {"text": d.message},
+                "message": {"text": self.shown(d.message, d)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": _uri(d.filename), "uriBaseId": "%SRCROOT%"},
                     "region": _region(d.location, d.end_location)}}],
@@ -42,15 +42,15 @@ class SarifFormatter(Formatter):
                 result["ruleIndex"] = index[d.code]
             if d.related:
                 result["relatedLocations"] = [
-                    {"id": i, "message": {"text": r.message}, "physicalLocation": {
+                    {"id": i, "message": {"text": self.shown(r.message, d)}, "physicalLocation": {
                         "artifactLocation": {"uri": _uri(r.filename), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": r.location.line, "startColumn": r.location.column}}}
                     for i, r in enumerate(d.related)]
             if d.fix is not None and d.fix.edits:
-                result["fixes"] = [{"description": {"text": d.fix.title}, "artifactChanges": [{
+                result["fixes"] = [{"description": {"text": self.shown(d.fix.title, d)}, "artifactChanges": [{
                     "artifactLocation": {"uri": _uri(d.filename), "uriBaseId": "%SRCROOT%"},
                     "replacements": [{"deletedRegion": _region(e.location, e.end_location),
-                                      "insertedContent": {"text": e.content}} for e in d.fix.edits]}]}]
+                                      "insertedContent": {"text": self.shown(e.content, d)}} for e in d.fix.edits]}]}]
             results.append(result)
         driver = {
             "name": "jsonl-lint",

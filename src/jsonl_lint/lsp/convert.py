@@ -11,6 +11,7 @@ from typing import Callable
 from pygls.uris import from_fs_path
 
 from ..diagnostics import Diagnostic, ResolvedEdit
+from ..masking import redact
 from .document import SEVERITY_TO_LSP, Document, to_units
 
 SOURCE = "jsonl-lint"
@@ -40,7 +41,7 @@ def to_lsp(d: Diagnostic, doc: Document, base: int, map_line: Callable[[int], in
         "severity": SEVERITY_TO_LSP[d.severity],
         "code": d.code,
         "source": SOURCE,
-        "message": d.message,
+        "message": redact(d.message, d.secrets) if d.secrets else d.message,
         "data": {"fp": d.fingerprint, "fix": d.fix is not None},
     }
     if d.url:
@@ -59,7 +60,7 @@ def to_lsp(d: Diagnostic, doc: Document, base: int, map_line: Callable[[int], in
             else:
                 pos = {"line": line0, "character": max(r.location.column - 1, 0)}
             related.append({"location": {"uri": uri_for(r.filename, doc), "range": {"start": pos, "end": pos}},
-                            "message": r.message})
+                            "message": redact(r.message, d.secrets) if d.secrets else r.message})
         if related:
             out["relatedInformation"] = related
     return out

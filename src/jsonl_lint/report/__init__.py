@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Iterable
 
 from ..diagnostics import Diagnostic
+from ..masking import redact
 
 CSS = """
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--bar:#4c78a8;--bar2:#9ecae9;--err:#cf222e;
@@ -113,7 +114,7 @@ _SEV_COLOR = {"error": "#cf222e", "warning": "#bf8700", "info": "#0969da"}
 
 
 def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-lint report",
-           generated: str = "", longest: int = 12) -> str:
+           generated: str = "", longest: int = 12, show_secrets: bool = False) -> str:
     diagnostics = list(diagnostics)
     per_rule: Counter = Counter()
     sev_of: dict[str, str] = {}
@@ -226,7 +227,7 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
         out.append('<section class="wide"><h2>First findings</h2><table><tr><th>where</th><th>rule</th><th>message</th></tr>')
         for d in top:
             out.append(f'<tr><td><code>{_e(d.filename.rsplit("/", 1)[-1])}:{d.location.line}:{d.location.column}</code></td>'
-                       f'<td class="sev-{d.severity.value}">{_e(d.code)} {_e(d.name)}</td><td>{_e(d.message[:300])}</td></tr>')
+                       f'<td class="sev-{d.severity.value}">{_e(d.code)} {_e(d.name)}</td><td>{_e((d.message if show_secrets else redact(d.message, d.secrets))[:300])}</td></tr>')
         out.append("</table></section>")
     out.append("</main></body></html>\n")
     return "".join(out)

@@ -104,6 +104,7 @@ class ApiKey(RecordRule):
     summary = "Record contains an API key or access token"
     severity = Severity.ERROR
     requires = "json"
+    finds_secrets = True
 
     class Options(Options):
         pass
@@ -114,5 +115,7 @@ class ApiKey(RecordRule):
             return
         for pointer, text in record.string_values:
             for kind, s, e, value, shown in find_keys(text):
-                yield Finding(f"{kind} '{mask(value, max(shown, 2), 0)}' ({len(value)} characters, masked) "
-                              f"{where(pointer)}: remove it from the data and rotate it", pointer, (s, e))
+                masked = mask(value, max(shown, 2), 0)
+                yield Finding(f"{kind} '{masked}' ({len(value)} characters, masked) "
+                              f"{where(pointer)}: remove it from the data and rotate it", pointer, (s, e),
+                              secret=(len(masked) - 1, 0))

@@ -80,6 +80,7 @@ class EmailAddress(RecordRule):
     severity = Severity.WARNING
     requires = "json"
     fixable = "sometimes"
+    finds_secrets = True
 
     class Options(Options):
         allow_domains: tuple[str, ...] = Field(
@@ -100,4 +101,4 @@ class EmailAddress(RecordRule):
                                   "Replace the address with name@example.com")
                 yield Finding(f"email address '{mask_email(local, domain, tld)}' (masked) {where(pointer)}: "
                               "if it belongs to a person, replace it with one at example.com", pointer, m.span(),
-                              fix=fix)
+                              fix=fix, secret=(1, len(tld) + 1))

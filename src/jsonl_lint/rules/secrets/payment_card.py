@@ -88,6 +88,7 @@ class PaymentCard(RecordRule):
     severity = Severity.ERROR
     requires = "json"
     fixable = "sometimes"
+    finds_secrets = True
 
     class Options(Options):
         allow_test_numbers: bool = True
@@ -113,4 +114,5 @@ class PaymentCard(RecordRule):
                 fix = replace_fix(record, pointer, m.span(), masked, f"Mask the card number as {masked}")
                 yield Finding(f"{brand} card number ending in {digits[-4:]} ({len(digits)} digits, masked) "
                               f"{where(pointer)}: remove it; if you need an example, use a network test number "
-                              "such as 4242 4242 4242 4242", pointer, m.span(), fix=fix)
+                              "such as 4242 4242 4242 4242", pointer, m.span(), fix=fix,
+                              secret=(0, 4))

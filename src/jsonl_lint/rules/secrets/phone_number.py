@@ -88,6 +88,7 @@ class PhoneNumber(RecordRule):
     severity = Severity.WARNING
     requires = "json"
     fixable = "sometimes"
+    finds_secrets = True
 
     class Options(Options):
         skip_business_lines: bool = True
@@ -101,7 +102,8 @@ class PhoneNumber(RecordRule):
                 fix = replace_fix(record, pointer, span, fictional, f"Replace with the fictional number {fictional}") \
                     if fictional else None
                 yield Finding(f"phone number '{mask_phone(number)}' (masked) {where(pointer)}: if it belongs to a "
-                              "person, replace it with a fictional 555-01xx number", pointer, span, fix=fix)
+                              "person, replace it with a fictional 555-01xx number", pointer, span, fix=fix,
+                              secret=(0, 2))
 
     def _numbers(self, text: str):
         found = []

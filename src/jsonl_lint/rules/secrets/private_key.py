@@ -41,6 +41,7 @@ class PrivateKey(RecordRule):
     summary = "Record contains a private key block"
     severity = Severity.ERROR
     requires = "json"
+    finds_secrets = True
 
     def check(self, record, ctx: Context):
         if "PRIVATE KEY" not in record.text:
@@ -56,4 +57,5 @@ class PrivateKey(RecordRule):
                 material = re.sub(r"\s|\\[nr]", "", body.group(1))
                 yield Finding(f"{m.group(1).lower()} block '-----BEGIN {m.group(1)}----- {material[:4]}…' "
                               f"({len(material)} base64 characters, masked) {where(pointer)}: remove it from "
-                              "the data and replace the key", pointer, (m.start(), end))
+                              "the data and replace the key", pointer, (m.start(), end),
+                              secret=(len(m.group(0)), 0))
