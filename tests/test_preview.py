@@ -146,10 +146,10 @@ def test_language_server_linter_uses_the_same_selection(project):
     from jsonl_lint.lsp.server import EditorSettings, JsonlLanguageServer
 
     path = str(project / "train.jsonl")
-    assert "PRV001" not in {r.code for r in Linter(load_settings(start=path), path).record_rules}
+    assert "PRV001" not in {r.code for r in Linter(load_settings(start=path), path).engine.active_rules(path)[0]}
     server = JsonlLanguageServer()
     server.editor = EditorSettings.from_dict({"preview": True})
-    assert "PRV001" in {r.code for r in Linter(server.settings_for(path), path).record_rules}
+    assert "PRV001" in {r.code for r in Linter(server.settings_for(path), path).engine.active_rules(path)[0]}
     server.editor = EditorSettings.from_dict({"preview": "yes"})  # not a boolean: the config decides
     assert server.editor.preview is None
 
