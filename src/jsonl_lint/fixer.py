@@ -330,11 +330,104 @@ def unified_diff(path: str, before: bytes, after: bytes, context: int = 3,
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
         for tag, x1, x2, y1, y2 in group:
             if tag == "equal":
-                out += [" " + line for line in show(a[x1:x2])]
-                continue
-            out += ["-" + line for line in show(a[x1:x2])]
-            out += ["+" + line for line in show(b[y1:y2])]
+                out += [" " + _cut(line) for line in show(a[x1:x2])]
+            elif x2 - x1 == y2 - y1 and any(len(line) > LONG_LINE for line in a[x1:x2] + b[y1:y2]):
+                # a changed line too long to print twice (a one-line JSON array): its changed items
+                for k, (old, new) in enumerate(zip(show(a[x1:x2]), show(b[y1:y2]))):
+                    out += _item_diff(old, new, x1 + k + 1)
+            else:
+                out += ["-" + line for line in show(a[x1:x2])]
+                out += ["+" + line for line in show(b[y1:y2])]
     return "".join(out) if len(out) > 2 else ""
+
+
+LONG_LINE = 4096  # characters: a changed line longer than this is diffed item by item
+ITEM_WIDTH = 300  # characters shown of an unchanged long line or item, and around a change
+
+
+def _item_diff(before: str, after: str, line: int) -> list[str]:
+    """The changed items of one long line (the elements of a one-line JSON array, the
+    members of a long object), each on its own diff line with one item of context.
+    Readable rather than applicable: ``patch`` cannot apply it, ``--fix`` can."""
+    a, b = _split_items(before), _split_items(after)
+    # a[0] is the opening bracket, so a piece's index is its item's number
+    items = len(a) - 2 if a[0] in ("[", "{") else len(a)
+    out = [f"~ line {line} has {len(before.split(chr(10), 1)[0]):,} characters; only its changed items "
+           "are shown, one per line\n"]
+    for group in _AnchoredMatcher(a, b).get_grouped_opcodes(1):
+        changed = [op for op in group if op[0] != "equal"]
+        first, last = changed[0][1], max(changed[-1][2] - 1, changed[-1][1])
+        span = f"item {first:,}" if first == last else f"items {first:,} to {last:,}"
+        out.append(f"~ {span} of {items:,}\n")
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                out += [" " + _cut(item) + "\n" for item in a[x1:x2]]
+            elif tag == "replace" and x2 - x1 == y2 - y1:
+                for old, new in zip(a[x1:x2], b[y1:y2]):
+                    old, new = _around_change(old, new)
+                    out += ["-" + old + "\n", "+" + new + "\n"]
+            else:
+                out += ["-" + _cut(item) + "\n" for item in a[x1:x2]]
+                out += ["+" + _cut(item) + "\n" for item in b[y1:y2]]
+    return out
+
+
+def _split_items(line: str) -> list[str]:
+    """A JSON text cut after each comma between the items of its outermost array or
+    object, and after its opening and before its closing bracket (strings respected)."""
+    line = line.split("\n", 1)[0]
+    pieces, depth, start, in_string, escaped = [], 0, 0, False, False
+    for i, ch in enumerate(line):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth == 1:
+                pieces.append(line[start:i + 1])
+                start = i + 1
+        elif ch in "]}":
+            if depth == 1:
+                pieces.append(line[start:i])
+                start = i
+            depth -= 1
+        elif ch == "," and depth == 1:
+            pieces.append(line[start:i + 1])
+            start = i + 1
+    pieces.append(line[start:])
+    return [p for p in pieces if p]
+
+
+def _cut(text: str) -> str:
+    """An unchanged text, its first line cut to ``ITEM_WIDTH`` characters when it is long."""
+    head, sep, rest = text.partition("\n")
+    if len(head) <= ITEM_WIDTH:
+        return text
+    return f"{head[:ITEM_WIDTH]}… ({len(head) - ITEM_WIDTH:,} more characters)" + sep + rest
+
+
+def _around_change(old: str, new: str) -> tuple[str, str]:
+    """Both versions of a changed item, cut to the changed part with some context
+    when the item is long."""
+    if len(old) <= 2 * ITEM_WIDTH and len(new) <= 2 * ITEM_WIDTH:
+        return old, new
+    prefix = len(os.path.commonprefix([old, new]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    start = max(0, prefix - ITEM_WIDTH // 3)
+    end_old, end_new = len(old) - suffix, len(new) - suffix
+    tail = ITEM_WIDTH // 3
+
+    def show(text: str, end: int) -> str:
+        stop = min(len(text), end + tail)
+        return ("…" if start else "") + text[start:stop] + ("…" if stop < len(text) else "")
+
+    return show(old, end_old), show(new, end_new)
 
 
 def _range(start: int, stop: int) -> str:

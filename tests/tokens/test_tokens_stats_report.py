@@ -72,8 +72,8 @@ def test_stats_full_output_labels(tmp_path):
     out = StringIO()
     assert main(["stats", "--isolated", "--model", "gpt-3.5-turbo-0613", str(data)], out, StringIO()) == 0
     text = out.getvalue()
-    for label in ("min", "p5", "p50", "p95", "max", "nearest rank", "Epochs", "target 3 epochs", "Estimated cost",
-                  "Price table", "4,096 tokens per example", "cl100k_base"):
+    for label in ("min", "p5", "p50", "p95", "max", "nearest rank", "Epochs", "cookbook heuristic", "Estimated cost",
+                  "sources in docs/tokens.md", "4,096 tokens per example", "cl100k_base"):
         assert label in text, label
 
 

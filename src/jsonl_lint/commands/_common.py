@@ -28,6 +28,7 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--validation", action="append", metavar="FILE",
                         help="a validation file: judged separately, and leakage from training is an error")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto, all cores on large runs)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
 def add_show_secrets(parser: argparse.ArgumentParser) -> None:
@@ -99,3 +100,33 @@ def write_selection_notes(engine, err, written: set[str] | None = None) -> None:
         if note not in written:
             written.add(note)
             err.write(f"jsonl-lint: warning: {note}\n")
+
+
+def progress_bar(args: argparse.Namespace, err) -> "ProgressBar | None":
+    """A progress bar on stderr when it is a terminal and --no-progress is not given."""
+    if args.no_progress or not getattr(err, "isatty", lambda: False)():
+        return None
+    return ProgressBar(err)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal stream (never in pipes or CI logs)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = int(100 * done / total) if total else 100
+        if pct != self.last:
+            self.last = pct
+            bar = "#" * (pct // 4)
+            self.stream.write(f"\r[{bar:<25}] {pct:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.last >= 0:
+            self.stream.write("\r" + " " * 40 + "\r")
+            self.stream.flush()
+
+

@@ -9,8 +9,8 @@ from ..diagnostics import Severity
 from ..engine import Engine, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
-from ._common import (add_dataset_options, add_show_secrets, config_groups, dataset_paths, settings_from_args,
-                      write_selection_notes)
+from ._common import (add_dataset_options, add_show_secrets, config_groups, dataset_paths, progress_bar,
+                      settings_from_args, write_selection_notes)
 
 
 def register(subparsers) -> None:
@@ -24,7 +24,6 @@ def register(subparsers) -> None:
     p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: error)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
     p.add_argument("--show-settings", action="store_true", help="print the resolved settings and the selected rules, then exit")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--no-group", action="store_true",
                    help="human formats: list every finding, even when many are identical (JSON and SARIF always do)")
@@ -53,9 +52,7 @@ def run(args, out, err) -> int:
     if not files:
         err.write("jsonl-lint: no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)\n")
         return 2
-    progress = None
-    if not args.no_progress and getattr(err, "isatty", lambda: False)():
-        progress = _ProgressBar(err)
+    progress = progress_bar(args, err)
     reports = []
     notes: list[str] = []
     not_written: dict[str, str] = {}
@@ -168,26 +165,3 @@ def _fix_notes(fixed, problems: dict[str, str], args, written: bool = True) -> l
 
 def _isatty(stream) -> bool:
     return getattr(stream, "isatty", lambda: False)()
-
-
-class _ProgressBar:
-    """A one-line progress bar on a terminal stream (never in pipes or CI logs)."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        pct = int(100 * done / total) if total else 100
-        if pct != self.last:
-            self.last = pct
-            bar = "#" * (pct // 4)
-            self.stream.write(f"\r[{bar:<25}] {pct:3d}%")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.last >= 0:
-            self.stream.write("\r" + " " * 40 + "\r")
-            self.stream.flush()
-
-

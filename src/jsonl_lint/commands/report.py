@@ -6,7 +6,7 @@ import datetime as _dt
 
 from ..engine import Engine
 from .stats import gather
-from ._common import add_dataset_options, add_show_secrets, write_selection_notes
+from ._common import add_dataset_options, add_show_secrets, progress_bar, write_selection_notes
 
 
 def register(subparsers) -> None:
@@ -26,11 +26,15 @@ def register(subparsers) -> None:
 def run(args, out, err) -> int:
     from ..report import render
 
-    stats = gather(args)
-    files = [f.path for f in stats.files]
-    engine = Engine(stats.settings)
-    write_selection_notes(engine, err)
-    report = engine.run(files)
+    progress = progress_bar(args, err)
+    try:
+        stats = gather(args, progress)
+        engine = Engine(stats.settings)
+        write_selection_notes(engine, err)
+        report = engine.run([f.path for f in stats.files], progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when,
                   show_secrets=args.show_secrets)

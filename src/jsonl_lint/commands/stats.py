@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from ..config import DEFAULT_MODEL
 from ..engine import discover
-from ._common import add_dataset_options, dataset_paths, settings_from_args
+from ..formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
+from ._common import add_dataset_options, dataset_paths, progress_bar, settings_from_args
 
 
 def register(subparsers) -> None:
@@ -14,12 +16,13 @@ def register(subparsers) -> None:
                                           "examples over and near the model's limit, and estimate training cost.")
     add_dataset_options(p)
     p.add_argument("--output-format", "--format", dest="output_format", choices=["full", "json"], default="full")
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write the statistics to FILE instead of stdout")
     p.add_argument("--epochs", type=int, metavar="N", help="epochs of the job (default: the usual heuristic)")
     p.add_argument("--no-per-example", action="store_true", help="json: leave out the per-example token counts")
     p.set_defaults(func=run)
 
 
-def gather(args):
+def gather(args, progress=None):
     from ..config import ConfigError
     from ..tokens.dataset import collect
 
@@ -29,18 +32,25 @@ def gather(args):
         raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
     if args.epochs is not None and args.epochs < 1:
         raise ConfigError("--epochs must be at least 1")
-    return collect(files, settings, epochs=args.epochs)
+    return collect(files, settings, epochs=args.epochs, progress=progress)
 
 
 def run(args, out, err) -> int:
-    stats = gather(args)
+    progress = progress_bar(args, err)
+    try:
+        stats = gather(args, progress)
+    finally:
+        if progress is not None:
+            progress.close()
     data = stats.as_dict(per_example=not args.no_per_example)
     if not data["exact"]:
         err.write(f"jsonl-lint: token counts are approximate (1 token per 4 characters): {data['approximate_reason']}\n")
-    if args.output_format == "json":
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        return 0
-    out.write(render_text(data))
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if args.output_format == "json" else render_text(data)
+    if args.output_file:
+        with open(args.output_file, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        out.write(text)
     return 0
 
 
@@ -52,7 +62,8 @@ def render_text(d: dict) -> str:
     lines: list[str] = []
     add = lines.append
     exact = "exact" if d["exact"] else "APPROXIMATE (1 token per 4 characters)"
-    add(f"Model           {d['model']}  (encoding {d['encoding']}, {exact})")
+    default = "; the default, --model picks another" if d["model"] == DEFAULT_MODEL else ""
+    add(f"Model           {d['model']}  (encoding {d['encoding']}, {exact}{default})")
     add(f"Limit           {_n(d['limit']) if d['limit'] else 'none'} tokens per example ({d['limit_source']})")
     add("")
     add(f"Files           {len(d['files'])}")
@@ -70,9 +81,12 @@ def render_text(d: dict) -> str:
     add(f"Tokens/example  {'':8}" + "".join(f"{k:>10}" for k in p))
     add(f"  total         {'':8}" + "".join(f"{_n(v):>10}" for v in p.values()))
     add(f"  trained       {'':8}" + "".join(f"{_n(v):>10}" for v in q.values()))
-    add(f"  (percentiles by {d['percentile_method']})")
+    add("  (percentiles by nearest rank: each value is a real example's count)")
     add(f"Total tokens    {_n(d['total_tokens'])}")
     add(f"Trained tokens  {_n(d['trained_tokens'])}  (assistant content and tool calls with weight not 0)")
+    if d["formats"].get(OPENAI_PREFERENCE) or d["formats"].get(PREFERENCE_PAIRS):
+        add("  (preference pairs: total counts the prompt and the longer answer, the longest sequence training")
+        add("  sees; trained counts both answers, so it can be the larger of the two)")
     if d["image_tokens_estimated"]:
         add(f"Image tokens    {_n(d['image_tokens_estimated'])}  (estimated: 85 per low-detail image, else 765)")
     if d["limit"]:
@@ -81,13 +95,13 @@ def render_text(d: dict) -> str:
     c = d["cost"]
     if c:
         add("")
-        add(f"Epochs          {c['epochs']}  ({c['epochs_rule']})")
+        add(f"Epochs          {c['epochs']}  ({c['epochs_rule'].split(':')[0]}; --epochs sets it)")
         add(f"Billed tokens   {_n(c['billed_tokens_per_epoch'])} per epoch x {c['epochs']} = {_n(c['billed_tokens'])}"
             f"  (training files only; each example counts at most the limit)")
         if c["estimated_cost_usd"] is not None:
             add(f"Estimated cost  ${c['estimated_cost_usd']:,.2f}  at ${c['price_per_million_tokens']:g} per 1M "
-                f"training tokens ({c['price_source']})")
+                f"training tokens ({c['price_source']}*)")
         else:
-            add(f"Estimated cost  unknown: {c['price_source']}")
-        add(f"Price table     {c['price_table_date']}: {c['price_table_source']}; override with 'prices' in the config")
+            add(f"Estimated cost  unknown: {c['price_source']}*")
+        add("  * prices change: sources in docs/tokens.md and --output-format json; set 'prices' in the config")
     return "\n".join(lines) + "\n"

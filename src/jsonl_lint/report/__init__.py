@@ -222,12 +222,55 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
                    f"{', ' + str(f['invalid']) + ' invalid' if f['invalid'] else ''}</td></tr>")
     out.append("</table></section>")
 
-    top = sorted(diagnostics, key=lambda d: (-d.severity.rank, d.filename, d.location.line))[:15]
+    top = headline_findings(diagnostics)
     if top:
-        out.append('<section class="wide"><h2>First findings</h2><table><tr><th>where</th><th>rule</th><th>message</th></tr>')
+        out.append('<section class="wide"><h2>Findings: each rule\'s first, then more from other records</h2>'
+                   '<table><tr><th>where</th><th>rule</th><th>message</th></tr>')
         for d in top:
             out.append(f'<tr><td><code>{_e(d.filename.rsplit("/", 1)[-1])}:{d.location.line}:{d.location.column}</code></td>'
                        f'<td class="sev-{d.severity.value}">{_e(d.code)} {_e(d.name)}</td><td>{_e((d.message if show_secrets else redact(d.message, d.secrets))[:300])}</td></tr>')
-        out.append("</table></section>")
+        rest = len(diagnostics) - len(top)
+        out.append("</table>" + (f'<div class="note">{rest:,} more findings: <code>jsonl-lint check</code> lists '
+                                 "them.</div>" if rest else "") + "</section>")
     out.append("</main></body></html>\n")
     return "".join(out)
+
+
+def headline_findings(diagnostics: Iterable[Diagnostic], limit: int = 15) -> list[Diagnostic]:
+    """The findings a reader meets first: one per rule (errors first, then the rules
+    with the most findings), then further rounds of one per rule, each from a record not
+    shown yet and never a repeat of a message already shown."""
+    from ..formatters.base import group_key
+
+    by_rule: dict[str, list[Diagnostic]] = {}
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        by_rule.setdefault(d.code, []).append(d)
+    order = sorted(by_rule, key=lambda code: (-by_rule[code][0].severity.rank, -len(by_rule[code]), code))
+    shown: list[Diagnostic] = []
+    records: set = set()
+    messages: set = set()
+
+    def record_of(d: Diagnostic) -> tuple:
+        return (d.filename, d.record.index) if d.record is not None else (d.filename, None)
+
+    def take(d: Diagnostic) -> None:
+        shown.append(d)
+        records.add(record_of(d))
+        messages.add(group_key(d))
+
+    for code in order:  # round one: every rule once, from an unseen record where it has one
+        if len(shown) < limit:
+            take(next((d for d in by_rule[code] if record_of(d) not in records), by_rule[code][0]))
+    # Then rounds of one per rule: new records with new messages, then new records, then the rest.
+    for wanted in (lambda d: record_of(d) not in records and group_key(d) not in messages,
+                   lambda d: record_of(d) not in records,
+                   lambda d: True):
+        added = True
+        while added and len(shown) < limit:
+            added = False
+            for code in order:
+                d = next((d for d in by_rule[code] if d not in shown and wanted(d)), None)
+                if d is not None and len(shown) < limit:
+                    take(d)
+                    added = True
+    return shown

@@ -17,8 +17,8 @@ MIN_TARGET_EXAMPLES = 100
 MAX_TARGET_EXAMPLES = 25000
 MIN_DEFAULT_EPOCHS = 1
 MAX_DEFAULT_EPOCHS = 25
-EPOCH_RULE = ("target 3 epochs, keep examples x epochs within [100, 25,000], epochs within [1, 25] "
-              "(OpenAI cookbook heuristic)")
+EPOCH_RULE = ("OpenAI cookbook heuristic: target 3 epochs, keep examples x epochs within [100, 25,000] "
+              "and epochs within [1, 25]")
 
 
 def default_epochs(n_examples: int) -> int:

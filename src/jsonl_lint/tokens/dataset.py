@@ -18,7 +18,7 @@ from . import count_record, count_records, estimate_cost, target
 from .cost import CostEstimate, billable
 
 PERCENTILES = (("min", 0), ("p5", 5), ("p50", 50), ("p95", 95), ("max", 100))
-PERCENTILE_METHOD = "nearest rank (the value at rank ceil(p/100 x n) of the sorted counts)"
+PERCENTILE_METHOD = "nearest rank: the value at rank ceil(p/100 x n) of the sorted counts"
 
 
 @dataclass(slots=True)
@@ -152,14 +152,14 @@ class _ExampleRows(DatasetRule[list]):
 
 
 def collect(files: Iterable[str], settings: Settings, *, jobs: int | None = None,
-            near_threshold: float | None = None, epochs: int | None = None) -> DatasetStats:
+            near_threshold: float | None = None, epochs: int | None = None, progress=None) -> DatasetStats:
     files = list(files)
     t = target(settings)
     limit = _rule_option(settings, ("JL601", "example-over-token-limit"), "limit") or t.limit
     if near_threshold is None:
         near_threshold = _rule_option(settings, ("JL602", "example-near-token-limit"), "threshold") or 0.9
     rows = _ExampleRows()
-    report = Engine(settings, RulePack((), (rows,), {}, settings)).run(files, jobs=jobs)
+    report = Engine(settings, RulePack((), (rows,), {}, settings)).run(files, jobs=jobs, progress=progress)
     stats = DatasetStats(settings, report.files, rows.rows, limit, near_threshold)
     train = stats.train_rows
     billed = sum(billable(r.total, limit) for r in train)

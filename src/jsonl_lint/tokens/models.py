@@ -33,9 +33,9 @@ class ModelInfo:
 
 
 MODELS: tuple[ModelInfo, ...] = (
-    ModelInfo("gpt-4o-mini-2024-07-18", "o200k_base", 65536, GUIDE + " (65,536; 128k inference)", 3.0,
+    ModelInfo("gpt-4o-mini-2024-07-18", "o200k_base", 65536, GUIDE + ": 65,536; 128k at inference", 3.0,
               aliases=("gpt-4o-mini",)),
-    ModelInfo("gpt-4o-2024-08-06", "o200k_base", 65536, GUIDE + " (65,536; 128k inference)", 25.0,
+    ModelInfo("gpt-4o-2024-08-06", "o200k_base", 65536, GUIDE + ": 65,536; 128k at inference", 25.0,
               aliases=("gpt-4o",)),
     ModelInfo("gpt-4.1-2025-04-14", "o200k_base", 65536,
               "assumed equal to gpt-4o's 65,536 (not confirmed by a stored source; override the "
@@ -44,9 +44,9 @@ MODELS: tuple[ModelInfo, ...] = (
               5.0, aliases=("gpt-4.1-mini",)),
     ModelInfo("gpt-4.1-nano-2025-04-14", "o200k_base", 65536, "assumed equal to gpt-4o-mini's 65,536 (unconfirmed)",
               1.5, aliases=("gpt-4.1-nano",)),
-    ModelInfo("gpt-3.5-turbo-0125", "cl100k_base", 16385, GUIDE + " (16,385)", 8.0, aliases=("gpt-3.5-turbo",)),
-    ModelInfo("gpt-3.5-turbo-1106", "cl100k_base", 16385, GUIDE + " (16,385)", 8.0),
-    ModelInfo("gpt-3.5-turbo-0613", "cl100k_base", 4096, GUIDE + " (4,096; 16,385 inference)", 8.0),
+    ModelInfo("gpt-3.5-turbo-0125", "cl100k_base", 16385, GUIDE + ": 16,385", 8.0, aliases=("gpt-3.5-turbo",)),
+    ModelInfo("gpt-3.5-turbo-1106", "cl100k_base", 16385, GUIDE + ": 16,385", 8.0),
+    ModelInfo("gpt-3.5-turbo-0613", "cl100k_base", 4096, GUIDE + ": 4,096; 16,385 at inference", 8.0),
     ModelInfo("gpt-4-0613", "cl100k_base", 8192, "gpt-4-0613 context window (8,192); experimental fine-tuning",
               None),
     ModelInfo("babbage-002", "cl100k_base", 16384, "legacy completions fine-tuning (16,384 context)", 0.4),
