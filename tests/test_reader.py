@@ -109,3 +109,33 @@ def test_string_values_walks_every_string_with_an_escaped_pointer():
     record = next(read_records(io.BytesIO(line), "x.jsonl"))
     assert record.string_values == [("/a~1b/0", "x"), ("/a~1b/1/c~0d", "y"), ("/e", "z")]
     assert record.string_values is record.string_values  # cached: the secrets and hygiene rules share it
+
+
+def test_record_nested_100000_deep_is_a_finding_at_its_line_not_a_recursion():
+    from helpers import lint
+
+    deep = "[" * 100_000 + "]" * 100_000
+    text = '{"prompt": "a", "completion": "b"}\n' + deep + "\n" + '{"a":' * 70 + "1" + "}" * 70 + "\n"
+    found = [(d.code, d.location.line, d.location.column) for d in lint(text, ["JL0"]) if d.code == "JL001"]
+    assert found == [("JL001", 2, 65), ("JL001", 3, 321)]  # at the bracket that goes one level too far
+
+
+def test_max_depth_setting_and_brackets_inside_strings():
+    from helpers import lint
+
+    nested = '{"a":' * 10 + '"[[[[[[[[[[[[{{{{{{"' + "}" * 10
+    assert not [d for d in lint(nested + "\n", ["JL001"], max_depth=10)]
+    assert [d.location.column for d in lint(nested + "\n", ["JL001"], max_depth=9)] == [46]
+
+
+def test_escaped_lone_surrogates_are_reported_at_the_escape():
+    from helpers import lint
+    from jsonl_lint.reader import lone_surrogate
+
+    line = '{"messages": [{"role": "user", "content": "a\\ud800b"}, {"role": "assistant", "content": "ok"}]}'
+    (d,) = lint(line + "\n", ["JL005"])
+    assert (d.location.line, d.location.column) == (1, line.index("\\ud800") + 1)
+    assert "lone surrogate \\ud800" in d.message
+    assert lone_surrogate('"\\ud83d\\ude00 \\\\ud800"') is None  # a pair, and an escaped backslash
+    assert lone_surrogate('"x \\udc00"') == 3
+    assert lone_surrogate('"\\ud83d x"') == 1

@@ -26,6 +26,10 @@ else:  # pragma: no cover
 CONFIG_FILES = (".jsonl-lint.toml", "pyproject.toml")
 PRESETS_DIR = Path(__file__).parent / "presets"
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
+MAX_DEPTH = 64  # default max-depth: nesting of arrays and objects in one record
+# The highest max-depth allowed: about half the depth at which the recursive checks meet
+# Python's recursion limit (near 480 levels, measured with every rule selected).
+MAX_DEPTH_LIMIT = 256
 
 
 class ConfigError(Exception):
@@ -63,6 +67,9 @@ class Settings(BaseModel):
     preview: bool = False  # run preview rules too (see docs/preview.md)
     explicit_preview_rules: bool = False  # with preview: a preview rule needs its exact code or name
     jobs: int = 0
+    # Records nested deeper are reported (JL001) and not parsed: every check after the reader
+    # walks records recursively, and the bound keeps that far from Python's recursion limit.
+    max_depth: int = Field(MAX_DEPTH, ge=1, le=MAX_DEPTH_LIMIT)
     # Where the config file lives (globs and relative paths resolve against it).
     root: str = ""
 

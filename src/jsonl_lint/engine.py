@@ -218,7 +218,8 @@ class Engine:
         """The secrets in the JSONL records of ``text``: lines an output shows outside
         any finding (the context lines of ``--diff``)."""
         data = text.encode("utf-8", "surrogatepass")
-        return tuple(s for record in read_records(io.BytesIO(data), path, json_array=False)
+        return tuple(s for record in read_records(io.BytesIO(data), path, json_array=False,
+                                                  max_depth=self.settings.max_depth)
                      for s in self._secrets(record))
 
     def _find_secrets(self, record: Record) -> Iterator[Secret]:
@@ -274,7 +275,8 @@ class Engine:
                 self._texts[path] = _read_stdin()
             report_progress = None if progress is None else (lambda offset, base=done: progress(base + offset, total))
             with self._open(path) as stream:
-                self._consume(read_records(stream, path), ctx, states, diagnostics, summary, report_progress)
+                self._consume(read_records(stream, path, max_depth=self.settings.max_depth), ctx, states, diagnostics,
+                              summary, report_progress)
             done += _size(path)
             summaries.append(summary)
         diagnostics += self._finish(states)
@@ -360,7 +362,7 @@ class Engine:
         from .reader import parse_text
 
         text = chunk.decode("utf-8", "replace")
-        value, syntax = parse_text(text)
+        value, syntax = parse_text(text, max_depth=self.settings.max_depth)
         return Record(ref, text, value=value, syntax=syntax)
 
     def _report(self, diagnostics: list[Diagnostic], summaries: list[FileSummary]) -> Report:
@@ -424,7 +426,7 @@ def _worker(args: tuple[Settings, RulePack | None, tuple[str, int, int | None, i
         if start:
             stream.seek(start)
         engine._consume(read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
-                                     start_index=index), ctx, states, diagnostics, summary)
+                                     start_index=index, max_depth=settings.max_depth), ctx, states, diagnostics, summary)
     return diagnostics, states, summary
 
 

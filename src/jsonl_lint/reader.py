@@ -4,6 +4,11 @@ JSONL lines split on ``\\n`` (and ``\\r\\n``) only: U+2028, U+2029 and U+0085
 occur inside real data and are not line breaks. JSON arrays (``.json``, as
 Alpaca and ShareGPT datasets ship) are decoded element by element from a
 bounded buffer, so neither container is held whole for per-record work.
+
+Hostile records become findings, never exceptions: a record nested deeper than
+``max_depth`` is a syntax problem found without recursion (every walker after the
+reader may then recurse safely), and an escaped lone surrogate is kept as the
+parser reads it but marked for JL005.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import IO, Any, Iterator
 
 import orjson
 
+from .config import MAX_DEPTH
 from .diagnostics import RecordRef
 from .formats import detect_format, normalize
 from .positions import SourceMap, iter_strings
@@ -60,7 +66,8 @@ class Record:
 
     def __init__(self, ref: RecordRef, text: str | None = None, value: Any = None,
                  syntax: SyntaxProblem | None = None, encoding_error: int | None = None, newline: str = "\n",
-                 bom: bool = False, container: str = "jsonl", *, raw: bytes | None = None):
+                 bom: bool = False, container: str = "jsonl", *, raw: bytes | None = None,
+                 lone_surrogate: int | None = None):
         self.ref = ref
         if text is not None:
             self.text = text
@@ -68,6 +75,7 @@ class Record:
         self.value = value
         self.syntax = syntax
         self.encoding_error = encoding_error  # code-point offset of the first undecodable byte
+        self.lone_surrogate = lone_surrogate  # code-point offset of an escaped lone surrogate (\\ud800)
         self.newline = newline
         self.bom = bom
         self.container = container  # "jsonl" | "json-array"
@@ -128,9 +136,13 @@ class Record:
         return self.ref.line + newlines, offset - self.text.rfind("\n", 0, offset)
 
 
-def parse_text(text: str, data: bytes | None = None) -> tuple[Any, SyntaxProblem | None]:
+def parse_text(text: str, data: bytes | None = None, max_depth: int = MAX_DEPTH) -> tuple[Any, SyntaxProblem | None]:
     """Parse one record. orjson on the fast path; stdlib json on failure for a
-    precise message and position, plus hints for common real-world mistakes."""
+    precise message and position, plus hints for common real-world mistakes.
+    Records nested deeper than ``max_depth`` are a problem, never a recursion."""
+    deep = too_deep(text, max_depth)
+    if deep is not None:
+        return None, deep
     try:
         return orjson.loads(data if data is not None else text), None
     except orjson.JSONDecodeError:
@@ -147,6 +159,66 @@ def parse_text(text: str, data: bytes | None = None) -> tuple[Any, SyntaxProblem
 
 class _ConstantError(ValueError):
     pass
+
+
+# Strings (skipped whole, so brackets inside them do not count) and brackets.
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
+
+
+def too_deep(text: str, limit: int) -> SyntaxProblem | None:
+    """The problem of a record nested more than ``limit`` levels deep (at the bracket that
+    goes one level too far), found without recursion; None when it nests less."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return SyntaxProblem(f"nested more than {limit} levels deep here (max-depth); most loaders fail "
+                                     "on such records (Python's json near 1,000 levels, serde_json at 128)",
+                                     m.start())
+        elif c in "]}":
+            depth -= 1
+    return None
+
+
+def value_end(text: str, start: int) -> int:
+    """Where the array or object that starts at ``start`` ends (-1: not in ``text``),
+    found without recursion."""
+    depth = 0
+    for m in _STRUCTURE.finditer(text, start):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return -1
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Offset of the first escaped surrogate (``\\ud800``) that is not half of a pair:
+    JSON allows it, UTF-8 cannot encode it, tokenizers and uploads fail on it."""
+    high = -1  # offset of a high surrogate escape waiting for its low half
+    high_end = -1
+    for m in _ESCAPE.finditer(text):
+        code = int(m.group(1), 16) if m.group(1) else -1
+        if high >= 0:
+            if 0xDC00 <= code <= 0xDFFF and m.start() == high_end:
+                high = -1
+                continue
+            return high
+        if 0xD800 <= code <= 0xDBFF:
+            high, high_end = m.start(), m.end()
+        elif 0xDC00 <= code <= 0xDFFF:
+            return m.start()
+    return high if high >= 0 else None
 
 
 def _reject_constant(name: str):
@@ -196,7 +268,7 @@ def is_json_array_path(path: str) -> bool:
 
 def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None,
                  start_line: int = 1, start_offset: int = 0, end_offset: int | None = None,
-                 start_index: int = 0) -> Iterator[Record]:
+                 start_index: int = 0, max_depth: int = MAX_DEPTH) -> Iterator[Record]:
     """Yield every record of ``stream``. ``start_*``/``end_offset`` let a worker read
     one byte range of a JSONL file (the range must start at a line start)."""
     if json_array is None:
@@ -205,13 +277,13 @@ def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None
         head = stream.read(4096)
         rest = head.lstrip(BOM).lstrip()
         if rest.startswith(b"["):
-            yield from _read_json_array(head, stream, path)
+            yield from _read_json_array(head, stream, path, max_depth)
             return
         stream = io.BufferedReader(_Chain(head, stream))
-    yield from _read_jsonl(stream, path, start_line, start_offset, end_offset, start_index)
+    yield from _read_jsonl(stream, path, start_line, start_offset, end_offset, start_index, max_depth)
 
 
-def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Record]:
+def _read_jsonl(stream, path, line_no, offset, end_offset, index, max_depth) -> Iterator[Record]:
     loads, invalid = orjson.loads, orjson.JSONDecodeError
     for raw in stream:
         if end_offset is not None and offset >= end_offset:
@@ -219,7 +291,8 @@ def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Re
         newline = ("\r\n" if raw.endswith(b"\r\n") else "\n") if raw.endswith(b"\n") else ""
         size = len(raw) - len(newline)
         record = None
-        if offset or not raw.startswith(BOM):
+        # orjson parses up to 1,024 levels; deeper than max_depth goes the slow way to a finding
+        if (offset or not raw.startswith(BOM)) and raw.count(b"[") + raw.count(b"{") <= max_depth:
             try:
                 value = loads(raw)  # orjson also checks the UTF-8, so the text can wait
             except invalid:
@@ -228,14 +301,16 @@ def _read_jsonl(stream, path, line_no, offset, end_offset, index) -> Iterator[Re
                 record = Record(RecordRef(path, index, line_no, 1, offset, size), None, value, newline=newline,
                                 raw=raw)
                 record.blank, record.parsed = False, True
-        yield record or _checked_record(raw[:size], path, index, line_no, offset, newline)
+        yield record or _checked_record(raw[:size], path, index, line_no, offset, newline, max_depth)
         index += 1
         line_no += 1
         offset += len(raw)
 
 
-def _checked_record(body: bytes, path: str, index: int, line_no: int, offset: int, newline: str) -> Record:
-    """A line orjson did not parse: blank, a BOM, bad UTF-8, or a syntax error to explain."""
+def _checked_record(body: bytes, path: str, index: int, line_no: int, offset: int, newline: str,
+                    max_depth: int) -> Record:
+    """A line orjson did not parse: blank, a BOM, bad UTF-8, a syntax error to explain, a
+    record nested too deep, or one with an escaped lone surrogate (valid JSON orjson rejects)."""
     bom = offset == 0 and body.startswith(BOM)
     if bom:
         body = body[len(BOM):]
@@ -248,7 +323,9 @@ def _checked_record(body: bytes, path: str, index: int, line_no: int, offset: in
     ref = RecordRef(path, index, line_no, 1, offset + (len(BOM) if bom else 0), len(body))
     record = Record(ref, text, newline=newline, bom=bom, encoding_error=encoding_error)
     if encoding_error is None and text.strip():
-        record.value, record.syntax = parse_text(text, body)
+        record.value, record.syntax = parse_text(text, body, max_depth)
+        if record.syntax is None and "\\u" in text:
+            record.lone_surrogate = lone_surrogate(text)
     return record
 
 
@@ -278,7 +355,7 @@ _DECODER = json.JSONDecoder()
 _CHUNK = 1 << 20
 
 
-def _read_json_array(head: bytes, stream: IO[bytes], path: str) -> Iterator[Record]:
+def _read_json_array(head: bytes, stream: IO[bytes], path: str, max_depth: int) -> Iterator[Record]:
     reader = _ArrayBuffer(head, stream, path)
     pos = reader.skip_ws(0) + 1  # past "["
     index = 0
@@ -296,6 +373,16 @@ def _read_json_array(head: bytes, stream: IO[bytes], path: str) -> Iterator[Reco
         while True:
             try:
                 value, end = _DECODER.raw_decode(reader.buf, pos)
+            except RecursionError:  # far too deep: find its end without recursion
+                end = value_end(reader.buf, pos)
+                if end < 0 and reader.more():
+                    continue
+                if end < 0:
+                    deep = too_deep(reader.buf[pos:], max_depth)
+                    yield reader.problem(index, pos + deep.position, deep.message)
+                    return
+                value = None
+                break
             except json.JSONDecodeError as exc:
                 if reader.more():
                     continue
@@ -304,9 +391,12 @@ def _read_json_array(head: bytes, stream: IO[bytes], path: str) -> Iterator[Reco
             if end < len(reader.buf) or not reader.more():  # a number may be cut off at the end
                 break
         text = reader.buf[pos:end]
+        deep = too_deep(text, max_depth)
         line, col = reader.locate(pos)
         ref = RecordRef(path, index, line, col, reader.byte_offset(pos), _utf8_len(text))
-        yield Record(ref, text, value=value, container="json-array", bom=reader.bom and index == 0, newline="")
+        yield Record(ref, text, value=None if deep else value, syntax=deep, container="json-array",
+                     bom=reader.bom and index == 0, newline="",
+                     lone_surrogate=lone_surrogate(text) if deep is None and "\\u" in text else None)
         index += 1
         pos = reader.compact(end)
 
