@@ -60,3 +60,12 @@ def test_toolformer_preamble_is_not_similarity():
     removed = {i for i, r in enumerate(data) if key(r) not in set(map(key, kept))}
     flagged = {d.record.index for d in diags}
     assert len(flagged & removed) > 0.6 * len(flagged)
+
+
+def test_reworded_answers_and_tool_variants_are_not_conflicts():
+    """FastChat's reworded identity answers, identity.json's Chinese greetings, glaive's
+    refusals under different tools and toolformer's call phrasings agree with each other."""
+    for folder, name in (("fastchat", "dummy_conversation.json"), ("llamafactory", "identity.json"),
+                         ("llamafactory", "glaive_toolcall_en_demo.json"),
+                         ("alpaca-cleaned", "toolformer-similarity-0.9-dataset.json")):
+        assert not run(corpus(folder, name), ["JL302"]), name

@@ -4,13 +4,13 @@ import re
 from array import array
 
 import numpy as np
-from pydantic import Field
-from rapidfuzz.distance import Indel
+import orjson
 
 from ...diagnostics import Finding, Related, Severity
-from ...rule import Context, DatasetRule, Options
+from ...formats import answer_turns
+from ...rule import Context, DatasetRule
+from ...similarity.claims import claims, disagreement, open_ended, prompt_words
 from ...similarity.refs import RefTable, TextStore, group_id, merge_groups
-from ...similarity.shingles import tokens
 from ...similarity.text import stable_hash64
 from ._shared import where
 
@@ -21,32 +21,33 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def prompt_and_answer(example) -> tuple[str, str, str] | None:
-    """(prompt key text, answer text, answer pointer): every turn before the last
-    assistant turn is the prompt (role and text), that turn is the answer."""
+def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
+    """(prompt key text, answer text, answer pointer, last request): the answer is the
+    last answer the fine-tune learns (the chosen side of preference data, not a KTO
+    undesirable answer), the prompt every turn before it (role and text) and the tools
+    the example declares."""
+    answers = answer_turns(example, tool_calls=True)
+    if not answers:
+        return None
+    answer = answers[-1]
     turns = example.turns
-    last = max((i for i, t in enumerate(turns) if t.role == "assistant"), default=-1)
-    if last <= 0:
+    index = next(i for i, t in enumerate(turns) if t is answer)
+    context = [t for t in turns[:index] if t.branch != "rejected"]
+    requests = [t.text for t in context if t.role == "user" and t.text.strip()]
+    if not requests:
         return None
-    prompt = "\x1f".join(f"{t.role}\x1d{_norm(t.text)}" for t in turns[:last])
-    if not any(t.role == "user" and t.text.strip() for t in turns[:last]):
-        return None
-    answer = turns[last]
+    prompt = "\x1f".join(f"{t.role}\x1d{_norm(t.text)}" for t in context)
+    if example.tools:
+        tools = example.tools if isinstance(example.tools, str) else orjson.dumps(
+            example.tools, option=orjson.OPT_SORT_KEYS).decode()
+        prompt += "\x1ftools\x1d" + _norm(tools)
     text = answer.text
     if answer.tool_calls:
-        import orjson
-
         try:
             text += "\x1d" + orjson.dumps(answer.tool_calls, option=orjson.OPT_SORT_KEYS).decode()
         except TypeError:
             pass
-    return prompt, text, answer.text_pointer
-
-
-class ConflictOptions(Options):
-    similar_answers: float = Field(0.9, ge=0.5, le=1.0,
-                                   description="answers at least this similar are variants, not a conflict "
-                                               "(near-duplicate reports them)")
+    return prompt, text, answer.text_pointer, requests[-1]
 
 
 class _State:
@@ -61,20 +62,24 @@ class _State:
 
 
 class ConflictingAnswers(DatasetRule):
-    """Reports records that repeat an earlier prompt with a different answer.
+    """Reports records that repeat an earlier prompt with an answer that disagrees with it.
 
     ## What it does
-    Groups records by their prompt: every turn before the last assistant turn,
-    compared by role and text after collapsing whitespace and case. When records
-    with the same prompt end in different answers, each later answer is reported
-    at its assistant turn, pointing at the first record's answer. Answers that are
-    only slightly different (at least `similar-answers` alike) are variants, left
-    to `near-duplicate`.
+    Groups records by their prompt: every turn before the answer the fine-tune learns
+    (the last one; for preference data the chosen one), compared by role and text
+    after collapsing whitespace and case, together with the tools the example
+    declares. When records with the same prompt end in different answers, a later
+    answer is reported when it disagrees with an earlier one on a point that can be
+    checked: yes against no, a different option of the ones the prompt offers, other
+    names or numbers in the first sentence ("Sydney" against "Canberra", "6" against
+    "5"), or the same sentence with "not". Reworded answers (several phrasings of one
+    fact, as knowledge-injection datasets use), and different answers to open-ended
+    prompts ("Write ...", "Explain ...", "Compare ..."), are not conflicts.
 
     ## Why it matters for fine-tuning
-    Two answers to the same prompt teach the model two things at once: it learns
-    to hedge between them or picks one at random, and a wrong answer among them
-    is trained as much as the right one.
+    Two answers that contradict each other teach the model two things at once: it
+    learns to hedge between them or picks one at random, and the wrong one is
+    trained as much as the right one.
 
     ## Example
     ```jsonl
@@ -85,15 +90,14 @@ class ConflictingAnswers(DatasetRule):
     ## Use instead
     ```jsonl
     {"messages": [{"role": "user", "content": "What is the capital of Australia?"}, {"role": "assistant", "content": "Canberra."}]}
-    {"messages": [{"role": "user", "content": "What is the largest city in Australia?"}, {"role": "assistant", "content": "Sydney."}]}
+    {"messages": [{"role": "user", "content": "What is the capital of Australia?"}, {"role": "assistant", "content": "The capital of Australia is Canberra."}]}
     ```
     """
 
     code = "JL302"
     name = "conflicting-answers"
-    summary = "Same prompt as an earlier record with a different answer"
+    summary = "Same prompt as an earlier record with an answer that disagrees"
     severity = Severity.WARNING
-    Options = ConflictOptions
 
     def initial(self, ctx: Context) -> _State:
         return _State()
@@ -102,14 +106,14 @@ class ConflictingAnswers(DatasetRule):
         found = prompt_and_answer(record.example)
         if found is None:
             return
-        prompt, answer, pointer = found
+        prompt, answer, pointer, request = found
         i = len(state.prompt)
         state.refs.add(record.ref, len(record.text))
         state.prompt.append(stable_hash64(prompt))
         state.answer.append(stable_hash64(_norm(answer)))
         state.pointers.append(pointer)
         state.group.append(group_id(state.groups, ctx.group))
-        state.store.keep(i, (answer,))
+        state.store.keep(i, (answer, prompt, request))
 
     def merge(self, states: list[_State]) -> _State:
         out = _State()
@@ -133,51 +137,64 @@ class ConflictingAnswers(DatasetRule):
         order = np.argsort(key, kind="stable")
         k = key[order]
         brk = np.flatnonzero(k[1:] != k[:-1]) + 1
-        conflicts = []
+        groups = []
         for members in np.split(order, brk):
             if len(members) < 2:
                 continue
             answers = {state.answer[int(m)] for m in members}
             if len(answers) > 1:
-                conflicts.append([int(m) for m in members])
-        if not conflicts:
+                groups.append(sorted(int(m) for m in members))
+        if not groups:
             return
-        need = [m for members in conflicts for m in members]
-        texts = state.store.fetch(need, state.refs, _answer_of,
+        need = [m for members in groups for m in members]
+        texts = state.store.fetch(need, state.refs, _parts_of,
                                   lambda k, parts: stable_hash64(_norm(parts[0])) == state.answer[k])
-        for members in conflicts:
-            first = members[0]
-            first_ref = state.refs.ref(first)
-            kept = [first]  # distinct answers seen so far
-            for m in members[1:]:
-                if state.answer[m] in {state.answer[x] for x in kept}:
-                    continue
-                a = texts.get(m)
-                similar = [x for x in kept if a is not None and texts.get(x) is not None
-                           and Indel.normalized_similarity(" ".join(tokens(a[0])), " ".join(tokens(texts[x][0])))
-                           >= self.options.similar_answers]
-                kept.append(m)
-                if similar:
-                    continue
-                ref = state.refs.ref(m)
-                mine = _snippet(a[0]) if a else "this answer"
-                theirs = _snippet(texts[first][0]) if first in texts else "its answer"
-                yield Finding(
-                    f"same prompt as the record at {where(first_ref, ref)} but a different answer "
-                    f"({mine} here, {theirs} there); {len(members)} records share this prompt",
-                    record=ref, pointer=state.pointers[m],
-                    related=(Related(first_ref, "first answer to the same prompt", state.pointers[first]),),
-                )
+        for members in groups:
+            yield from self._conflicts(state, members, texts)
+
+    def _conflicts(self, state: _State, members: list[int], texts: dict):
+        """Each later distinct answer that disagrees with an earlier one, reported once."""
+        known = [m for m in members if m in texts]
+        if len(known) < 2:
+            return
+        _, prompt, request = texts[known[0]]
+        given = prompt_words(prompt)
+        open_prompt = open_ended(request)
+        seen: dict[int, object] = {}  # answer hash -> claims of its first record
+        firsts: list[int] = []
+        for m in known:
+            h = state.answer[m]
+            if h in seen:
+                continue
+            mine = claims(texts[m][0], given)
+            seen[h] = mine
+            point, other = None, None
+            for x in firsts:
+                point = disagreement(mine, seen[state.answer[x]], given, open_prompt)
+                if point:
+                    other = x
+                    break
+            firsts.append(m)
+            if other is None:
+                continue
+            ref, other_ref = state.refs.ref(m), state.refs.ref(other)
+            yield Finding(
+                f"same prompt as the record at {where(other_ref, ref)} but a contradicting answer "
+                f"({_snippet(texts[m][0])} here, {_snippet(texts[other][0])} there: {point}); "
+                f"{len(members)} records share this prompt",
+                record=ref, pointer=state.pointers[m],
+                related=(Related(other_ref, "the answer it disagrees with", state.pointers[other]),),
+            )
 
 
-def _answer_of(value) -> tuple[str] | None:
+def _parts_of(value) -> tuple[str, str, str] | None:
     from ...formats import normalize
 
     if not isinstance(value, dict):
         return None
     example = normalize(value)
     found = prompt_and_answer(example) if example is not None else None
-    return (found[1],) if found else None
+    return (found[1], found[0], found[3]) if found else None
 
 
 def _snippet(text: str, limit: int = 40) -> str:
