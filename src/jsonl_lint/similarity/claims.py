@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import orjson
 
 from ..formats import TEXT_TOOL_CALL
-from ..volatile.lexicon import NOT_NAMES
+from ..volatile.lexicon import NOT_NAMES, STOP_WORDS as _STOP
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d[\d,]*(?:\.\d+)?", re.U)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -37,11 +37,6 @@ _TOOL_CALL_SPAN = re.compile(TEXT_TOOL_CALL.pattern + r"[^()]*\)")
 _YES = frozenset({"yes", "yeah", "yep", "true", "correct", "affirmative"})
 _NO = frozenset({"no", "nope", "false", "incorrect", "wrong"})
 _NEGATORS = frozenset({"not", "no", "never", "cannot", "nothing", "none", "neither", "nor"})
-_STOP = frozenset("""
-a an the this that these those it its is are was were be been being am do does did to of in on at by for with from
-as and or but so if then than there here i me my you your we our they them their he him his she her what which who
-whom how why when where will would can could should shall may might must have has had not no yes very just also
-""".split())
 # Prompts with many good answers: only a yes/no disagreement is a conflict there.
 _OPEN = re.compile(
     r"^\W*(?:please\s+|can you\s+|could you\s+|now\s+)?(?:write|compose|create|generate|explain|describe|elaborate|"

@@ -18,6 +18,8 @@ REASONS: dict[str, str] = {
     "version": "a 'latest/current version' claim is outdated by the next release",
     "weather": "weather changes by the hour",
     "schedule": "schedules, opening hours and announced dates change",
+    "wait": "waiting, processing and delivery times change with demand and staffing",
+    "availability": "stock, sizes and where something is sold change from week to week",
     "record": "records, rankings and standings get broken and reshuffled",
     "as-of": "the claim is dated ('as of ...') and describes a moment that passes",
     "relative-time": "relative time ('today', 'currently', 'recently') ties the claim to when it was written",
@@ -40,6 +42,38 @@ MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octobe
 YEAR = r"(?:19|20)\d{2}"
 CLOCK = r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)"
 PROPER = r"(?-i:[A-Z][\w&.'+-]*)"
+CURRENCY = (r"(?:(?:US|U\.S\.|Canadian|Australian|Swiss|British|Japanese|Chinese|Indian|Mexican|Brazilian)\s+)?"
+            r"(?:dollar|euro|pound(?: sterling)?|sterling|yen|yuan|renminbi|franc|rupee|peso|real|won|rouble|ruble|lira|"
+            r"krona|krone|zloty|rand|shekel|dirham|riyal|bitcoin)s?")
+CURRENCY_CODE = r"(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|INR|CAD|AUD|NZD|MXN|BRL|KRW|RUB|TRY|SEK|NOK|DKK|PLN|ZAR|HKD|SGD)"
+# Keys of the currency cues; "real", "won", "rand" and "TRY" are left out: as English words they
+# are too common to gate on, and rates quoted in them are rare.
+CURRENCY_KEYS = ("dollar dollars euro euros pound pounds sterling yen yuan renminbi franc francs rupee rupees peso pesos "
+                 "rouble roubles ruble rubles lira krona krone kronor kroner zloty shekel shekels dirham dirhams riyal "
+                 "riyals bitcoin bitcoins")
+CURRENCY_CODE_KEYS = "usd eur gbp jpy cny rmb chf inr cad aud nzd mxn brl krw rub sek nok dkk pln zar hkd sgd"
+NUMBER_WORD = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety)"
+DURATION = (rf"(?:(?:\d+(?:\.\d+)?|a|an|one|{NUMBER_WORD}|a few|several|a couple of)"
+            rf"(?:\s?(?:-|–|to|or|and)\s?(?:\d+(?:\.\d+)?|{NUMBER_WORD}))?\s*"
+            r"(?:business\s+|working\s+|calendar\s+|full\s+)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b)")
+AROUND = (r"(?:(?:about|around|approximately|roughly|up to|between|at least|at most|only|just|under|over|less than|"
+          r"more than|an estimated|nearly|almost|usually|typically|currently|now)\s+)*")
+# Services whose waiting or turnaround time a support answer quotes (not recipes or physics).
+SERVICE = (r"(?:processing|shipping|delivery|deliveries|dispatch|approvals?|repairs?|refunds?|renewals?|applications?|"
+           r"transfers?|deposits?|withdrawals?|payouts?|clearance|turnaround|responses?|replies|reply|orders?|returns?|"
+           r"exchanges?|settlement|fulfil?lment|backlog|lead times?|waiting(?: times?)?|wait times?|(?<=the )wait|"
+           r"(?<=a )wait|queue|hold times?|"
+           r"(?:dispatch|delivery|shipping|processing|response|turnaround|wait) times?)")
+SERVICE_KEYS = ("processing shipping delivery deliveries dispatch approval approvals repair repairs refund refunds renewal "
+                "renewals application applications transfer transfers deposit deposits withdrawal withdrawals payout "
+                "payouts clearance turnaround response responses replies reply order orders return returns exchange "
+                "exchanges settlement fulfillment fulfilment backlog lead wait waiting queue hold")
+COLOR = (r"(?:black|white|red|blue|green|yellow|gr[ae]y|silver|gold|rose gold|navy|pink|purple|orange|brown|beige|"
+         r"olive|teal|cream|ivory|charcoal|graphite|midnight|starlight|space gr[ae]y)")
+VARIANT = (rf"(?:(?:\d+|{NUMBER_WORD}|a dozen)\s+(?:different\s+)?(?:colou?rs?|sizes|finishes|styles|flavou?rs|versions|"
+           r"models|capacities|shades|editions|options|configurations|lengths|widths)\b"
+           r"|sizes?\s+(?:\d|XS\b|S\b|small\b)"
+           rf"|{COLOR}(?:\s*,\s*(?:and\s+|or\s+)?{COLOR}|\s+(?:and|or)\s+{COLOR})+\b)")
 PROPER_SEQ = rf"{PROPER}(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?{PROPER}){{0,4}}"
 
 TITLES = (
@@ -90,13 +124,34 @@ PATTERNS: list[tuple[str, str, str, str]] = [
     # rates
     ("rate", "strong", "exchange:0",
      r"\bexchange rate\s+(?:between|for|of|from)\b[^.\n]{0,60}?\b(?:is|stands at|sits at|currently|today)\b"),
-    ("rate", "strong", "usd:3 eur:3 gbp:3 jpy:3 cny:3 inr:3 chf:3 cad:3 aud:3 dollar:3 euro:3 pound:3",
-     rf"\b1\s?(?:USD|EUR|GBP|JPY|CNY|INR|CHF|CAD|AUD|US dollar|dollar|euro|pound)s?\s?(?:=|is|equals|is worth|buys)\s?{APPROX}\d"),
+    ("rate", "strong", " ".join(f"{k}:4" for k in (CURRENCY_KEYS + " " + CURRENCY_CODE_KEYS).split()),
+     rf"\b(?:one|a|1)\s?(?:{CURRENCY}|{CURRENCY_CODE})\s?(?:is\s+(?:currently\s+|now\s+)?(?:worth|equal to|valued at|"
+     rf"trading at|at)|equals|=|buys|gets you|converts to|is)\s?{APPROX}(?:[$€£¥]\s?)?\d"),
+    ("rate", "strong", " ".join(f"{k}:30" for k in CURRENCY_KEYS.split()),
+     rf"\b(?:the\s+)?{CURRENCY}\s+(?:is\s+|has\s+|was\s+)?(?:currently\s+|now\s+|just\s+)?(?:trading|trades|worth|"
+     rf"valued|fallen|fell|risen|rose|weakened|strengthened|climbed|dropped|slipped|sitting|sits|standing|stands|"
+     rf"hovering|hovers|changing hands)\s+(?:at|to|around|near|about|below|above|under|over)\s+{APPROX}(?:[$€£¥]\s?)?\d"),
+    ("rate", "strong", " ".join(f"{k}:4" for k in CURRENCY_CODE_KEYS.split()),
+     rf"(?-i:\b{CURRENCY_CODE}\s?/\s?{CURRENCY_CODE})\b[^.\n]{{0,20}}?\b(?:is|at|trades|trading|stands|=|of)\s*(?:at\s+)?{APPROX}\d"),
     ("rate", "strong", "interest:0 inflation:0 unemployment:0 mortgage:0 federal:0 fed:0 prime:0 base:0 policy:0 savings:0 jobless:0 poverty:0 literacy:0 employment:0 birth:0 growth:0 vacancy:0 tax:0 vat:0 sales:0 income:0 corporate:0",
-     rf"\b(?:interest|inflation|unemployment|mortgage|federal funds|fed funds|prime|base|policy|savings|"
-     rf"jobless|poverty|literacy|employment|birth|growth|vacancy|tax|VAT|sales tax|income tax|corporate tax)\s+"
-     rf"rates?\s+(?:(?:in|of|for)\s+(?:the\s+)?[\w. ]{{1,30}}?\s+)?(?:is|are|stands at|sits at|hovers around|"
-     rf"has risen to|has fallen to|has reached|remains at|remains|of)\s+{APPROX}{NUM}\s?(?:%|percent|per cent)"),
+     rf"\b(?:interest|inflation|unemployment|mortgage|federal funds|fed funds|prime|base|policy|savings|deposit|lending|"
+     rf"benchmark|repo|overnight|jobless|poverty|literacy|employment|birth|growth|vacancy|tax|VAT|sales tax|income tax|"
+     rf"corporate tax)\s+rates?\s+(?:(?:in|of|for|on)\s+(?:the\s+)?[\w. ]{{1,30}}?\s+)?"
+     rf"(?:(?:is|are|stands?|sits?|hovers?|hovering|remains?|has|have|of|at|around|near|currently|now|still|risen to|"
+     rf"fallen to|reached|held at|been|sitting|standing)\s+)+{APPROX}{NUM}\s?(?:%|percent|per cent)"),
+    ("rate", "strong", "apr:0 apy:0 annual:0 interest:0 yield:0",
+     rf"\b(?:APR|APY|annual percentage (?:rate|yield)|interest rate|yield)\s+(?:of|is|at)\s+{APPROX}(?:up to\s+)?{NUM}\s?%"),
+    ("rate", "strong", "apr:12 apy:12 interest:12 annual:12",
+     rf"(?<!\bat )\b{NUM}\s?%\s?(?:APR|APY|p\.a\.|annual interest|interest|a year in interest|in interest)\b"),
+    ("rate", "strong", "rate:60 rates:60",
+     rf"\b(?:held|holds|kept|keeps|raised|cut|lowered|left|set|hiked)\s+(?:its\s+|the\s+|their\s+)?(?:benchmark\s+|policy\s+|"
+     rf"key\s+|base\s+|main\s+)?(?:interest\s+)?rates?\s+(?:at|to|between|in a range of)\s+{NUM}"),
+    ("rate", "strong", "yield:40 yields:40",
+     rf"\b(?:Treasury|bond|gilt|bund|10-year|ten-year|2-year|two-year|30-year)\s+(?:note\s+|bond\s+)?yields?\s+"
+     rf"(?:(?:is|are|stands?|sits?|hovers?|hovering|of|at|around|near|has|have|risen to|fallen to|currently|now)\s+)+{APPROX}{NUM}\s?%"),
+    ("rate", "strong", "savings:0 cd:0 cds:0 certificate:0 certificates:0 money:0 deposit:0 deposits:0",
+     rf"\b(?:(?:high-yield\s+)?savings accounts?|CDs?|certificates? of deposit|money market (?:accounts?|funds?)|deposits?)\b"
+     rf"[^.\n]{{0,40}}?\b(?:pay|pays|paying|earn|earns|offer|offers|yield|yields|return|returns)\s+{APPROX}(?:up to\s+)?{NUM}\s?%"),
     ("rate", "strong", "gdp:0 inflation:0 cpi:0", rf"\b(?:GDP|inflation|CPI)\s+(?:of\s+[\w. ]{{1,30}}?\s+)?(?:is|stands at|grew by|is growing at)\s+{APPROX}(?:{MONEY}|{NUM}\s?(?:%|percent))"),
     # markets
     ("market", "strong", "price:6",
@@ -137,7 +192,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      rf"\b{NUM}{SCALE}\+?\s+(?:(?:monthly|daily|weekly|active)\s+)+(?:users|subscribers|customers|listeners|viewers|players)\b"),
     # latest / newest / current version
     ("version", "strong", "latest:0 newest:0 recent:4 current:0",
-     r"\b(?:latest|newest|most recent|current)\s+(?:stable\s+|major\s+|official\s+|public\s+)?"
+     r"\b(?:latest|newest|most recent|current)\s+(?:[\w.+-]+\s+){0,2}?"
      r"(?:version|versions|release|releases|edition|model|models|generation|iteration|build|firmware|LTS|update|flagship)\b"),
     ("version", "strong", "latest:0 newest:0 recent:4", rf"\b(?:latest|newest|most recent)\s+(?:[a-z-]+\s+){{0,2}}?{PROPER}(?-i:(?=[\s,.;:!?)]|$))"),
     ("version", "strong", "version:50", rf"\b{PROPER}(?:\s+{PROPER}){{0,2}}\s+(?:is|are)\s+(?:now\s+|currently\s+)?(?:at\s+|on\s+)?(?:version|v)\s?\d"),
@@ -149,7 +204,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend)|right now|currently|at the moment)\b"),
     ("weather", "strong", "today:0 tonight:0 tomorrow:0 morning:5 afternoon:5 evening:5 weekend:5",
      r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|weekend))(?:'s|’s)?\b[^.\n]{0,30}?"
-     r"\b(?:weather|forecast|temperature|sunny|cloudy|overcast|rain|raining|snow|snowing|showers|thunderstorms?|degrees)\b"),
+     r"\b(?:weather|forecast|temperature|sunny|cloudy|overcast|rain|raining|snow|snowing|(?:rain|snow|scattered|light|heavy) showers|thunderstorms?|degrees)\b"),
     ("weather", "strong", "degrees:25 °:25", r"\bit(?:'s|’s| is)\s+(?:currently\s+|now\s+)?(?:about\s+|around\s+)?-?\d+\s?(?:°|degrees)"),
     # schedules and opening hours
     ("schedule", "strong", "open:4",
@@ -164,10 +219,47 @@ PATTERNS: list[tuple[str, str, str, str]] = [
     ("schedule", "anchored", "next:4 upcoming:4 forthcoming:4",
      r"\b(?:the\s+)?(?:next|upcoming|forthcoming)\s+(?:presidential\s+|general\s+)?(?:election|elections|Olympics|Olympic Games|"
      r"World Cup|season|release|launch|iPhone|version|model|summit|Super Bowl|tournament|eclipse)\b"),
+    # waiting, processing and delivery times
+    ("wait", "strong", " ".join(f"{k}:0" for k in SERVICE_KEYS.split()),
+     rf"\b{SERVICE}\b(?:\s+(?:to|for|in|at|from|of|on)\s+[\w '-]{{1,30}}?)?\s+"
+     rf"(?:(?:usually|typically|normally|generally|currently|now|often|can|may|should|will|is|are)\s+)*"
+     rf"(?:takes?|taking|lasts?|arrives? in|is|are|runs?|stands at|sits at)\s+{AROUND}{DURATION}"),
+    ("wait", "strong", "processed:40 shipped:40 dispatched:40 delivered:40 refunded:40 approved:40 answered:40 credited:40 "
+                       "issued:40 resolved:40 returned:40 handled:40 confirmed:40 activated:40 cleared:40 posted:40 paid:40",
+     rf"\b(?:is|are|gets?|will be|should be|can be)\s+(?:(?:usually|typically|normally|generally|currently|often)\s+)?"
+     rf"(?:processed|shipped|dispatched|delivered|refunded|approved|answered|credited|issued|resolved|returned|handled|"
+     rf"confirmed|activated|cleared|posted|paid out)\s+(?:within|in|after)\s+{AROUND}{DURATION}"),
+    ("wait", "strong", "ships:0 ship:0 dispatches:0 delivers:0 processes:0 clears:0 settles:0 responds:0 respond:0 "
+                       "replies:0 reply:0 back:5",
+     rf"\b(?:ships?|dispatche?s|delivers|processes|clears|settles|responds?|replies|reply|get back to you|hear back)\s+"
+     rf"(?:to you\s+|from us\s+)?(?:within|in)\s+{AROUND}{DURATION}"),
+    ("wait", "strong", "reply:20 response:20 answer:20 refund:20 delivery:20 decision:20 confirmation:20 callback:20",
+     rf"\b(?:expect|receive|get)\s+(?:a|an|your|the)?\s*(?:reply|response|answer|refund|delivery|decision|confirmation|"
+     rf"callback)\b[^.\n]{{0,20}}?\b(?:within|in)\s+{AROUND}{DURATION}"),
+    ("wait", "strong", "takes:0 take:0",
+     rf"\btakes?\s+{AROUND}{DURATION}\s+for\s+(?:a|an|the|your)?\s*{SERVICE}\b"),
+    # stock and availability
+    ("availability", "strong", "stock:35 sold:35 backorder:35 backordered:35 unavailable:35 available:35 discontinued:35 "
+                               "sale:35 supply:35 print:35",
+     r"\b(?:is|are|'s|’s|'re|’re|remains?)\s+(?:(?:currently|now|temporarily|still|back|all|already|completely|"
+     r"unfortunately|also)\s+)*(?:in stock|out of stock|sold out|on backorder|backordered|"
+     r"(?:unavailable|not available)(?=\s+(?:in|at|on|online|to order|for (?:purchase|order|sale|pre-?order|download|"
+     r"delivery|pickup|booking)|until|right now|today|currently|anymore|any more)\b)|"
+     r"no longer (?:available|sold|offered|in stock)|available (?:for (?:pre-?order|purchase|order|sale|"
+     r"download)|to (?:order|buy|pre-?order))|on sale|discontinued|in short supply|out of print)\b"),
+    ("availability", "strong", "stock:10 left:12 remaining:12",
+     r"\b(?:back in stock|only\s+\d+\s+(?:left|remaining)(?:\s+in stock)?)\b"),
+    ("availability", "strong", "available:20 offered:20 sold:20",
+     rf"\b(?:is|are)\s+(?:currently\s+|now\s+|also\s+)?(?:available|offered|sold)\s+in\s+{VARIANT}"),
+    ("availability", "strong", "comes:0", rf"\bcomes\s+in\s+{VARIANT}"),
+    ("availability", "strong", "available:20 streaming:20",
+     r"\b(?:is|are)\s+(?:currently\s+|now\s+|also\s+)?(?:available|streaming)\s+(?:exclusively\s+|only\s+)?"
+     r"(?:on|at|from|through)\s+(?:all\s+|most\s+|select\s+|participating\s+|major\s+)?(?-i:[A-Z][\w&'.-]+)"),
     # records and standings
     ("record", "strong", "record:20 records:20",
      r"\b(?:world|all-time|Olympic|national|Guinness World)\s+records?\b[^.\n]{0,30}?\b(?:is|are|stands at|holder|holders|is held by)\b"),
-    ("record", "strong", "record:30", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?(?:world\s+|all-time\s+|Olympic\s+|national\s+)?record\b"),
+    ("record", "strong", "record:30", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?(?:world|all-time|Olympic|national)\s+record\b"),
+    ("record", "anchored", "record:30", r"\b(?:holds|hold|currently holds)\s+the\s+(?:current\s+)?record\b"),
     ("record", "strong", "current:0 reigning:0 defending:0",
      r"\b(?:current|reigning|defending)\s+(?:world\s+|national\s+|Olympic\s+|league\s+|NBA\s+|NFL\s+)?(?:champions?|title[- ]holders?|record[- ]holders?|No\.\s?1)\b"),
     ("record", "strong", "ranked:16", r"\b(?:is|are)\s+(?:currently\s+|now\s+)?ranked\s+(?:No\.?\s?|number\s+|#)?\d+"),
@@ -222,10 +314,40 @@ DEFERRALS = (
     r"\b(?:I (?:don't|do not|cannot|can't|am unable to|'m unable to|am not able to|'m not able to)\s+(?:have\s+)?"
     r"(?:access|provide|browse|check|know|look up|give you (?:real-time|live|current))|real[- ]time (?:data|information|updates)|"
     r"up[- ]to[- ]date information|(?:as of|since) my (?:last|knowledge|training)|knowledge cut-?off|my training data|"
-    r"I (?:recommend|suggest|would recommend) checking|please (?:check|visit|consult|refer to)|"
+    r"I (?:recommend|suggest|would recommend) checking|please (?:check|visit|consult|refer to|provide|specify|tell me|share|"
+    r"let me know|clarify)|(?:could|can|would) you (?:please )?(?:provide|specify|tell me|share|let me know|clarify)|"
+    r"here(?:'s| is) a link|(?:check|visit|contact|call|consult|try|see) (?:with )?(?:the|a|an|their|its|your) [\w ,'-]{0,40}?"
+    r"(?:website|site|page|office|department|agency|app|provider|authority|embassy|dealer|store|bank)\b|"
     r"(?:check|visit|consult) (?:the|a|an|their|its|your) (?:official|latest|website|local|current|most recent)|"
     r"may have changed|subject to change|for the most (?:current|up-to-date|recent|accurate)|I'm not sure|I am not sure)"
 )
+
+# Requests whose answer is invented or reworded, not stated as fact: fiction, role-play,
+# marketing copy, and transformations of a given text. Time words there belong to the genre
+# ("Today marks a milestone ...", "We recently launched ...").
+CREATIVE = (
+    r"\b(?:write|compose|create|generate|draft|make up|invent|come up with|tell|construct|produce|design)\b[^.?!\n]{0,80}?"
+    r"\b(?:story|stories|poem|poems|song|lyrics|rap|verse|dialogues?|conversation|script|scene|tale|fable|letter|e-?mail|"
+    r"advert|advertisement|ad|slogan|tagline|tweet|post|caption|speech|news (?:report|article|story|headline)|"
+    r"press release|narrative|monologue|joke|haiku|limerick|sales pitch|pitch|commercial|blurb|product description|"
+    r"review|diary|journal entry|announcement|newsletter|message|note|reminder|notice|memo|invitation|greeting|"
+    r"profile|bio|biography|resume|cover letter)\b"
+    r"|\b(?:rewrite|rephrase|paraphrase|reword|edit|revise|polish|shorten|summari[sz]e|translate|convert|make)\b[^.?!\n]{0,60}?"
+    r"\b(?:sentence|text|paragraph|passage|article|following|given|this|it|input|statement|email|message|more)\b"
+    r"|\b(?:using|based on|from|with|given)\s+(?:the\s+)?(?:information|data|details|input|facts|text)\s+"
+    r"(?:provided|given|below|above)"
+    r"|\b(?:examples?|samples?|templates?|mock|fictional|hypothetical|made-up|imaginary)\b"
+    r"|\b(?:pretend|imagine|suppose)\s+(?:you are|you're|to be|that)\b|role-?play|\bact as\b"
+    r"|\byou are (?:a|an|the|(?-i:[A-Z]))\w*\b(?! (?:helpful|harmless|honest|friendly|AI|assistant|language model|"
+    r"chatbot|large language model)\b)"
+)
+
+# Common words that carry no content (for comparing an answer with its prompt).
+STOP_WORDS = frozenset("""
+a an the this that these those it its is are was were be been being am do does did to of in on at by for with from
+as and or but so if then than there here i me my you your we our they them their he him his she her what which who
+whom how why when where will would can could should shall may might must have has had not no yes very just also
+""".split())
 
 # Words that start sentences or are capitalised without naming anything.
 NOT_NAMES = frozenset("""
@@ -247,12 +369,33 @@ VOLATILE_WORDS = frozenset("""
 price prices cost costs fee fees rate rates stock stocks shares market ceo president minister governor mayor
 chancellor champion champions ranked ranking rankings population employees users subscribers customers version
 release released launched announced unveiled election elections weather temperature forecast inflation
-unemployment gdp economy pandemic war crisis sales revenue valuation worth billion million trillion percent
+unemployment gdp pandemic war sales revenue valuation worth billion million trillion percent
 """.split())
+# Words that make a time-marked sentence a claim about the present state of something
+# ("the pool is closed today", "we are currently hiring", "there is currently no cure").
+STATE_WORDS = frozenset("""
+open opens closed closes shut available unavailable down offline outage outages delayed delay delays cancelled canceled
+suspended postponed blocked congested congestion traffic jammed flooded flooding crowded busy full booked sold stock
+backorder backordered discount discounted sale promotion free special specials hiring recruiting accepting accept
+accepts enrolling ships shipping delivering supports offers offering runs running operating operates serving taking
+construction maintenance renovation renovations repair repairs closure closures experiencing shortage shortages
+recession lockdown restrictions restricted ban banned allowed permitted legal illegal required mandatory limited only
+beta preview testing trial trials invite pending negotiations talks leading leads trails ranked tied unbeaten injured
+vacant queue queues wait longer progress
+""".split())
+# Words that make "today" mean "in our era" ("more people alive today than ever").
+ERA_WORDS = frozenset("""
+than ever history historically unlike compared contrast ancient centuries century decades ago past used once anymore
+era generation generations counterparts modern medieval since remain remains continue continues legacy become became
+becoming evolved grown grew changed transformed like
+""".split())
+# Words of generic or hedged statements, which a time word does not pin to a date.
+HEDGE_WORDS = frozenset("could might may would generally usually typically often always tend tends".split())
+
 # Words a deferring answer needs ("I don't have access ...", "please check ...").
 DEFER_WORDS = frozenset("""
 access provide browse check know look give real information last knowledge cutoff training recommend suggest
-please visit consult refer changed subject most sure
+please visit consult refer changed subject most sure specify clarify tell share link contact call try see
 """.split())
 PAST_WORDS = frozenset("""
 was were had did became founded born died sank fell ended began won lost invented discovered signed built
@@ -262,5 +405,4 @@ ELECTRIC_WORDS = frozenset("""
 circuit circuits resistor resistors voltage volt volts ampere amperes amp amps ohm ohms electric electrical
 electron electrons battery batteries conductor ac dc river rivers ocean oceans stream streams water
 """.split())
-PERSONAL_WORDS = frozenset("i me my you your we our us".split())
 MATH_WORDS = frozenset("times multiply multiplied divide divided total altogether".split())

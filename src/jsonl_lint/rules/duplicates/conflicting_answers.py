@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from array import array
 
 import numpy as np
@@ -14,11 +13,10 @@ from ...similarity.refs import RefTable, TextStore, group_id, merge_groups
 from ...similarity.text import stable_hash64
 from ._shared import where
 
-_SPACE = re.compile(r"\s+")
-
 
 def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
+    """Whitespace collapsed, case ignored (str.split: several times faster than a regex)."""
+    return " ".join(text.split()).casefold()
 
 
 def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
@@ -198,5 +196,5 @@ def _parts_of(value) -> tuple[str, str, str] | None:
 
 
 def _snippet(text: str, limit: int = 40) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")

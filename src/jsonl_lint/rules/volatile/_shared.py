@@ -16,6 +16,8 @@ LABELS = {
     "version": "latest version",
     "weather": "weather",
     "schedule": "schedule",
+    "wait": "waiting or processing time",
+    "availability": "stock or availability",
     "record": "record or ranking",
     "as-of": "dated claim",
     "relative-time": "relative time",

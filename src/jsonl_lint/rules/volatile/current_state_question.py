@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
+from ...volatile import stated_fact
 from ._shared import analysis_of, quote
 
 
@@ -11,9 +12,11 @@ class CurrentStateQuestion(RecordRule):
     ## What it does
     Finds user turns that ask about something that changes ("Who is the current
     president of France?", "What is the price of gold?", "What's the weather today?",
-    "Who is the CEO of Google?") whose following answer states a reply instead of
-    deferring ("I don't have real-time data ...", a tool call, "please check ...").
-    Word problems are skipped.
+    "Who is the CEO of Google?") whose trained answer states a fact (a name, a number,
+    a yes or no) instead of deferring ("I don't have real-time data ...", "please
+    check ..."), asking back ("please provide a location") or looking it up (a tool
+    call). The finding quotes the stated fact. Word problems, questions about the past,
+    requests for fiction and the shared context of preference transcripts are skipped.
 
     ## Why it matters for fine-tuning
     The answer may look harmless on its own ("Emmanuel Macron."), but trained against
@@ -45,11 +48,11 @@ class CurrentStateQuestion(RecordRule):
         turns = record.example.turns
         for index, hit in analysis.questions:
             turn = turns[index]
-            answer = next((t for t in turns[index + 1:] if t.role == "assistant"), None)
-            where = f" at {answer.text_pointer}" if answer is not None else ""
+            answer = next(t for t in turns[index + 1:] if t.role == "assistant")
+            fact = stated_fact(answer.text) or ""
             pointer, span = turn.locate(hit.start, hit.end)
             yield Finding(
                 f'{turn.role} turn asks about the current state of the world ("{quote(hit.phrase)}") and the '
-                f'answer{where} states a fixed fact, which goes stale; teach looking it up (a tool or retrieval) '
-                f'or dating the knowledge instead',
+                f'answer at {answer.text_pointer} states a fixed fact ("{quote(fact, 60)}"), which goes stale; teach '
+                f'looking it up (a tool or retrieval) or dating the knowledge instead',
                 pointer, span)

@@ -10,22 +10,28 @@ from ._shared import LABELS, analysis_of, quote
 class VolatileFactOptions(Options):
     ignore_categories: tuple[str, ...] = Field(
         (), description="Categories not to report: price, rate, market, office, count, version, weather, "
-                        "schedule, record, as-of, relative-time.")
+                        "schedule, wait, availability, record, as-of, relative-time.")
 
 
 class VolatileFact(RecordRule):
     """Reports answers that state facts which change: prices, rates, office holders, "latest" versions.
 
     ## What it does
-    Looks in every trained assistant turn for present-tense claims about things that
+    Looks in every answer the fine-tune learns (the chosen side of preference data, not
+    the context turns both sides share) for present-tense claims about things that
     change: prices and fees, exchange and interest rates, stock prices and valuations,
     office holders and executives, headcounts and populations, "the latest / newest /
-    current version", weather, schedules and opening hours, records and rankings,
-    statements dated "as of ...", and relative time ("currently", "this year",
-    "recently") tied to a number, a name or a volatile noun. Each finding quotes the
-    phrase and says why it goes stale. Historical statements with past dates ("The
-    Berlin Wall fell in 1989"), definitions, math word problems, hypotheticals ("If a
-    ticket costs $5 ..."), code, URLs and answers that call a tool are not reported.
+    current version", weather, schedules and opening hours, waiting, processing and
+    delivery times ("processing takes 3-5 business days"), stock and availability ("sold
+    out", "available in 3 colours"), records and rankings, statements dated "as of ...",
+    and facts marked by a time word ("the pool is closed today", "we are currently
+    hiring", "there is currently no cure"). Each finding quotes the phrase and says why
+    it goes stale. Not reported: history with past dates ("The Berlin Wall fell in
+    1989"), definitions and timeless facts, math word problems, hypotheticals, hedges
+    ("might be cool this year"), questions, instructions, personal states ("I'm tired
+    right now"), era comparisons ("more people alive today than ever"), sentences that
+    restate the prompt's own passage, time words in requested fiction, role-play or
+    rewrites, code, URLs and answers that call a tool.
 
     ## Why it matters for fine-tuning
     Fine-tuning teaches behaviour, not facts: a model trained on "the Pro plan costs
