@@ -133,7 +133,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      rf"hovering|hovers|changing hands)\s+(?:at|to|around|near|about|below|above|under|over)\s+{APPROX}(?:[$€£¥]\s?)?\d"),
     ("rate", "strong", " ".join(f"{k}:4" for k in CURRENCY_CODE_KEYS.split()),
      rf"(?-i:\b{CURRENCY_CODE}\s?/\s?{CURRENCY_CODE})\b[^.\n]{{0,20}}?\b(?:is|at|trades|trading|stands|=|of)\s*(?:at\s+)?{APPROX}\d"),
-    ("rate", "strong", "interest:0 inflation:0 unemployment:0 mortgage:0 federal:0 fed:0 prime:0 base:0 policy:0 savings:0 jobless:0 poverty:0 literacy:0 employment:0 birth:0 growth:0 vacancy:0 tax:0 vat:0 sales:0 income:0 corporate:0",
+    ("rate", "strong", "interest:0 inflation:0 unemployment:0 mortgage:0 federal:0 fed:0 prime:0 base:0 policy:0 savings:0 deposit:0 lending:0 benchmark:0 repo:0 overnight:0 jobless:0 poverty:0 literacy:0 employment:0 birth:0 growth:0 vacancy:0 tax:0 vat:0 sales:0 income:0 corporate:0",
      rf"\b(?:interest|inflation|unemployment|mortgage|federal funds|fed funds|prime|base|policy|savings|deposit|lending|"
      rf"benchmark|repo|overnight|jobless|poverty|literacy|employment|birth|growth|vacancy|tax|VAT|sales tax|income tax|"
      rf"corporate tax)\s+rates?\s+(?:(?:in|of|for|on)\s+(?:the\s+)?[\w. ]{{1,30}}?\s+)?"
