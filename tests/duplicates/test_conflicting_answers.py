@@ -114,3 +114,18 @@ def test_result_does_not_depend_on_how_records_are_split(tmp_path):
     split = [d.message for d in lint_paths([str(a), str(b)], settings_for(["JL302"]), jobs=2).diagnostics]
     assert len(whole) == len(split) == 2
     assert [m.split(" but ")[1] for m in whole] == [m.split(" but ")[1] for m in split]
+
+
+def test_an_undesirable_answer_is_not_an_answer_to_compare():
+    """KTO data pairs one prompt with a desirable and an undesirable answer (label true and
+    false); the dialect marks the undesirable one as the rejected branch, which JL302 leaves
+    out, so the pair is no conflict."""
+    from jsonl_lint.formats import normalize
+    from jsonl_lint.rules.duplicates.conflicting_answers import prompt_and_answer
+
+    example = normalize({"messages": [{"role": "user", "content": "Capital of Australia?"},
+                                      {"role": "assistant", "content": "Sydney."}]})
+    example.turns[-1].branch = "rejected"
+    assert prompt_and_answer(example) is None
+    example.turns[-1].branch = "chosen"
+    assert prompt_and_answer(example)[1] == "Sydney."
