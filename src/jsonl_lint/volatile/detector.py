@@ -313,17 +313,17 @@ class Request:
     none): its content words (a sentence that restates them states nothing new), and
     whether its last user turn asks for fiction, role-play or a rewrite."""
 
-    __slots__ = ("_text", "_last", "_words", "_creative")
+    __slots__ = ("_turns", "_last", "_words", "_creative")
 
-    def __init__(self, text: str, last: str = ""):
-        self._text, self._last = text, last
+    def __init__(self, turns: list, last: str = ""):
+        self._turns, self._last = turns, last  # the turns before the answer
         self._words: frozenset[str] | None = None
         self._creative: bool | None = None
 
     @property
     def words(self) -> frozenset[str]:
         if self._words is None:
-            self._words = content_words(self._text)
+            self._words = content_words(" ".join(t.text for t in self._turns if t.role != "assistant"))
         return self._words
 
     @property
@@ -333,7 +333,7 @@ class Request:
         return self._creative
 
 
-_NO_REQUEST = Request("")
+_NO_REQUEST = Request([])
 
 
 def detect(text: str, *, math: bool = False, request: Request = _NO_REQUEST) -> list[Hit]:
@@ -587,7 +587,6 @@ def analyze(example) -> Analysis:
     facts: list[tuple[int, Hit]] = []
     questions: list[tuple[int, Hit]] = []
     tool_seen = False
-    prompt: list[str] = []  # text of the turns before the current answer
     last = ""  # the last user turn
     request: Request | None = None
     for i, turn in enumerate(turns):
@@ -601,14 +600,12 @@ def analyze(example) -> Analysis:
         if role == "assistant":
             if id(turn) in trained and not tool_seen and not turn.tool_calls and turn.raw_role != "function_call":
                 if request is None:
-                    request = Request(" ".join(prompt), last)
+                    request = Request(turns[:i], last)
                 facts += [(i, h) for h in detect(turn.text, math=math, request=request)]
         elif role == "user" and not math and len(turn.text) <= _MAX_QUESTION_CHARS:
             hits = detect_question(turn.text)
             if hits and not _CREATIVE.search(turn.text) and _answered_from_memory(turns, i, trained):
                 questions += [(i, h) for h in hits]
-        if role != "assistant":
-            prompt.append(turn.text)
     return Analysis(tuple(facts), tuple(questions))
 
 

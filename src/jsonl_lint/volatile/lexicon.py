@@ -127,7 +127,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
     ("rate", "strong", " ".join(f"{k}:4" for k in (CURRENCY_KEYS + " " + CURRENCY_CODE_KEYS).split()),
      rf"\b(?:one|a|1)\s?(?:{CURRENCY}|{CURRENCY_CODE})\s?(?:is\s+(?:currently\s+|now\s+)?(?:worth|equal to|valued at|"
      rf"trading at|at)|equals|=|buys|gets you|converts to|is)\s?{APPROX}(?:[$€£¥]\s?)?\d"),
-    ("rate", "strong", " ".join(f"{k}:30" for k in CURRENCY_KEYS.split()),
+    ("rate", "strong", " ".join(f"{k}:18" for k in CURRENCY_KEYS.split()),
      rf"\b(?:the\s+)?{CURRENCY}\s+(?:is\s+|has\s+|was\s+)?(?:currently\s+|now\s+|just\s+)?(?:trading|trades|worth|"
      rf"valued|fallen|fell|risen|rose|weakened|strengthened|climbed|dropped|slipped|sitting|sits|standing|stands|"
      rf"hovering|hovers|changing hands)\s+(?:at|to|around|near|about|below|above|under|over)\s+{APPROX}(?:[$€£¥]\s?)?\d"),
@@ -143,7 +143,7 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      rf"\b(?:APR|APY|annual percentage (?:rate|yield)|interest rate|yield)\s+(?:of|is|at)\s+{APPROX}(?:up to\s+)?{NUM}\s?%"),
     ("rate", "strong", "apr:12 apy:12 interest:12 annual:12",
      rf"(?<!\bat )\b{NUM}\s?%\s?(?:APR|APY|p\.a\.|annual interest|interest|a year in interest|in interest)\b"),
-    ("rate", "strong", "rate:60 rates:60",
+    ("rate", "strong", "rate:36 rates:36",
      rf"\b(?:held|holds|kept|keeps|raised|cut|lowered|left|set|hiked)\s+(?:its\s+|the\s+|their\s+)?(?:benchmark\s+|policy\s+|"
      rf"key\s+|base\s+|main\s+)?(?:interest\s+)?rates?\s+(?:at|to|between|in a range of)\s+{NUM}"),
     ("rate", "strong", "yield:40 yields:40",
@@ -224,8 +224,8 @@ PATTERNS: list[tuple[str, str, str, str]] = [
      rf"\b{SERVICE}\b(?:\s+(?:to|for|in|at|from|of|on)\s+[\w '-]{{1,30}}?)?\s+"
      rf"(?:(?:usually|typically|normally|generally|currently|now|often|can|may|should|will|is|are)\s+)*"
      rf"(?:takes?|taking|lasts?|arrives? in|is|are|runs?|stands at|sits at)\s+{AROUND}{DURATION}"),
-    ("wait", "strong", "processed:40 shipped:40 dispatched:40 delivered:40 refunded:40 approved:40 answered:40 credited:40 "
-                       "issued:40 resolved:40 returned:40 handled:40 confirmed:40 activated:40 cleared:40 posted:40 paid:40",
+    ("wait", "strong", "processed:26 shipped:26 dispatched:26 delivered:26 refunded:26 approved:26 answered:26 credited:26 "
+                       "issued:26 resolved:26 returned:26 handled:26 confirmed:26 activated:26 cleared:26 posted:26 paid:26",
      rf"\b(?:is|are|gets?|will be|should be|can be)\s+(?:(?:usually|typically|normally|generally|currently|often)\s+)?"
      rf"(?:processed|shipped|dispatched|delivered|refunded|approved|answered|credited|issued|resolved|returned|handled|"
      rf"confirmed|activated|cleared|posted|paid out)\s+(?:within|in|after)\s+{AROUND}{DURATION}"),
@@ -239,8 +239,8 @@ PATTERNS: list[tuple[str, str, str, str]] = [
     ("wait", "strong", "takes:0 take:0",
      rf"\btakes?\s+{AROUND}{DURATION}\s+for\s+(?:a|an|the|your)?\s*{SERVICE}\b"),
     # stock and availability
-    ("availability", "strong", "stock:35 sold:35 backorder:35 backordered:35 unavailable:35 available:35 discontinued:35 "
-                               "sale:35 supply:35 print:35",
+    ("availability", "strong", "stock:30 sold:30 backorder:30 backordered:30 unavailable:30 available:30 discontinued:30 "
+                               "sale:30 supply:30 print:30",
      r"\b(?:is|are|'s|’s|'re|’re|remains?)\s+(?:(?:currently|now|temporarily|still|back|all|already|completely|"
      r"unfortunately|also)\s+)*(?:in stock|out of stock|sold out|on backorder|backordered|"
      r"(?:unavailable|not available)(?=\s+(?:in|at|on|online|to order|for (?:purchase|order|sale|pre-?order|download|"
