@@ -12,11 +12,15 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator,
+                      model_validator)
 
 from .diagnostics import Severity
+
+if TYPE_CHECKING:
+    from .formats import FieldMapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,6 +44,69 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+
+
+class FormatColumns(_Table):
+    """Record keys, as LLaMA-Factory's `dataset_info.json` ``columns`` names them."""
+
+    prompt: str | None = None
+    query: str | None = None
+    response: str | None = None
+    history: str | None = None
+    messages: str | None = None
+    system: str | None = None
+    tools: str | None = None
+    images: str | None = None
+    videos: str | None = None
+    audios: str | None = None
+    chosen: str | None = None
+    rejected: str | None = None
+    kto_tag: str | None = None
+
+
+class FormatTags(_Table):
+    """Message keys and role names of sharegpt and openai formatting (LLaMA-Factory ``tags``)."""
+
+    role_tag: str | None = None
+    content_tag: str | None = None
+    user_tag: str | None = None
+    assistant_tag: str | None = None
+    observation_tag: str | None = None
+    function_tag: str | None = None
+    system_tag: str | None = None
+
+
+_ALPACA_ONLY = ("prompt", "query", "response", "history")
+
+
+class FormatMapping(_Table):
+    """``[tool.jsonl-lint.format]``: how to read records whose fields have other names."""
+
+    formatting: Literal["alpaca", "sharegpt", "openai"]
+    ranking: bool = False
+    columns: FormatColumns = FormatColumns()
+    tags: FormatTags = FormatTags()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FormatMapping":
+        set_columns = {k for k, v in self.columns.model_dump().items() if v is not None}
+        if self.formatting == "alpaca":
+            if self.tags.model_dump(exclude_none=True):
+                raise ValueError("'tags' apply to sharegpt and openai formatting only (alpaca records have no "
+                                 "message lists)")
+            if "messages" in set_columns:
+                raise ValueError("column 'messages' needs formatting = \"sharegpt\" or \"openai\"")
+        elif set_columns & set(_ALPACA_ONLY):
+            wrong = ", ".join(sorted(set_columns & set(_ALPACA_ONLY)))
+            raise ValueError(f"columns {wrong} apply to formatting = \"alpaca\" only; {self.formatting} "
+                             "records keep their turns in the 'messages' column")
+        if not self.ranking and set_columns & {"chosen", "rejected"}:
+            raise ValueError("columns 'chosen' and 'rejected' need ranking = true")
+        return self
+
+
 class Settings(BaseModel):
     """Resolved settings shared by every rule of a run (read-only)."""
 
@@ -54,7 +121,8 @@ class Settings(BaseModel):
     severity: dict[str, Severity] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     exclude: tuple[str, ...] = ()
-    format: str = "auto"
+    format: Annotated[Union[Annotated[str, Tag("<name>")], Annotated[FormatMapping, Tag("<table>")]],
+                      Discriminator(lambda v: "<table>" if isinstance(v, (dict, FormatMapping)) else "<name>")] = "auto"
     model: str = DEFAULT_MODEL
     tokenizer: str | None = None
     prices: dict[str, float] = Field(default_factory=dict)
@@ -75,12 +143,25 @@ class Settings(BaseModel):
 
     @field_validator("format")
     @classmethod
-    def _known_format(cls, v: str) -> str:
+    def _known_format(cls, v: "str | FormatMapping") -> "str | FormatMapping":
         from .formats import FORMATS
 
-        if v != "auto" and v not in FORMATS:
-            raise ValueError(f"unknown format {v!r} (allowed: auto, {', '.join(FORMATS)})")
+        if isinstance(v, str) and v != "auto" and v not in FORMATS:
+            raise ValueError(f"unknown format {v!r} (allowed: auto, {', '.join(FORMATS)}, or a table that maps "
+                             "the record's fields: formatting, ranking, columns, tags)")
         return v
+
+    @property
+    def expected_format(self) -> str | None:
+        """The one format every record must have (``format = "<name>"``), else None."""
+        return self.format if isinstance(self.format, str) and self.format != "auto" else None
+
+    @property
+    def field_mapping(self) -> "FieldMapping | None":
+        """The configured field mapping (``[tool.jsonl-lint.format]`` as a table), else None."""
+        if not isinstance(self.format, FormatMapping):
+            return None
+        return _field_mapping(self.format)
 
     @field_validator("model")
     @classmethod
@@ -108,6 +189,14 @@ class Settings(BaseModel):
             return Settings.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(format_validation_error(exc, "command line", "options")) from None
+
+
+@lru_cache(maxsize=16)
+def _field_mapping(table: FormatMapping) -> "FieldMapping":
+    from .formats import FieldMapping
+
+    return FieldMapping(table.formatting, table.ranking, table.columns.model_dump(exclude_none=True),
+                        table.tags.model_dump(exclude_none=True))
 
 
 def find_config_file(start: str | os.PathLike) -> Path | None:
@@ -193,10 +282,15 @@ def settings_from_table(table: dict[str, Any], origin: Path | None) -> Settings:
         raise ConfigError(format_validation_error(exc, where, "[tool.jsonl-lint]")) from None
 
 
+_NOT_KEYS = ("<name>", "<table>")
+
+
 def format_validation_error(exc: ValidationError, where: str, table: str) -> str:
     problems = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(table)"
+        # Union branches and model validators add parts to the location that are no keys.
+        key = ".".join(str(p) for p in err["loc"] if str(p) not in _NOT_KEYS and not str(p).startswith("function-")
+                       ) or "(table)"
         if err["type"] == "extra_forbidden":
             problems.append(f"{where}: unknown key '{key}' in {table}")
         else:

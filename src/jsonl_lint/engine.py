@@ -275,7 +275,8 @@ class Engine:
                 self._texts[path] = _read_stdin()
             report_progress = None if progress is None else (lambda offset, base=done: progress(base + offset, total))
             with self._open(path) as stream:
-                self._consume(read_records(stream, path, max_depth=self.settings.max_depth), ctx, states, diagnostics,
+                self._consume(read_records(stream, path, max_depth=self.settings.max_depth,
+                                           mapping=self.settings.field_mapping), ctx, states, diagnostics,
                               summary, report_progress)
             done += _size(path)
             summaries.append(summary)
@@ -297,6 +298,9 @@ class Engine:
                 self._one(record, ctx, states, out, summary)
             if progress is not None:
                 progress(chunk[-1].ref.offset)
+        for rule in self.active_rules(ctx.path)[1]:
+            if type(rule).collect_file is not DatasetRule.collect_file and rule.code in states:
+                rule.collect_file(states[rule.code], summary, ctx)
 
     def _prefetchers(self, path: str) -> list[Rule]:
         """One active rule per distinct prefetch hook."""
@@ -363,7 +367,7 @@ class Engine:
 
         text = chunk.decode("utf-8", "replace")
         value, syntax = parse_text(text, max_depth=self.settings.max_depth)
-        return Record(ref, text, value=value, syntax=syntax)
+        return Record(ref, text, value=value, syntax=syntax, mapping=self.settings.field_mapping)
 
     def _report(self, diagnostics: list[Diagnostic], summaries: list[FileSummary]) -> Report:
         from .baseline import apply_baseline
@@ -426,7 +430,8 @@ def _worker(args: tuple[Settings, RulePack | None, tuple[str, int, int | None, i
         if start:
             stream.seek(start)
         engine._consume(read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
-                                     start_index=index, max_depth=settings.max_depth), ctx, states, diagnostics, summary)
+                                     start_index=index, max_depth=settings.max_depth, mapping=settings.field_mapping),
+                        ctx, states, diagnostics, summary)
     return diagnostics, states, summary
 
 

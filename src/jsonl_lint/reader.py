@@ -25,7 +25,7 @@ import orjson
 
 from .config import MAX_DEPTH
 from .diagnostics import RecordRef
-from .formats import detect_format, normalize
+from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize
 from .positions import SourceMap, iter_strings
 
 BOM = b"\xef\xbb\xbf"
@@ -64,11 +64,15 @@ class Record:
     rules that read the line itself, so most records never decode it.
     """
 
+    mapping: FieldMapping | None = None  # the configured field mapping that reads the record, if any
+
     def __init__(self, ref: RecordRef, text: str | None = None, value: Any = None,
                  syntax: SyntaxProblem | None = None, encoding_error: int | None = None, newline: str = "\n",
                  bom: bool = False, container: str = "jsonl", *, raw: bytes | None = None,
-                 lone_surrogate: int | None = None):
+                 lone_surrogate: int | None = None, mapping: FieldMapping | None = None):
         self.ref = ref
+        if mapping is not None:
+            self.mapping = mapping
         if text is not None:
             self.text = text
         self.raw = raw
@@ -109,7 +113,9 @@ class Record:
     def format(self) -> str | None:
         """The dataset format of the record (see :mod:`jsonl_lint.formats`), or None when
         it is not an object or its format is unknown. Cheaper than ``example``."""
-        return detect_format(self.value) if isinstance(self.value, dict) and self.parsed else None
+        if not isinstance(self.value, dict) or not self.parsed:
+            return None
+        return detect_format(self.value) if self.mapping is None else self.mapping.detect(self.value)
 
     @cached_property
     def example(self):
@@ -117,7 +123,13 @@ class Record:
         ``format`` is None. Built on first use: rules that need only the raw value or the
         token counts of a plain record never build it."""
         fmt = self.format
-        return normalize(self.value, fmt) if fmt is not None else None
+        return normalize(self.value, fmt, self.mapping) if fmt is not None else None
+
+    @cached_property
+    def message_lists(self) -> list[MessageList]:
+        """Every message list of the record with the dialect it is written in (schema rules)."""
+        fmt = self.format
+        return message_lists(self.value, fmt, self.mapping) if fmt is not None else []
 
     @cached_property
     def string_values(self) -> list[tuple[str, str]]:
@@ -268,9 +280,18 @@ def is_json_array_path(path: str) -> bool:
 
 def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None,
                  start_line: int = 1, start_offset: int = 0, end_offset: int | None = None,
-                 start_index: int = 0, max_depth: int = MAX_DEPTH) -> Iterator[Record]:
+                 start_index: int = 0, max_depth: int = MAX_DEPTH,
+                 mapping: FieldMapping | None = None) -> Iterator[Record]:
     """Yield every record of ``stream``. ``start_*``/``end_offset`` let a worker read
-    one byte range of a JSONL file (the range must start at a line start)."""
+    one byte range of a JSONL file (the range must start at a line start). ``mapping``:
+    the configured field mapping records are read with."""
+    if mapping is not None:
+        for record in read_records(stream, path, json_array=json_array, start_line=start_line,
+                                   start_offset=start_offset, end_offset=end_offset, start_index=start_index,
+                                   max_depth=max_depth):
+            record.mapping = mapping
+            yield record
+        return
     if json_array is None:
         json_array = is_json_array_path(path)
     if json_array:

@@ -23,6 +23,7 @@ from .diagnostics import Finding, Severity
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .engine import FileSummary
     from .reader import Record
 
 DOCS_URL = "https://github.com/jsonl-lint/jsonl-lint/blob/main/docs/rules/{code}.md"
@@ -129,6 +130,10 @@ class DatasetRule(Rule, Generic[S]):
 
     def collect(self, state: S, record: "Record", ctx: Context) -> None:
         raise NotImplementedError
+
+    def collect_file(self, state: S, summary: "FileSummary", ctx: Context) -> None:
+        """Optional: called after the records of each file (or of each part of a split
+        file) with what the engine counted, so a rule also sees files without records."""
 
     def merge(self, states: list[S]) -> S:
         """Combine states collected by separate workers (in input order)."""

@@ -159,7 +159,8 @@ def test_model_registry_and_unknown_model_is_a_config_error():
 
 
 _roles = st.sampled_from(["system", "developer", "user", "assistant", "tool", "", "Assistant"])
-_sharegpt_roles = st.sampled_from(["system", "human", "gpt", "GPT", "observation", "function_call", "narrator", ""])
+# function_call turns hold a tool call, not text: they are not plain (see the list below).
+_sharegpt_roles = st.sampled_from(["system", "human", "gpt", "GPT", "observation", "narrator", ""])
 _extras = {"weight": st.sampled_from([0, 1, 0.0, None]), "name": st.sampled_from(["ann", "", "support_bot"])}
 _plain_message = st.fixed_dictionaries({"role": _roles, "content": st.text(max_size=40)}, optional=_extras)
 _plain_turn = st.fixed_dictionaries({"from": _sharegpt_roles, "value": st.text(max_size=40)}, optional=_extras)
@@ -193,6 +194,7 @@ def test_plain_records_count_the_same_without_the_normalized_view(value):
     {"functions": [], "conversations": [{"from": "human", "value": "Hi"}]},
     {"conversations": [{"from": "human", "content": "Hi"}]},
     {"conversations": [{"role": "user", "value": "Hi"}]},
+    {"conversations": [{"from": "human", "value": "Hi"}, {"from": "function_call", "value": "{\"name\": \"f\"}"}]},
 ])
 def test_records_that_are_not_plain_take_the_normalized_view(value):
     from jsonl_lint.formats import detect_format

@@ -83,7 +83,8 @@ class Linter:
         out: list[Diagnostic] = []
         info = None
         for record in read_records(io.BytesIO(data), self.path, json_array=False,
-                                   start_offset=0 if flags & 1 else 1, max_depth=self.settings.max_depth):
+                                   start_offset=0 if flags & 1 else 1, max_depth=self.settings.max_depth,
+                                   mapping=self.settings.field_mapping):
             out += self._check_record(record)
             info = self._info(record)
         return LineResult(tuple(out), info)

@@ -147,7 +147,7 @@ def count_records(records: "list[Record]", settings: "Settings") -> None:
             shape, messages, _ = plain
             turns = ((shape.role(m), m[shape.text_key]) for m in messages)
         else:
-            turns = ((t.role, t.text) for t in record.example.all_turns)
+            turns = ((t.role, t.full_text) for t in record.example.all_turns)
         texts += [text for role, text in turns if text and role not in REPEATED_ROLES]  # as ExampleCounter._turn
     examples.counter.prefetch(texts)
     for record, plain in todo:

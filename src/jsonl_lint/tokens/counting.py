@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from ..formats import Example, PlainShape, Turn
+from ..formats import Example, PlainShape, ToolCall, Turn
 from .encodings import TokenCounter
 
 MESSAGE_OVERHEAD = 3
@@ -131,15 +131,15 @@ class ExampleCounter:
         self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
 
     # -- pieces ---------------------------------------------------------------------
-    def tool_calls(self, calls: list | None) -> int:
+    def tool_calls(self, calls: "tuple[ToolCall, ...] | None") -> int:
         if not calls:
             return 0
         n = 0
         for call in calls:
-            if not isinstance(call, dict):
-                continue
-            fn = call.get("function") if isinstance(call.get("function"), dict) else call
-            n += TOOL_CALL_OVERHEAD + self.count(_text(fn.get("name"))) + self.count(_text(fn.get("arguments")))
+            if call.kind == "text":  # written as text (ShareGPT function_call, LLaMA-Factory): trained as written
+                n += self.count(call.text) if call.text else 0
+            else:
+                n += TOOL_CALL_OVERHEAD + self.count(_text(call.name)) + self.count(_text(call.arguments))
         return n
 
     def tools(self, tools: Any) -> int:
@@ -202,7 +202,7 @@ class ExampleCounter:
         images_total = trained = 0
         turn = self._turn
         for t in example.turns:
-            tt = turn(len(turns), t.role, t.text, t.pointer, t.branch, pos, t.name, t.tool_calls,
+            tt = turn(len(turns), t.role, t.full_text, t.pointer, t.branch, pos, t.name, t.tool_calls,
                       self.images(t, value) if t.images else 0, t.weight)
             turns.append(tt)
             pos = tt.end
@@ -215,7 +215,7 @@ class ExampleCounter:
         if example.rejected:
             pos = prompt_end
             for t in example.rejected:
-                tt = turn(len(turns), t.role, t.text, t.pointer, t.branch, pos, t.name, t.tool_calls,
+                tt = turn(len(turns), t.role, t.full_text, t.pointer, t.branch, pos, t.name, t.tool_calls,
                           self.images(t, value) if t.images else 0, t.weight)
                 turns.append(tt)
                 pos = tt.end
@@ -244,7 +244,7 @@ class ExampleCounter:
                              self.counter.name)
 
     def _turn(self, index: int, role: str, text: str, pointer: str, branch: str, start: int,
-              name: str | None = None, tool_calls: list | None = None, images: int = 0,
+              name: str | None = None, tool_calls: "tuple[ToolCall, ...] | None" = None, images: int = 0,
               weight: Any = None) -> TurnTokens:
         head = self._roles.get(role)
         if head is None:

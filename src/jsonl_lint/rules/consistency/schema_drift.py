@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ...diagnostics import Finding
+from ...formats import known_keys
 from ...positions import join_pointer
 from ...rule import Context, DatasetRule
 from ...style.stats import pct
@@ -16,9 +17,10 @@ _TYPES = {str: "string", list: "list", dict: "object", type(None): "null", bool:
           float: "number"}
 
 
-def signature(value: dict) -> tuple[tuple, tuple, tuple]:
-    """(top-level keys, keys of list items per list key, content types per list key)."""
-    top = tuple(sorted(k for k in value if k not in OPTIONAL_TOP))
+def signature(value: dict, known: tuple[str, ...] | None = None) -> tuple[tuple, tuple, tuple]:
+    """(top-level keys, keys of list items per list key, content types per list key).
+    With ``known``, top-level keys outside it are left out (unknown-key reports those)."""
+    top = tuple(sorted(k for k in value if k not in OPTIONAL_TOP and (known is None or k in known)))
     items: set[str] = set()
     content: set[str] = set()
     for k, v in value.items():
@@ -51,7 +53,9 @@ class SchemaDrift(DatasetRule[dict]):
     (`tools`, `tool_calls`, `name`, ...) are left out. When at least `min-majority`
     of the records share a signature, each record with a signature used by at most
     `rare-share` of the records is reported with the keys it has extra or lacks.
-    Datasets with fewer than `min-records` records are not judged.
+    Datasets with fewer than `min-records` records are not judged. When `unknown-key`
+    runs too, a top-level key the record's format does not define is its finding, not
+    a second one here: drift then compares the format's own keys and `id`.
 
     ## Why it matters for fine-tuning
     A stray key (`example_input`, a leftover `id`) or a record with list-of-parts
@@ -92,7 +96,10 @@ class SchemaDrift(DatasetRule[dict]):
 
     def collect(self, state: dict, record, ctx: Context) -> None:
         state["n"] += 1
-        sig = signature(record.value)
+        known = None
+        if record.format is not None and self._unknown_keys_reported(ctx):
+            known = known_keys(record.value, record.format, record.mapping) + ("id",)
+        sig = signature(record.value, known)
         g = state["sigs"].get(sig)
         if g is None:
             g = state["sigs"][sig] = [0, []]
@@ -100,6 +107,20 @@ class SchemaDrift(DatasetRule[dict]):
         if len(g[1]) < GROUP_REFS:
             first_key = next(iter(record.value), None)
             g[1].append((record.ref, first_key))
+
+    def _unknown_keys_reported(self, ctx: Context) -> bool:
+        """Whether unknown-key runs too: then a key the record's format does not define is
+        its finding (one defect, one finding), and drift compares the known keys only."""
+        owner = self.__dict__.get("_owner")
+        if owner is None:
+            from ...registry import resolve
+
+            try:
+                owner = any(r.code == "JL113" for r in resolve(ctx.settings).rules)
+            except Exception:
+                owner = False
+            self._owner = owner
+        return owner
 
     def merge(self, states: list[dict]) -> dict:
         out = self.initial(None)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...diagnostics import Finding, RecordRef, Severity
+from ...formats import compatible
 from ...rule import Context, DatasetRule
 
 MAX_REFS_PER_FORMAT = 10_000
@@ -20,9 +21,11 @@ class MixedFormats(DatasetRule[dict]):
 
     ## What it does
     Detects the format of every record (OpenAI chat, OpenAI preference,
-    prompt/completion, ShareGPT, Alpaca, chosen/rejected pairs, plain text) and,
-    when one file mixes them, reports each record that differs from the file's
-    majority format, with the counts.
+    prompt/completion, ShareGPT, Alpaca and its variants, chosen/rejected pairs, KTO,
+    LLaMA-Factory v1, Anthropic, Bedrock, Gemini, plain text) and, when one file mixes
+    them, reports each record that differs from the file's majority format, with the
+    counts. Anthropic chat records without their optional `system` key read as OpenAI
+    chat and may share its files.
 
     ## Why it matters for fine-tuning
     A trainer reads one format per file: records in another layout are rejected by
@@ -71,18 +74,18 @@ class MixedFormats(DatasetRule[dict]):
         return out
 
     def finish(self, state: dict, ctx: Context):
-        expected = ctx.settings.format
+        expected = ctx.settings.expected_format
         for path, f in state.items():
             total = sum(f.counts.values())
             majority, n = f.counts.most_common(1)[0]
-            if expected != "auto":
+            if expected is not None:
                 majority, n = expected, f.counts.get(expected, 0)
-            if len(f.counts) < 2 and (expected == "auto" or majority in f.counts):
+            if len(f.counts) < 2 and (expected is None or majority in f.counts):
                 continue
             for fmt, refs in f.refs.items():
-                if fmt == majority:
+                if compatible(fmt, majority):
                     continue
-                why = (f"the configured format is {majority}" if expected != "auto"
+                why = (f"the configured format is {majority}" if expected is not None
                        else f"{n / total:.0%} of this file's {total:,} records ({n:,}) are {majority}")
                 for ref in refs:
                     yield Finding(f"record is {fmt}; {why}", record=ref)

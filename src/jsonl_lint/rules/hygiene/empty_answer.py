@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ...diagnostics import Applicability, Edit, Finding, Fix, Severity
+from ...formats import turn_location
 from ...rule import Context, Options, RecordRule
 from ._shared import trained_answers
 
@@ -61,8 +62,11 @@ class EmptyAnswer(RecordRule):
                 continue
             what = "empty" if not turn.text else "blank" if not stripped else f'the placeholder "{stripped}"'
             fix = Fix("Delete the record", (Edit(0, len(record.text), "", delete_record=True),), Applicability.UNSAFE)
-            pointer = turn.text_pointer
-            span = turn.locate(0, len(turn.text))[1] if stripped else None
-            yield Finding(f"{turn.role} answer at {pointer} is {what}; a trained answer must say something, or "
+            pointer, span = turn_location(record.value, turn)
+            where = f"an {turn.role} turn of the {pointer} transcript" if span is not None \
+                else f"{turn.role} answer at {pointer}"
+            if span is None and stripped:
+                span = turn.locate(0, len(turn.text))[1]
+            yield Finding(f"{where} is {what}; a trained answer must say something, or "
                           f"the model learns to reply with nothing. Write the answer or drop the example",
                           pointer, span, fix=fix)

@@ -1,45 +1,106 @@
-"""Tool definitions and calls of OpenAI-style records, shared by the tool rules."""
+"""Tool definitions and calls of every dialect, shared by the tool rules.
+
+Definitions are read from the normalized view's ``tools`` (OpenAI `tools` or legacy
+`functions`, LLaMA-Factory's JSON-string `tools`, Bedrock `toolConfig.tools`, Gemini
+`tools[].functionDeclarations`); calls and results are the view's
+:class:`~jsonl_lint.formats.ToolCall` and :class:`~jsonl_lint.formats.ToolResult`.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, NamedTuple
+
+from ...formats import BEDROCK_CONVERSATION, BEDROCK_PREFERENCE, VERTEX_GEMINI
+
+# The function-name rule OpenAI, Mistral and Bedrock enforce; Gemini's own allows dots and colons.
+NAME_PATTERNS = {
+    "openai": re.compile(r"[a-zA-Z0-9_-]{1,64}"),
+    "bedrock": re.compile(r"[a-zA-Z0-9_-]{1,64}"),
+    "gemini": re.compile(r"[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}"),
+}
+NAME_RULES = {
+    "openai": "^[a-zA-Z0-9_-]{1,64}$",
+    "bedrock": "^[a-zA-Z0-9_-]{1,64}$",
+    "gemini": "^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$",
+}
+# Which name rule a call or definition kind follows (text: LLaMA-Factory renders names into the
+# prompt and enforces none).
+NAME_RULE_OF = {"openai": "openai", "function_call": "openai", "function": "openai", "anthropic": "openai",
+                "bedrock": "bedrock", "gemini": "gemini"}
 
 
-def declared_tools(value: dict) -> dict[str, Any]:
-    """name -> parameters schema, from top-level `tools` (or `input.tools`) and `functions`."""
-    out: dict[str, Any] = {}
-    holder = value.get("input") if isinstance(value.get("input"), dict) else value
-    tools = holder.get("tools")
+def bad_name(name: Any, kind: str) -> str | None:
+    """The rule a function name breaks (as text for a message), or None."""
+    rule = NAME_RULE_OF.get(kind)
+    if rule is None or not isinstance(name, str):
+        return None
+    return None if NAME_PATTERNS[rule].fullmatch(name) else NAME_RULES[rule]
+
+
+class ToolDef(NamedTuple):
+    """One declared function."""
+
+    pointer: str  # the definition (for definitions inside a JSON string: the string)
+    kind: str  # openai | function (a bare {name, parameters}) | text (in a JSON string) | bedrock | gemini
+    name: Any
+    name_pointer: str
+    parameters: Any  # JSON Schema, None when absent
+    parameters_pointer: str
+
+
+def tools_value(example) -> tuple[Any, str, bool]:
+    """(the declared tools, their pointer, whether they were a JSON string). A string that
+    does not parse is returned as it is."""
+    tools, at = example.tools, example.tools_pointer
     if isinstance(tools, str):  # LLaMA-Factory ships tools as a JSON string
         try:
-            tools = json.loads(tools)
+            return json.loads(tools), at, True
         except ValueError:
-            tools = None
-    for tool in tools if isinstance(tools, list) else ():
-        fn = tool.get("function", tool) if isinstance(tool, dict) else None
-        if isinstance(fn, dict) and isinstance(fn.get("name"), str):
-            out[fn["name"]] = fn.get("parameters")
-    for fn in value.get("functions") or () if isinstance(value.get("functions"), list) else ():
-        if isinstance(fn, dict) and isinstance(fn.get("name"), str):
-            out[fn["name"]] = fn.get("parameters")
+            return tools, at, True
+    return tools, at, False
+
+
+def definitions(example) -> list[ToolDef]:
+    """Every well-formed enough definition (an object with a function inside) of a record."""
+    tools, at, in_string = tools_value(example)
+    if isinstance(tools, dict):
+        tools = [tools]
+    if not isinstance(tools, list):
+        return []
+    out: list[ToolDef] = []
+    for i, tool in enumerate(tools):
+        if not isinstance(tool, dict):
+            continue
+        p = at if in_string else f"{at}/{i}"
+        here = (lambda suffix: at) if in_string else (lambda suffix: f"{p}{suffix}")
+        if example.format in (BEDROCK_CONVERSATION, BEDROCK_PREFERENCE) and isinstance(tool.get("toolSpec"), dict):
+            spec = tool["toolSpec"]
+            schema = spec.get("inputSchema")
+            out.append(ToolDef(p, "bedrock", spec.get("name"), here("/toolSpec/name"),
+                               schema.get("json") if isinstance(schema, dict) else None,
+                               here("/toolSpec/inputSchema/json")))
+        elif example.format == VERTEX_GEMINI and isinstance(tool.get("functionDeclarations"), list):
+            for j, fn in enumerate(tool["functionDeclarations"]):
+                if isinstance(fn, dict):
+                    q = f"{p}/functionDeclarations/{j}"
+                    out.append(ToolDef(q, "gemini", fn.get("name"), f"{q}/name", fn.get("parameters"),
+                                       f"{q}/parameters"))
+        else:
+            nested = isinstance(tool.get("function"), dict)
+            fn = tool["function"] if nested else tool
+            kind = "text" if in_string else "openai" if nested else "function"
+            prefix = "/function" if nested else ""
+            out.append(ToolDef(p, kind, fn.get("name"), here(f"{prefix}/name"), fn.get("parameters"),
+                               here(f"{prefix}/parameters")))
     return out
 
 
-def tool_calls(messages: list, base: str) -> Iterator[tuple[str, dict]]:
-    """(pointer of the call object, call) for every assistant tool call."""
-    for i, msg in enumerate(messages):
-        if not isinstance(msg, dict) or msg.get("role") != "assistant":
-            continue
-        calls = msg.get("tool_calls")
-        if isinstance(calls, list):
-            for j, call in enumerate(calls):
-                if isinstance(call, dict):
-                    yield f"{base}/{i}/tool_calls/{j}", call
-        fc = msg.get("function_call")
-        if isinstance(fc, dict):
-            yield f"{base}/{i}/function_call", {"function": fc, "legacy": True}
+def declared_tools(example) -> dict[str, ToolDef]:
+    """name -> definition, for the calls to be checked against."""
+    return {d.name: d for d in definitions(example) if isinstance(d.name, str)}
 
 
 @lru_cache(maxsize=256)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
+from ...formats import turn_location
 from ...rule import Context, RecordRule
 
 REPEATABLE = {"tool", "system", "developer"}
@@ -41,5 +42,13 @@ class ConsecutiveSameRole(RecordRule):
             if turn.role == prev.role and turn.role not in REPEATABLE and turn.role:
                 if turn.role == "assistant" and prev.tool_calls:
                     continue  # a tool-call turn followed by its answer without a tool turn is reported elsewhere
-                yield Finding(f"two consecutive {turn.role} turns; user and assistant turns should alternate",
-                              pointer=turn.pointer)
+                glued = " (a \"Human:\" inside the turn before has lost its blank line)" if (
+                    turn.role == "assistant" and prev.raw_role in ("Assistant", "A") and "Human:" in prev.text) else ""
+                yield Finding(f"two consecutive {turn.role} turns; user and assistant turns should alternate{glued}",
+                              *_location(record.value, turn))
+
+
+def _location(value: dict, turn) -> tuple[str, tuple[int, int] | None]:
+    """The message, or the turn's own slice of a transcript string."""
+    pointer, span = turn_location(value, turn)
+    return (pointer, span) if span is not None else (turn.pointer, None)

@@ -3,14 +3,22 @@ from __future__ import annotations
 import json
 
 from ...diagnostics import Finding, Severity
-from ...formats import IMAGE_PART_TYPES, TEXT_PART_TYPES
+from ...formats import CALL_PART_TYPES, IMAGE_PART_TYPES, REASONING_PART_TYPES, RESULT_PART_TYPES, TEXT_PART_TYPES
 from ...rule import Context, RecordRule
 from ._messages import messages
 
 TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
               bool: "a boolean", type(None): "null"}
-CONTENT_KEYS = ("content", "value", "text")
-PART_TYPES = TEXT_PART_TYPES | IMAGE_PART_TYPES | {"tool_call", "input_audio", "file", "refusal"}
+CONTENT_KEYS = ("content", "value", "text", "parts")
+# Typed parts (OpenAI, Anthropic, LLaMA-Factory v1).
+PART_TYPES = (TEXT_PART_TYPES | IMAGE_PART_TYPES | REASONING_PART_TYPES | CALL_PART_TYPES | RESULT_PART_TYPES
+              | {"input_audio", "file", "refusal"})
+IMAGE_URL_SCHEMES = ("https://", "http://", "data:")
+# Bedrock conversation content blocks and Gemini parts: keyed by the kind of their payload.
+BEDROCK_BLOCKS = ("text", "image", "video", "document", "toolUse", "toolResult", "reasoningContent", "cachePoint")
+BEDROCK_NOT_ASSISTANT = ("image", "video", "document", "toolResult")
+GEMINI_PARTS = ("text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode",
+                "codeExecutionResult")
 
 
 def _kind(v) -> str:
@@ -50,17 +58,21 @@ class InvalidContent(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
-        for pointer, msg, role_key in messages(record):
-            role = msg.get(role_key)
-            key = next((k for k in CONTENT_KEYS if k in msg), None)
+        for pointer, msg, dialect in messages(record):
+            role = msg.get(dialect.role_key)
+            if dialect.exact:
+                key = dialect.content_key if dialect.content_key in msg else None
+            else:
+                key = next((k for k in CONTENT_KEYS if k in msg), None)
             calls = msg.get("tool_calls") or msg.get("function_call")
             if key is None:
                 if not calls:
-                    yield Finding(f"{role or 'message'} message has no `content`", pointer=pointer)
+                    yield Finding(f"{role or 'message'} message has no `{dialect.content_key}`", pointer=pointer)
                 continue
             content = msg[key]
             at = f"{pointer}/{key}"
-            if isinstance(content, str):
+            blocks = dialect.name in ("bedrock", "gemini")
+            if isinstance(content, str) and not blocks:
                 continue
             if content is None:
                 if not calls:
@@ -68,12 +80,18 @@ class InvalidContent(RecordRule):
                                   pointer=at)
                 continue
             if not isinstance(content, list):
-                yield Finding(f"`{key}` is {_kind(content)}, expected a string or an array of content parts",
-                              pointer=at)
+                expected = (f"an array of {'content blocks' if dialect.name == 'bedrock' else 'parts'} "
+                            f"such as [{{\"text\": \"...\"}}]" if blocks else "a string or an array of content parts")
+                yield Finding(f"`{key}` is {_kind(content)}, expected {expected}", pointer=at)
                 continue
-            yield from self._parts(content, at, role)
+            if dialect.name == "bedrock":
+                yield from self._blocks(content, at, role)
+            elif dialect.name == "gemini":
+                yield from self._gemini_parts(content, at, role)
+            else:
+                yield from self._parts(content, at, role, check_urls=dialect.name == "openai")
 
-    def _parts(self, parts: list, at: str, role):
+    def _parts(self, parts: list, at: str, role, check_urls: bool):
         if not parts:
             yield Finding("content is an empty array of parts", pointer=at)
         for i, part in enumerate(parts):
@@ -85,15 +103,67 @@ class InvalidContent(RecordRule):
             if not isinstance(kind, str) or kind not in PART_TYPES:
                 yield Finding(f"content part {i} has type {json.dumps(kind)}; expected one of "
                               f"{', '.join(sorted(PART_TYPES))}", pointer=f"{p}/type" if "type" in part else p)
-            elif kind in TEXT_PART_TYPES:
-                key = "text" if "text" in part else "value" if "value" in part else None
+            elif kind in TEXT_PART_TYPES or kind in REASONING_PART_TYPES:
+                key = next((k for k in ("text", "value", "thinking") if k in part), None)
                 if key is None or not isinstance(part[key], str):
-                    yield Finding(f"text part {i} needs a string `text`", pointer=f"{p}/{key}" if key else p)
+                    yield Finding(f"{kind} part {i} needs a string `text`", pointer=f"{p}/{key}" if key else p)
+            elif kind in CALL_PART_TYPES and kind != "tool_use":
+                if not isinstance(part.get("value"), str):
+                    yield Finding(f"{kind} part {i} needs a `value` string holding the call as JSON "
+                                  '({"name": ..., "arguments": {...}})', pointer=f"{p}/value" if "value" in part else p)
             elif kind in IMAGE_PART_TYPES:
                 if role not in ("user", "human"):
                     yield Finding(f"image in the {role} message: images are accepted only in user messages",
                                   pointer=p)
                 url = part.get("image_url")
                 url = url.get("url") if isinstance(url, dict) else url
-                if kind == "image_url" and not isinstance(url, str):
+                if kind == "image_url" and not isinstance(url, str) and not isinstance(part.get("value"), str):
                     yield Finding(f"image part {i} needs `image_url.url` (an https URL or a data: URL)", pointer=p)
+                elif check_urls and isinstance(url, str) and not url.lower().startswith(IMAGE_URL_SCHEMES):
+                    where = f"{p}/image_url/url" if isinstance(part.get("image_url"), dict) else f"{p}/image_url"
+                    yield Finding(f"image URL {json.dumps(url[:60])} is neither an http(s) URL nor a data: URI; "
+                                  "the provider cannot fetch a local path or another scheme", pointer=where)
+
+    def _blocks(self, blocks: list, at: str, role):
+        """Bedrock conversation content blocks: one payload key each."""
+        if not blocks:
+            yield Finding("content is an empty array of blocks", pointer=at)
+        for i, block in enumerate(blocks):
+            p = f"{at}/{i}"
+            if not isinstance(block, dict):
+                yield Finding(f"content block {i} is {_kind(block)}, expected an object such as "
+                              '{"text": "..."}', pointer=p)
+                continue
+            kinds = [k for k in BEDROCK_BLOCKS if k in block]
+            if not kinds:
+                hint = (' (an OpenAI-style typed part; Bedrock blocks are keyed by their kind: {"text": "..."})'
+                        if "type" in block else "")
+                yield Finding(f"content block {i} has none of {', '.join(BEDROCK_BLOCKS)}{hint}", pointer=p)
+                continue
+            kind = kinds[0]
+            if kind == "text" and not isinstance(block["text"], str):
+                yield Finding(f"text block {i} needs a string `text`", pointer=f"{p}/text")
+            elif role == "assistant" and kind in BEDROCK_NOT_ASSISTANT:
+                yield Finding(f"{kind} block in the assistant message: {kind} blocks belong to user messages",
+                              pointer=p)
+            elif role == "user" and kind in ("toolUse", "reasoningContent"):
+                yield Finding(f"{kind} block in the user message: {kind} blocks belong to assistant messages",
+                              pointer=p)
+
+    def _gemini_parts(self, parts: list, at: str, role):
+        if not parts:
+            yield Finding("`parts` is empty", pointer=at)
+        for i, part in enumerate(parts):
+            p = f"{at}/{i}"
+            if not isinstance(part, dict):
+                yield Finding(f"part {i} is {_kind(part)}, expected an object such as {{\"text\": \"...\"}}", pointer=p)
+                continue
+            kinds = [k for k in GEMINI_PARTS if k in part]
+            if not kinds:
+                yield Finding(f"part {i} has none of {', '.join(GEMINI_PARTS)}", pointer=p)
+            elif kinds[0] == "text" and not isinstance(part["text"], str):
+                yield Finding(f"text part {i} needs a string `text`", pointer=f"{p}/text")
+            elif kinds[0] == "functionCall" and role != "model":
+                yield Finding(f"functionCall part in a {role} turn: calls belong to model turns", pointer=p)
+            elif kinds[0] == "functionResponse" and role == "model":
+                yield Finding("functionResponse part in a model turn: results belong to user turns", pointer=p)

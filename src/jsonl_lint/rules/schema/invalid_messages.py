@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
-from ._messages import message_lists
 
 TYPE_NAMES = {dict: "an object", str: "a string", int: "a number", float: "a number", bool: "a boolean",
               type(None): "null"}
@@ -39,7 +38,8 @@ class InvalidMessages(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
-        for pointer, items, role_key in message_lists(record):
+        for pointer, items, dialect in record.message_lists:
+            role_key = dialect.role_key
             if not isinstance(items, list):
                 kind = TYPE_NAMES.get(type(items), type(items).__name__)
                 yield Finding(f"{pointer[1:]} is {kind}, expected an array of message objects", pointer=pointer)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import json
+
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
+from ...formats import BEDROCK_PREFERENCE, OPENAI_PREFERENCE, PREFERENCE_PAIRS, turn_location
 from ...rule import Context, RecordRule
+
+BEDROCK_LABELS = ("preferred", "non-preferred")
 
 
 class InvalidPreference(RecordRule):
@@ -11,8 +15,13 @@ class InvalidPreference(RecordRule):
     ## What it does
     OpenAI preference records need `input.messages` (a conversation that does not
     end with an assistant turn) and `preferred_output` / `non_preferred_output`, each
-    a list of exactly one assistant message with text content. Chosen/rejected pairs
-    need both sides non-empty. Identical chosen and rejected answers are reported.
+    a list of exactly one assistant message. Chosen/rejected pairs need both sides;
+    Bedrock preference records end with an assistant message whose `candidates` hold
+    a `preferred` and a `non-preferred` answer. A rejected answer that is empty, and
+    chosen and rejected answers that are identical, are reported. (An empty chosen
+    answer is `empty-answer`'s finding; missing or mistyped content is
+    `invalid-content`'s.) On an hh-rlhf transcript the finding points at the turn
+    itself, not the whole string.
 
     ## Why it matters for fine-tuning
     Preference training learns from the difference between the two answers: a
@@ -38,18 +47,26 @@ class InvalidPreference(RecordRule):
         ex, value = record.example, record.value
         if ex.format == OPENAI_PREFERENCE:
             yield from self._openai(value)
+        elif ex.format == BEDROCK_PREFERENCE:
+            yield from self._bedrock(value)
         elif ex.format != PREFERENCE_PAIRS:
             return
         chosen = [t for t in ex.turns if t.branch == "chosen"]
         rejected = ex.rejected
         if ex.format == PREFERENCE_PAIRS:
-            for side, turns, key in (("chosen", chosen, "chosen"), ("rejected", rejected, "rejected")):
-                if not any(t.text.strip() for t in turns):
-                    ptr = f"/{key}_messages" if f"{key}_messages" in value else f"/{key}"
-                    yield Finding(f"the {side} side is empty", pointer=ptr if ptr[1:] in value else "")
+            for side, turns in (("chosen", chosen), ("rejected", rejected)):
+                key = next((k for k in (f"{side}_messages", side) if k in value), None)
+                if key is None:
+                    yield Finding(f"the {side} side is missing: a pair needs `{side}` (or `{side}_messages`)")
+                elif not any(t.role == "assistant" for t in turns):
+                    yield Finding(f"the {side} side has no assistant answer", pointer=f"/{key}")
+        answer = next((t for t in reversed(rejected) if t.role == "assistant"), None)
+        if answer is not None and not answer.text.strip() and not answer.tool_calls:
+            yield Finding("the rejected answer is empty: the pair compares the chosen answer with nothing",
+                          *turn_location(record.value, answer))
         if chosen and rejected and [t.text.strip() for t in chosen] == [t.text.strip() for t in rejected]:
             yield Finding("chosen and rejected answers are identical: the pair teaches no preference",
-                          pointer=rejected[0].pointer)
+                          *turn_location(record.value, rejected[0]))
 
     def _openai(self, value: dict):
         inp = value.get("input")
@@ -71,5 +88,25 @@ class InvalidPreference(RecordRule):
             msg = out[0]
             if not isinstance(msg, dict) or msg.get("role") != "assistant":
                 yield Finding(f"`{key}` must hold an assistant message", pointer=f"/{key}/0")
-            elif not isinstance(msg.get("content"), str) or not msg["content"].strip():
-                yield Finding(f"`{key}` message needs non-empty text content", pointer=f"/{key}/0")
+
+    def _bedrock(self, value: dict):
+        messages = value.get("messages")
+        last = messages[-1] if isinstance(messages, list) and messages else None
+        at = f"/messages/{len(messages) - 1}" if last is not None else "/messages"
+        candidates = last.get("candidates") if isinstance(last, dict) else None
+        if not isinstance(candidates, list) or len(candidates) < 2:
+            yield Finding("the last message needs `candidates`: at least two answers, one labelled \"preferred\" "
+                          "and one \"non-preferred\"", pointer=f"{at}/candidates" if isinstance(last, dict)
+                          and "candidates" in last else at)
+            return
+        labels = []
+        for k, cand in enumerate(candidates):
+            label = cand.get("preferenceLabel") if isinstance(cand, dict) else None
+            if not isinstance(label, str) or label.lower() not in BEDROCK_LABELS:
+                yield Finding(f"candidate {k} has preferenceLabel {json.dumps(label)}; expected \"preferred\" or "
+                              "\"non-preferred\"", pointer=f"{at}/candidates/{k}")
+            else:
+                labels.append(label.lower())
+        if len(set(labels)) == 1:
+            yield Finding(f"every candidate is labelled {json.dumps(labels[0])}; the pair needs one preferred and "
+                          "one non-preferred answer", pointer=f"{at}/candidates")

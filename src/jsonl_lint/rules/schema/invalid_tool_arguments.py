@@ -3,9 +3,12 @@ from __future__ import annotations
 import json
 
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_CHAT, OPENAI_PREFERENCE, SHAREGPT
 from ...rule import Context, RecordRule
-from ._tools import declared_tools, tool_calls, validator_for
+from ._tools import bad_name, declared_tools, validator_for
+
+# How each kind of call writes its arguments.
+OBJECT_ARGUMENTS = {"anthropic": "`input`", "bedrock": "`toolUse.input`", "gemini": "`functionCall.args`",
+                    "text": "`arguments`"}
 
 
 class InvalidToolArguments(RecordRule):
@@ -13,10 +16,14 @@ class InvalidToolArguments(RecordRule):
     undeclared tool, or break the declared tool's parameter schema.
 
     ## What it does
-    `function.arguments` must be a string holding a JSON object. When the record
-    declares `tools` (or `functions`), the called name must be declared and the
-    arguments must validate against its `parameters` JSON Schema (required fields,
-    types, enums). ShareGPT `function_call` turns must hold a JSON object with `name`.
+    Checks every tool call in the dialect it is written in. OpenAI `function.arguments`
+    must be a string holding a JSON object; calls written as JSON text (a ShareGPT
+    `function_call` turn, a LLaMA-Factory v1 `tool_call` part) must parse and hold an
+    object with `name`; Anthropic `input`, Bedrock `toolUse.input` and Gemini
+    `functionCall.args` must be objects. Function names must follow the dialect's rule
+    (`^[a-zA-Z0-9_-]{1,64}$` for OpenAI and Bedrock). When the record declares tools,
+    the called name must be declared and the arguments must validate against its
+    parameter schema (required fields, types, enums).
 
     ## Why it matters for fine-tuning
     The model learns to emit exactly these arguments: a typo'd field or a wrong type
@@ -39,60 +46,48 @@ class InvalidToolArguments(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
-        value, fmt = record.value, record.example.format
-        if fmt == SHAREGPT:
-            yield from self._sharegpt(value)
-            return
-        if fmt == OPENAI_CHAT:
-            lists = [("/messages", value.get("messages"))]
-        elif fmt == OPENAI_PREFERENCE:
-            inp = value.get("input") if isinstance(value.get("input"), dict) else {}
-            lists = [("/input/messages", inp.get("messages")), ("/preferred_output", value.get("preferred_output")),
-                     ("/non_preferred_output", value.get("non_preferred_output"))]
-        else:
-            return
-        declared = declared_tools(value)
-        for base, msgs in lists:
-            if not isinstance(msgs, list):
-                continue
-            for p, call in tool_calls(msgs, base):
-                fn = call.get("function")
-                fp = p if call.get("legacy") else f"{p}/function"
-                if not isinstance(fn, dict):
-                    yield Finding("tool call has no `function` object with `name` and `arguments`", pointer=p)
-                    continue
-                name = fn.get("name")
-                if not isinstance(name, str):
-                    yield Finding("tool call has no function `name`", pointer=fp)
-                    continue
-                yield from self._arguments(fn, f"{fp}/arguments", name, declared)
+        ex = record.example
+        declared = None
+        for turn in ex.all_turns:
+            for call in turn.tool_calls or ():
+                if declared is None:
+                    declared = declared_tools(ex)
+                yield from self._call(call, record, declared)
 
-    def _arguments(self, fn: dict, at: str, name: str, declared: dict):
-        if "arguments" not in fn:
-            yield Finding(f"call to `{name}` has no `arguments` (use \"{{}}\" for none)", pointer=at.rsplit("/", 1)[0])
+    def _call(self, call, record, declared: dict):
+        kind, name = call.kind, call.name
+        if kind == "openai" and not isinstance(call.raw.get("function"), dict):
+            yield Finding("tool call has no `function` object with `name` and `arguments`", pointer=call.pointer)
             return
-        raw = fn["arguments"]
-        if not isinstance(raw, str):
-            kind = "an object" if isinstance(raw, dict) else "an array" if isinstance(raw, list) else "not a string"
-            yield Finding(f"`arguments` of `{name}` is {kind}, expected a string holding "
-                          f"JSON (e.g. {json.dumps(json.dumps(raw))[:60]})", pointer=at)
+        if kind == "text":
+            if call.raw is None:  # the call text does not parse
+                text = call.text
+                try:
+                    json.loads(text)
+                except ValueError as exc:
+                    yield Finding(f"the tool call text is not valid JSON: {exc.msg} at character {exc.pos}",
+                                  pointer=call.pointer, span=(exc.pos, min(exc.pos + 1, len(text))))
+                return
+            if not isinstance(call.raw, dict) or not isinstance(name, str):
+                yield Finding("the call text must be a JSON object with `name` and `arguments`", pointer=call.pointer)
+                return
+        if not isinstance(name, str):
+            yield Finding("tool call has no function `name`", pointer=call.at("name").rsplit("/", 1)[0]
+                          if kind in ("openai", "bedrock", "gemini") else call.pointer)
             return
-        try:
-            args = json.loads(raw)
-        except ValueError as exc:
-            yield Finding(f"`arguments` of `{name}` is not valid JSON: {exc.msg} at character {exc.pos}",
-                          pointer=at, span=(exc.pos, min(exc.pos + 1, len(raw))))
+        rule = bad_name(name, kind)
+        if rule:
+            yield Finding(f"function name {json.dumps(name)} must match {rule}", pointer=call.at("name"))
             return
-        if not isinstance(args, dict):
-            yield Finding(f"`arguments` of `{name}` must be a JSON object", pointer=at)
+        args = yield from self._arguments(call)
+        if args is None or not declared:
             return
-        if not declared:
-            return
-        if name not in declared:
+        tool = declared.get(name)
+        if tool is None:
             yield Finding(f"call to `{name}`, which the record's tools do not declare "
-                          f"(declared: {', '.join(sorted(declared))})", pointer=at.rsplit("/", 1)[0] + "/name")
+                          f"(declared: {', '.join(sorted(declared))})", pointer=call.at("name"))
             return
-        schema = declared[name]
+        schema = tool.parameters
         if not isinstance(schema, dict):
             return
         validator = validator_for(json.dumps(schema, sort_keys=True))
@@ -100,20 +95,41 @@ class InvalidToolArguments(RecordRule):
             return  # invalid-tools reports the schema itself
         for err in sorted(validator.iter_errors(args), key=lambda e: list(e.path))[:3]:
             where = "/".join(str(p) for p in err.path) or "(top level)"
-            yield Finding(f"arguments of `{name}` break its parameter schema at {where}: {err.message}", pointer=at)
+            yield Finding(f"arguments of `{name}` break its parameter schema at {where}: {err.message}",
+                          pointer=call.at("arguments"))
 
-    def _sharegpt(self, value: dict):
-        convs = value.get("conversations")
-        if not isinstance(convs, list):
-            return
-        for i, turn in enumerate(convs):
-            if isinstance(turn, dict) and turn.get("from") == "function_call" and isinstance(turn.get("value"), str):
-                at = f"/conversations/{i}/value"
-                try:
-                    call = json.loads(turn["value"])
-                except ValueError as exc:
-                    yield Finding(f"function_call value is not valid JSON: {exc.msg} at character {exc.pos}",
-                                  pointer=at, span=(exc.pos, min(exc.pos + 1, len(turn["value"]))))
-                    continue
-                if not isinstance(call, dict) or not isinstance(call.get("name"), str):
-                    yield Finding("function_call value must be a JSON object with `name` and `arguments`", pointer=at)
+    def _arguments(self, call):
+        """The call's arguments as an object (findings for what is wrong with them)."""
+        name, raw, at = call.name, call.arguments, call.at("arguments")
+        if call.kind in ("openai", "function_call"):
+            fn = call.raw
+            if call.kind == "openai":
+                fn = fn["function"]
+            if "arguments" not in fn:
+                yield Finding(f"call to `{name}` has no `arguments` (use \"{{}}\" for none)", pointer=at.rsplit("/", 1)[0])
+                return None
+            if not isinstance(raw, str):
+                kind = "an object" if isinstance(raw, dict) else "an array" if isinstance(raw, list) else "not a string"
+                yield Finding(f"`arguments` of `{name}` is {kind}, expected a string holding "
+                              f"JSON (e.g. {json.dumps(json.dumps(raw))[:60]})", pointer=at)
+                return None
+            try:
+                args = json.loads(raw)
+            except ValueError as exc:
+                yield Finding(f"`arguments` of `{name}` is not valid JSON: {exc.msg} at character {exc.pos}",
+                              pointer=at, span=(exc.pos, min(exc.pos + 1, len(raw))))
+                return None
+        else:
+            args = raw
+            if raw is None and call.kind in ("gemini", "text"):
+                args = {}  # no arguments: a call without parameters
+            elif isinstance(raw, str) and call.kind == "text":
+                try:  # some exports write the arguments as a JSON string inside the call text
+                    args = json.loads(raw)
+                except ValueError:
+                    args = raw
+        if not isinstance(args, dict):
+            where = "`arguments`" if call.kind in ("openai", "function_call") else OBJECT_ARGUMENTS[call.kind]
+            yield Finding(f"{where} of `{name}` must be a JSON object", pointer=at)
+            return None
+        return args

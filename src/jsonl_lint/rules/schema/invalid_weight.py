@@ -3,21 +3,24 @@ from __future__ import annotations
 import json
 
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_CHAT
+from ...formats import OPENAI_DIALECT, OPENAI_PREFERENCE
 from ...rule import Context, RecordRule
+from ._messages import messages
 
 
 class InvalidWeight(RecordRule):
-    """Reports `weight` values other than 0 or 1, and weights on non-assistant messages.
+    """Reports `weight` values other than 0 or 1, and weights in preference pairs.
 
     ## What it does
-    OpenAI chat fine-tuning accepts `"weight": 0` (do not train on this assistant
-    message) or `1` (train on it), on assistant messages only.
+    OpenAI chat fine-tuning accepts `"weight": 0` (do not train on this message) or
+    `1` (train on it). Preference pairs (`input` / `preferred_output` /
+    `non_preferred_output`) have no per-message weights: preference training compares
+    the two outputs whole, so a `weight` there is reported too. LLaMA-Factory's float
+    `loss_weight` is its own field and is not checked.
 
     ## Why it matters for fine-tuning
-    Providers reject other values; peers' token counters crash on the field. A
-    weight on a user message has no effect and hints at a misunderstanding of what
-    is trained.
+    Providers reject other values (Together rejects a weight in a preference pair's
+    input); peers' token counters crash on the field.
 
     ## Example
     ```jsonl
@@ -36,15 +39,15 @@ class InvalidWeight(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
-        if record.example.format != OPENAI_CHAT or not isinstance(record.value.get("messages"), list):
-            return
-        for i, msg in enumerate(record.value["messages"]):
-            if not isinstance(msg, dict) or "weight" not in msg:
+        preference = record.format == OPENAI_PREFERENCE
+        for pointer, msg, dialect in messages(record):
+            if "weight" not in msg or dialect is not OPENAI_DIALECT:
                 continue
             w = msg["weight"]
-            at = f"/messages/{i}/weight"
+            at = f"{pointer}/weight"
             if isinstance(w, bool) or w not in (0, 1):
                 yield Finding(f"weight is {json.dumps(w)}; it must be 0 (skip) or 1 (train)", pointer=at)
-            elif msg.get("role") != "assistant":
-                yield Finding(f"weight on a {msg.get('role')} message has no effect; only assistant messages "
-                              "are weighted", pointer=at, on_key=True)
+            elif preference:
+                yield Finding("weight in a preference pair: preference training compares the preferred and "
+                              "non-preferred outputs whole and takes no per-message weights; remove it",
+                              pointer=at, on_key=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_CHAT, SHAREGPT
+from ...formats import CONVERSATION_FORMATS
 from ...rule import Context, RecordRule
 
 
@@ -9,8 +9,9 @@ class LastTurnNotAssistant(RecordRule):
     """Reports conversations that end on a turn other than the assistant's.
 
     ## What it does
-    In OpenAI chat and ShareGPT records, flags a final user, system or tool turn
-    after the last assistant turn.
+    In conversation records (OpenAI chat, ShareGPT, KTO, LLaMA-Factory v1, Anthropic,
+    Bedrock and Gemini conversations), flags a final user, system or tool turn after
+    the last assistant turn.
 
     ## Why it matters for fine-tuning
     Trailing turns after the last assistant answer cost training tokens and teach
@@ -35,7 +36,7 @@ class LastTurnNotAssistant(RecordRule):
 
     def check(self, record, ctx: Context):
         ex = record.example
-        if ex.format not in (OPENAI_CHAT, SHAREGPT) or not ex.turns:
+        if ex.format not in CONVERSATION_FORMATS or not ex.turns:
             return
         if not any(t.role == "assistant" for t in ex.turns):
             return  # no-assistant-turn reports it

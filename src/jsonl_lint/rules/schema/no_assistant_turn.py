@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
+from ...formats import PREFERENCE_FORMATS
 from ...rule import Context, RecordRule
 
 
@@ -36,7 +36,7 @@ class NoAssistantTurn(RecordRule):
 
     def check(self, record, ctx: Context):
         ex = record.example
-        if ex.format in (OPENAI_PREFERENCE, PREFERENCE_PAIRS) or not ex.turns:
+        if ex.format in PREFERENCE_FORMATS or not ex.turns:
             return
         if any(t.role == "assistant" for t in ex.turns):
             return

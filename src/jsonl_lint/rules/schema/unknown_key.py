@@ -1,24 +1,12 @@
 from __future__ import annotations
 
 from ...diagnostics import Finding, Severity
-from ...formats import ALPACA, OPENAI_CHAT, OPENAI_PREFERENCE, PREFERENCE_PAIRS, PROMPT_COMPLETION, SHAREGPT, TEXT
+from ...formats import MESSAGE_KEYS, known_keys
 from ...positions import join_pointer
 from ...rule import Context, Options, RecordRule
 from ._messages import messages
 
 COMMON = ("id",)
-TOP_LEVEL = {
-    OPENAI_CHAT: ("messages", "tools", "parallel_tool_calls", "functions", "system"),
-    OPENAI_PREFERENCE: ("input", "preferred_output", "non_preferred_output"),
-    PROMPT_COMPLETION: ("prompt", "completion"),
-    SHAREGPT: ("conversations", "system", "tools"),
-    ALPACA: ("instruction", "input", "output", "system", "history"),
-    PREFERENCE_PAIRS: ("prompt", "chosen", "rejected", "conversations", "chosen_messages", "rejected_messages",
-                       "system", "tools"),
-    TEXT: ("text",),
-}
-MESSAGE_KEYS = ("role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight", "refusal",
-                "from", "value", "loss_weight")
 
 
 class UnknownKeyOptions(Options):
@@ -55,14 +43,17 @@ class UnknownKey(RecordRule):
     Options = UnknownKeyOptions
 
     def check(self, record, ctx: Context):
-        fmt = record.example.format
-        allowed = TOP_LEVEL[fmt] + COMMON + self.options.allowed_keys
+        fmt = record.format
+        known = known_keys(record.value, fmt, record.mapping)
+        allowed = known + COMMON + self.options.allowed_keys
         for key in record.value:
             if key not in allowed:
-                yield Finding(f"unknown top-level key `{key}` for {fmt} (allowed: {', '.join(TOP_LEVEL[fmt])}; "
+                yield Finding(f"unknown top-level key `{key}` for {fmt} (allowed: {', '.join(known)}; "
                               "add metadata keys to the `allowed-keys` option)", pointer=join_pointer(key), on_key=True)
-        for pointer, msg, _ in messages(record):
+        for pointer, msg, dialect in messages(record):
             for key in msg:
-                if key not in MESSAGE_KEYS and key not in self.options.allowed_keys:
+                if key not in MESSAGE_KEYS and key not in self.options.allowed_keys and key not in (
+                        dialect.role_key, dialect.content_key):
                     yield Finding(f"unknown message key `{key}` (allowed: {', '.join(MESSAGE_KEYS[:8])})",
                                   pointer=pointer + join_pointer(key), on_key=True)
+

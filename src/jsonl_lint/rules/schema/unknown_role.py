@@ -5,17 +5,20 @@ import json
 
 from ...diagnostics import Edit, Finding, Fix, Severity
 from ...rule import Context, RecordRule
-from ._messages import allowed_roles, messages
+from ._messages import messages
 
 
 class UnknownRole(RecordRule):
     """Reports messages whose role is not one the format defines.
 
     ## What it does
-    OpenAI formats allow `system`, `developer`, `user`, `assistant`, `tool` and the
-    deprecated `function`; ShareGPT allows `human`, `gpt`, `system`,
-    `function_call`, `observation` and `tool`. A misspelled role (`asistant`) gets a
-    safe fix to the closest allowed role.
+    Each dialect defines its roles: OpenAI formats allow `system`, `developer`,
+    `user`, `assistant`, `tool` and the deprecated `function`; ShareGPT allows
+    `human`, `gpt`, `system`, `function_call`, `observation` and `tool`; Anthropic and
+    Bedrock conversations allow `user` and `assistant` (the system prompt is a
+    top-level field); Gemini `contents` allow `user` and `model`; a configured mapping
+    allows the role names of its `tags`. A misspelled role (`asistant`) gets a safe fix
+    to the closest allowed role.
 
     ## Why it matters for fine-tuning
     Providers reject unknown roles; trainers that template them anyway learn a role
@@ -39,11 +42,12 @@ class UnknownRole(RecordRule):
     fixable = "sometimes"
 
     def check(self, record, ctx: Context):
-        for pointer, msg, role_key in messages(record):
+        for pointer, msg, dialect in messages(record):
+            role_key = dialect.role_key
             if role_key not in msg:
                 continue
             role = msg[role_key]
-            allowed = allowed_roles(role_key)
+            allowed = dialect.allowed
             role_pointer = f"{pointer}/{role_key}"
             if not isinstance(role, str):
                 yield Finding(f"`{role_key}` is {json.dumps(role)}, expected a string: one of {', '.join(allowed)}",

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 
 from ...diagnostics import Finding, Severity
-from ...formats import OPENAI_CHAT
+from ...formats import CALL_ID_KINDS
 from ...rule import Context, RecordRule
-from ._tools import tool_calls
+
+ID_NAMES = {"openai": ("`id`", "`tool_call_id`"), "anthropic": ("`id`", "`tool_use_id`"),
+            "bedrock": ("`toolUseId`", "`toolResult.toolUseId`")}
 
 
 class UnmatchedToolCall(RecordRule):
@@ -13,9 +15,14 @@ class UnmatchedToolCall(RecordRule):
     matching call.
 
     ## What it does
-    Each assistant `tool_calls[]` entry needs an `id`, and a later `tool` message with
-    that `tool_call_id`; each `tool` message needs a `tool_call_id` that an earlier
-    call issued. Call ids must be unique within the example.
+    Each tool call needs a later result, and each result an earlier call. Where the
+    dialect gives calls ids (OpenAI `tool_calls[].id` and `tool_call_id`, Anthropic
+    `tool_use`, Bedrock `toolUse.toolUseId`), results must quote the id of an open call,
+    and ids must be unique within one assistant turn (a later turn may use an id
+    again). Where calls carry no id (ShareGPT `function_call`, LLaMA-Factory v1
+    `tool_call` parts, Gemini `functionCall`), results are matched by tool name when
+    they give one, else in order. An example may end with the assistant's tool call:
+    that is how function-calling fine-tunes teach when to call.
 
     ## Why it matters for fine-tuning
     Providers reject unbalanced tool conversations, and an orphan result teaches the
@@ -38,40 +45,69 @@ class UnmatchedToolCall(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
-        if record.example.format != OPENAI_CHAT or not isinstance(record.value.get("messages"), list):
+        ex = record.example
+        if not any(t.tool_calls or t.tool_results for t in ex.all_turns):
             return
-        msgs = record.value["messages"]
-        open_calls: dict[str, str] = {}  # id -> pointer
-        seen: set[str] = set()
-        calls = {p.split("/tool_calls/")[0]: [] for p, _ in tool_calls(msgs, "/messages")}
-        for p, call in tool_calls(msgs, "/messages"):
-            calls[p.split("/tool_calls/")[0]].append((p, call))
-        for i, msg in enumerate(msgs):
-            if not isinstance(msg, dict):
+        seen: set[tuple[str, str]] = set()
+        sequences = [ex.turns]
+        if ex.rejected:  # the rejected side continues the shared prompt
+            sequences.append([t for t in ex.turns if not t.branch] + ex.rejected)
+        for turns in sequences:
+            for finding in _check(turns):
+                key = (finding.pointer, finding.message)
+                if key not in seen:
+                    seen.add(key)
+                    yield finding
+
+
+def _check(turns):
+    open_ids: dict = {}  # call id -> call
+    open_anonymous: list = []  # calls without ids, in order
+    for turn in turns:
+        ids_here: set = set()
+        for call in turn.tool_calls or ():
+            if call.kind == "function_call":
+                continue  # legacy calls have no ids; results name the function
+            if call.kind not in CALL_ID_KINDS:
+                open_anonymous.append(call)
                 continue
-            at = f"/messages/{i}"
-            for p, call in calls.get(at, ()):
-                if call.get("legacy"):
-                    continue
-                cid = call.get("id")
-                if not isinstance(cid, str) or not cid:
-                    yield Finding("tool call has no `id`; the tool result must refer to it by `tool_call_id`",
-                                  pointer=p)
-                    continue
-                if cid in seen:
-                    yield Finding(f"tool call id {json.dumps(cid)} is used twice in this example", pointer=f"{p}/id")
-                seen.add(cid)
-                open_calls[cid] = p
-            if msg.get("role") == "tool":
-                tid = msg.get("tool_call_id")
-                if not isinstance(tid, str):
-                    yield Finding("tool message has no `tool_call_id`", pointer=at)
-                elif tid not in open_calls:
-                    known = ", ".join(json.dumps(c) for c in open_calls) or "none"
-                    yield Finding(f"tool result refers to {json.dumps(tid)}, which no earlier tool call issued "
-                                  f"(open calls: {known})", pointer=f"{at}/tool_call_id")
-                else:
-                    del open_calls[tid]
-        for cid, p in open_calls.items():
-            yield Finding(f"tool call {json.dumps(cid)} has no tool result (a `tool` message with this "
-                          f"`tool_call_id`)", pointer=f"{p}/id")
+            cid = call.id
+            if not isinstance(cid, str) or not cid:
+                own, theirs = ID_NAMES[call.kind]
+                yield Finding(f"tool call has no {own}; the tool result must refer to it by {theirs}",
+                              pointer=call.pointer)
+                continue
+            if cid in ids_here:
+                yield Finding(f"tool call id {json.dumps(cid)} is used twice in this turn; each call of a turn "
+                              "needs its own id", pointer=call.at("id"))
+            ids_here.add(cid)
+            open_ids[cid] = call
+        for result in turn.tool_results:
+            if result.kind == "function":
+                continue
+            rid = result.id
+            if isinstance(rid, str) and rid in open_ids:
+                del open_ids[rid]
+            elif open_anonymous and (rid is None or result.kind == "text"):
+                match = next((c for c in open_anonymous if result.name is not None and c.name == result.name),
+                             open_anonymous[0])
+                open_anonymous.remove(match)
+            elif result.kind == "openai" and rid is None:
+                yield Finding("tool message has no `tool_call_id`", pointer=result.pointer)
+            elif result.kind in CALL_ID_KINDS:
+                known = ", ".join(json.dumps(c) for c in open_ids) or "none"
+                yield Finding(f"tool result refers to {json.dumps(rid)}, which no earlier tool call issued "
+                              f"(open calls: {known})", pointer=result.id_pointer)
+            elif not open_ids:
+                yield Finding("tool result without an earlier tool call to answer", pointer=result.pointer)
+    # Calls still open when the conversation goes on were never answered; the calls of the
+    # example's last turn are the answer the model learns to give.
+    final = turns[-1].tool_calls or () if turns else ()
+    for call in (*open_ids.values(), *open_anonymous):
+        if any(call is c for c in final):
+            continue
+        what = f"tool call {json.dumps(call.id)}" if call.kind in CALL_ID_KINDS else (
+            f"call to `{call.name}`" if isinstance(call.name, str) else "tool call")
+        yield Finding(f"{what} has no tool result before the conversation goes on (a result that answers it, or "
+                      "end the example with the call)", pointer=call.at("id") if call.kind in CALL_ID_KINDS
+                      else call.pointer)

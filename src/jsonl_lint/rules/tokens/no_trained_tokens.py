@@ -12,9 +12,9 @@ class NoTrainedTokens(RecordRule):
     ## What it does
     Counts the trained tokens of each example: the content and tool-call tokens of
     assistant turns whose `weight` is not 0. Reports examples that have assistant turns
-    but zero trained tokens, saying why (every assistant turn has `weight: 0`, or the
-    assistant turns are empty). Examples with no assistant turn at all are left to the
-    schema rules.
+    but zero trained tokens because every assistant turn has `weight: 0`. Empty
+    assistant turns are `empty-answer`'s finding, and examples with no assistant turn
+    at all are left to the schema rules.
 
     ## Why it matters for fine-tuning
     Training learns only from trained assistant tokens. An example without any still
@@ -47,16 +47,12 @@ class NoTrainedTokens(RecordRule):
         if not assistants:
             return
         zero = [t for t in assistants if t.weight == 0 and not isinstance(t.weight, bool)]
-        if len(zero) == len(assistants):
-            which = "the assistant turn has" if len(zero) == 1 else f"all {len(zero)} assistant turns have"
-            first = zero[0]
-            message = _resolve(record.value, first.pointer)
-            key = next((k for k in ("weight", "loss_weight") if isinstance(message, dict) and k in message), None)
-            pointer = f"{first.pointer}/{key}" if key else first.pointer
-            yield Finding(f"example has 0 trained tokens: {which} weight 0, so training learns nothing from it "
-                          f"while still billing its {c.total:,} tokens per epoch", pointer=pointer)
-            return
-        live = [t for t in assistants if t not in zero]
-        which = "the assistant turn is empty" if len(live) == 1 else f"its {len(live)} assistant turns are empty"
-        yield Finding(f"example has 0 trained tokens: {which} (no content, no tool calls), so training learns "
-                      f"nothing from it", pointer=live[0].text_pointer)
+        if len(zero) != len(assistants):
+            return  # some turn is trained but empty: empty-answer reports it
+        which = "the assistant turn has" if len(zero) == 1 else f"all {len(zero)} assistant turns have"
+        first = zero[0]
+        message = _resolve(record.value, first.pointer)
+        key = next((k for k in ("weight", "loss_weight") if isinstance(message, dict) and k in message), None)
+        pointer = f"{first.pointer}/{key}" if key else first.pointer
+        yield Finding(f"example has 0 trained tokens: {which} weight 0, so training learns nothing from it "
+                      f"while still billing its {c.total:,} tokens per epoch", pointer=pointer)
