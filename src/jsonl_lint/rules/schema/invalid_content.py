@@ -16,9 +16,12 @@ PART_TYPES = (TEXT_PART_TYPES | IMAGE_PART_TYPES | REASONING_PART_TYPES | CALL_P
 IMAGE_URL_SCHEMES = ("https://", "http://", "data:")
 # Bedrock conversation content blocks and Gemini parts: keyed by the kind of their payload.
 BEDROCK_BLOCKS = ("text", "image", "video", "document", "toolUse", "toolResult", "reasoningContent", "cachePoint")
-BEDROCK_NOT_ASSISTANT = ("image", "video", "document", "toolResult")
+_USER, _ASSISTANT = ("user", "user messages"), ("assistant", "assistant messages")
+BEDROCK_PLACEMENT = {"image": _USER, "video": _USER, "document": _USER, "toolResult": _USER,
+                     "toolUse": _ASSISTANT, "reasoningContent": _ASSISTANT}
 GEMINI_PARTS = ("text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode",
                 "codeExecutionResult")
+GEMINI_PLACEMENT = {"functionCall": ("model", "model turns"), "functionResponse": ("user", "user turns")}
 
 
 def _kind(v) -> str:
@@ -85,9 +88,9 @@ class InvalidContent(RecordRule):
                 yield Finding(f"`{key}` is {_kind(content)}, expected {expected}", pointer=at)
                 continue
             if dialect.name == "bedrock":
-                yield from self._blocks(content, at, role)
+                yield from self._keyed(content, at, role, BEDROCK_BLOCKS, BEDROCK_PLACEMENT, "content block")
             elif dialect.name == "gemini":
-                yield from self._gemini_parts(content, at, role)
+                yield from self._keyed(content, at, role, GEMINI_PARTS, GEMINI_PLACEMENT, "part")
             else:
                 yield from self._parts(content, at, role, check_urls=dialect.name == "openai")
 
@@ -124,46 +127,23 @@ class InvalidContent(RecordRule):
                     yield Finding(f"image URL {json.dumps(url[:60])} is neither an http(s) URL nor a data: URI; "
                                   "the provider cannot fetch a local path or another scheme", pointer=where)
 
-    def _blocks(self, blocks: list, at: str, role):
-        """Bedrock conversation content blocks: one payload key each."""
-        if not blocks:
-            yield Finding("content is an empty array of blocks", pointer=at)
-        for i, block in enumerate(blocks):
-            p = f"{at}/{i}"
-            if not isinstance(block, dict):
-                yield Finding(f"content block {i} is {_kind(block)}, expected an object such as "
-                              '{"text": "..."}', pointer=p)
-                continue
-            kinds = [k for k in BEDROCK_BLOCKS if k in block]
-            if not kinds:
-                hint = (' (an OpenAI-style typed part; Bedrock blocks are keyed by their kind: {"text": "..."})'
-                        if "type" in block else "")
-                yield Finding(f"content block {i} has none of {', '.join(BEDROCK_BLOCKS)}{hint}", pointer=p)
-                continue
-            kind = kinds[0]
-            if kind == "text" and not isinstance(block["text"], str):
-                yield Finding(f"text block {i} needs a string `text`", pointer=f"{p}/text")
-            elif role == "assistant" and kind in BEDROCK_NOT_ASSISTANT:
-                yield Finding(f"{kind} block in the assistant message: {kind} blocks belong to user messages",
-                              pointer=p)
-            elif role == "user" and kind in ("toolUse", "reasoningContent"):
-                yield Finding(f"{kind} block in the user message: {kind} blocks belong to assistant messages",
-                              pointer=p)
-
-    def _gemini_parts(self, parts: list, at: str, role):
+    def _keyed(self, parts: list, at: str, role, keys: tuple[str, ...], placement: dict, what: str):
+        """Bedrock content blocks and Gemini parts: one payload key each (``keys``), some
+        only in the turns of one role (``placement``: payload -> (role, that role's turns))."""
         if not parts:
-            yield Finding("`parts` is empty", pointer=at)
+            yield Finding(f"`{at.rsplit('/', 1)[-1]}` is an empty array", pointer=at)
         for i, part in enumerate(parts):
             p = f"{at}/{i}"
             if not isinstance(part, dict):
-                yield Finding(f"part {i} is {_kind(part)}, expected an object such as {{\"text\": \"...\"}}", pointer=p)
+                yield Finding(f"{what} {i} is {_kind(part)}, expected an object such as {{\"text\": \"...\"}}",
+                              pointer=p)
                 continue
-            kinds = [k for k in GEMINI_PARTS if k in part]
-            if not kinds:
-                yield Finding(f"part {i} has none of {', '.join(GEMINI_PARTS)}", pointer=p)
-            elif kinds[0] == "text" and not isinstance(part["text"], str):
-                yield Finding(f"text part {i} needs a string `text`", pointer=f"{p}/text")
-            elif kinds[0] == "functionCall" and role != "model":
-                yield Finding(f"functionCall part in a {role} turn: calls belong to model turns", pointer=p)
-            elif kinds[0] == "functionResponse" and role == "model":
-                yield Finding("functionResponse part in a model turn: results belong to user turns", pointer=p)
+            kind = next((k for k in keys if k in part), None)
+            if kind is None:
+                hint = (' (an OpenAI-style typed part; these are keyed by their kind: {"text": "..."})'
+                        if "type" in part else "")
+                yield Finding(f"{what} {i} has none of {', '.join(keys)}{hint}", pointer=p)
+            elif kind == "text" and not isinstance(part["text"], str):
+                yield Finding(f"text {what} {i} needs a string `text`", pointer=f"{p}/text")
+            elif kind in placement and role != placement[kind][0]:
+                yield Finding(f"{kind} {what} in a {role} turn: it belongs to {placement[kind][1]}", pointer=p)
