@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -255,7 +256,8 @@ def reply_calls_tool(turns: list[Turn], index: int) -> bool:
 
 def detect_format(value: dict) -> str | None:
     """The built-in format of a record (see :class:`FieldMapping` for configured ones)."""
-    if "input" in value and ("preferred_output" in value or "non_preferred_output" in value):
+    if ("input" in value and ("preferred_output" in value or "non_preferred_output" in value)) or (
+            "preferred_output" in value and "non_preferred_output" in value):
         return OPENAI_PREFERENCE
     if ("chosen" in value and "rejected" in value) or "chosen_messages" in value:
         return PREFERENCE_PAIRS
@@ -398,7 +400,7 @@ def message_lists(value: dict, fmt: str, mapping: "FieldMapping | None" = None) 
         return out
     if fmt == PROMPT_COMPLETION:  # TRL's conversational prompt/completion
         return [MessageList(f"/{key}", value[key], OPENAI_DIALECT) for key in ("prompt", "completion")
-                if isinstance(value.get(key), list)]
+                if _is_messages(value.get(key))]
     return []
 
 
@@ -474,8 +476,8 @@ def plain_messages(value: dict, fmt: str) -> tuple[PlainShape, list[dict], str |
     ``name``. The normalized turns of such a record are the system prompt (pointer
     ``/system``) and then its messages one for one (role as :meth:`PlainShape.role` gives it,
     text, weight, name, pointer ``/<list>/<i>``), so work that needs only those, like token
-    counting, can skip building the view. Function-call and observation turns of ShareGPT
-    are not plain (their text is a tool call or result).
+    counting, can skip building the view. ShareGPT ``function_call`` turns are not plain
+    (their text is a tool call).
     """
     shape = PLAIN_SHAPES.get(fmt)
     if shape is None:
@@ -823,15 +825,23 @@ def _sharegpt(value: dict, fmt: str) -> Example:
     return Example(fmt, turns, tools=tools, tools_pointer=tools_pointer)
 
 
+def _is_messages(value: Any) -> bool:
+    """A list of messages (TRL's conversational prompt/completion), not of content parts."""
+    return isinstance(value, list) and bool(value) and isinstance(value[0], dict) and "role" in value[0]
+
+
 def _prompt_completion(value: dict, fmt: str) -> Example:
-    prompt, completion = value.get("prompt"), value.get("completion")
-    if isinstance(prompt, list) or isinstance(completion, list):  # TRL's conversational form
-        turns = _messages(prompt, "/prompt") if isinstance(prompt, list) else [
-            _string_turn("user", prompt, "/prompt")]
-        turns += _messages(completion, "/completion") if isinstance(completion, list) else [
-            _string_turn("assistant", completion, "/completion")]
-        return Example(fmt, turns)
-    return Example(fmt, [_string_turn("user", prompt, "/prompt"), _string_turn("assistant", completion, "/completion")])
+    turns = []
+    for key, role in (("prompt", "user"), ("completion", "assistant")):
+        side, at = value.get(key), f"/{key}"
+        if _is_messages(side):  # TRL's conversational form
+            turns += _messages(side, at)
+        elif isinstance(side, list):  # content parts (Together's multimodal prompt)
+            c = _content(side, at)
+            turns.append(Turn(role, c.text, at, c.segments, role, None, None, c.calls or None, c.images))
+        else:
+            turns.append(_string_turn(role, side, at))
+    return Example(fmt, turns)
 
 
 def _history(value: Any, pointer: str) -> list[Turn]:
@@ -844,19 +854,24 @@ def _history(value: Any, pointer: str) -> list[Turn]:
     return turns
 
 
+@lru_cache(maxsize=256)
+def _key_pointer(key: str) -> str:
+    return join_pointer(key)
+
+
 def _alpaca_prompt(value: dict, prompt_key: str, query_key: str | None, system_key: str | None = None,
                    history_key: str | None = None) -> list[Turn]:
     """System prompt, history and the user turn of an instruction-style record: the
     trainer joins the instruction and its input (or context); both pointers are kept."""
     turns: list[Turn] = []
     if system_key and isinstance(value.get(system_key), str):
-        turns.append(_string_turn("system", value[system_key], join_pointer(system_key)))
+        turns.append(_string_turn("system", value[system_key], _key_pointer(system_key)))
     if history_key:
-        turns += _history(value.get(history_key), join_pointer(history_key))
-    user = _string_turn("user", value.get(prompt_key), join_pointer(prompt_key))
+        turns += _history(value.get(history_key), _key_pointer(history_key))
+    user = _string_turn("user", value.get(prompt_key), _key_pointer(prompt_key))
     inp = value.get(query_key) if query_key else None
     if isinstance(inp, str) and inp:
-        segs = user.segments + (Segment(join_pointer(query_key), len(user.text) + 2, 0, len(inp)),)
+        segs = user.segments + (Segment(_key_pointer(query_key), len(user.text) + 2, 0, len(inp)),)
         user = Turn("user", f"{user.text}\n\n{inp}", user.pointer, segs, raw_role=prompt_key)
     turns.append(user)
     return turns
@@ -880,7 +895,7 @@ _PAIR_KEYS = {
 def _instruction_pair(value: dict, fmt: str) -> Example:
     prompt_key, query_key, answer_key = _PAIR_KEYS[fmt]
     turns = _alpaca_prompt(value, prompt_key, query_key, "system", "history")
-    turns.append(_string_turn("assistant", value.get(answer_key), join_pointer(answer_key)))
+    turns.append(_string_turn("assistant", value.get(answer_key), _key_pointer(answer_key)))
     return Example(fmt, turns)
 
 

@@ -75,21 +75,27 @@ def definitions(example) -> list[ToolDef]:
         if not isinstance(tool, dict):
             continue
         p = at if in_string else f"{at}/{i}"
-        here = (lambda suffix: at) if in_string else (lambda suffix: f"{p}{suffix}")
-        if example.format in (BEDROCK_CONVERSATION, BEDROCK_PREFERENCE) and isinstance(tool.get("toolSpec"), dict):
-            spec = tool["toolSpec"]
+
+        def here(suffix: str) -> str:  # definitions inside a JSON string all point at the string
+            return p if in_string else p + suffix
+        if example.format in (BEDROCK_CONVERSATION, BEDROCK_PREFERENCE):
+            spec = tool.get("toolSpec")
+            if not isinstance(spec, dict):
+                continue
             schema = spec.get("inputSchema")
             out.append(ToolDef(p, "bedrock", spec.get("name"), here("/toolSpec/name"),
                                schema.get("json") if isinstance(schema, dict) else None,
                                here("/toolSpec/inputSchema/json")))
-        elif example.format == VERTEX_GEMINI and isinstance(tool.get("functionDeclarations"), list):
-            for j, fn in enumerate(tool["functionDeclarations"]):
+        elif example.format == VERTEX_GEMINI:
+            for j, fn in enumerate(tool.get("functionDeclarations") or ()):
                 if isinstance(fn, dict):
                     q = f"{p}/functionDeclarations/{j}"
                     out.append(ToolDef(q, "gemini", fn.get("name"), f"{q}/name", fn.get("parameters"),
                                        f"{q}/parameters"))
         else:
             nested = isinstance(tool.get("function"), dict)
+            if not nested and not in_string and "name" not in tool:
+                continue  # no function in it: invalid-tools reports the entry's shape
             fn = tool["function"] if nested else tool
             kind = "text" if in_string else "openai" if nested else "function"
             prefix = "/function" if nested else ""

@@ -146,4 +146,4 @@ class InvalidContent(RecordRule):
             elif kind == "text" and not isinstance(part["text"], str):
                 yield Finding(f"text {what} {i} needs a string `text`", pointer=f"{p}/text")
             elif kind in placement and role != placement[kind][0]:
-                yield Finding(f"{kind} {what} in a {role} turn: it belongs to {placement[kind][1]}", pointer=p)
+                yield Finding(f"{kind} {what} in the {role} turn: it belongs to {placement[kind][1]}", pointer=p)

@@ -105,8 +105,7 @@ class InvalidPreference(RecordRule):
             if not isinstance(label, str) or label.lower() not in BEDROCK_LABELS:
                 yield Finding(f"candidate {k} has preferenceLabel {json.dumps(label)}; expected \"preferred\" or "
                               "\"non-preferred\"", pointer=f"{at}/candidates/{k}")
-            else:
-                labels.append(label.lower())
-        if len(set(labels)) == 1:
+            labels.append(label.lower() if isinstance(label, str) else None)
+        if None not in labels and len(set(labels)) == 1:
             yield Finding(f"every candidate is labelled {json.dumps(labels[0])}; the pair needs one preferred and "
                           "one non-preferred answer", pointer=f"{at}/candidates")

@@ -136,11 +136,23 @@ def _keys(keys) -> str:
 
 
 def _typo(value: dict) -> tuple[str, str]:
+    """A key that looks like a misspelt known key (`mesages`), not merely another word
+    with one inside (`question_text`)."""
     for key in value:
         close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.75)
-        if close and close[0] != key:
+        if close and close[0] != key and abs(len(close[0]) - len(key)) <= 2:
             return key, close[0]
     return "", ""
+
+
+def _named(keys: list[str], names: tuple[str, ...], taken: tuple = ()) -> str | None:
+    """The first key named like one of ``names`` (`question`, `question_text`, `raw_question`)."""
+    for n in names:
+        for k in keys:
+            low = k.lower()
+            if k not in taken and (low == n or low.startswith(n + "_") or low.endswith("_" + n)):
+                return k
+    return None
 
 
 def suggest_mapping(value: dict) -> str:
@@ -164,10 +176,10 @@ def suggest_mapping(value: dict) -> str:
         tags = {"role_tag": role_key, "content_tag": content_key, "user_tag": user, "assistant_tag": assistant}
         return _table("sharegpt", {"messages": key}, tags)
     strings = [k for k, v in value.items() if isinstance(v, str)]
-    prompt = next((k for n in PROMPT_NAMES for k in strings if k.lower() == n), None)
-    answer = next((k for n in ANSWER_NAMES for k in strings if k.lower() == n and k != prompt), None)
+    prompt = _named(strings, PROMPT_NAMES)
+    answer = _named(strings, ANSWER_NAMES, (prompt,))
     columns = {"prompt": prompt or "<the prompt field>", "response": answer or "<the answer field>"}
-    query = next((k for k in strings if k.lower() in ("input", "context") and k not in (prompt, answer)), None)
+    query = _named(strings, ("input", "context"), (prompt, answer))
     if query:
         columns["query"] = query
     return _table("alpaca", columns)

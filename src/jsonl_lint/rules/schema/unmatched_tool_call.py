@@ -19,7 +19,7 @@ class UnmatchedToolCall(RecordRule):
     dialect gives calls ids (OpenAI `tool_calls[].id` and `tool_call_id`, Anthropic
     `tool_use`, Bedrock `toolUse.toolUseId`), results must quote the id of an open call,
     and ids must be unique within one assistant turn (a later turn may use an id
-    again). Where calls carry no id (ShareGPT `function_call`, LLaMA-Factory v1
+    again; Bedrock wants each toolUseId once per example). Where calls carry no id (ShareGPT `function_call`, LLaMA-Factory v1
     `tool_call` parts, Gemini `functionCall`), results are matched by tool name when
     they give one, else in order. An example may end with the assistant's tool call:
     that is how function-calling fine-tunes teach when to call.
@@ -63,6 +63,7 @@ class UnmatchedToolCall(RecordRule):
 def _check(turns):
     open_ids: dict = {}  # call id -> call
     open_anonymous: list = []  # calls without ids, in order
+    ids_before: set = set()
     for turn in turns:
         ids_here: set = set()
         for call in turn.tool_calls or ():
@@ -80,7 +81,11 @@ def _check(turns):
             if cid in ids_here:
                 yield Finding(f"tool call id {json.dumps(cid)} is used twice in this turn; each call of a turn "
                               "needs its own id", pointer=call.at("id"))
+            elif call.kind == "bedrock" and cid in ids_before:
+                yield Finding(f"toolUseId {json.dumps(cid)} is used again; Bedrock needs each toolUseId once per "
+                              "example", pointer=call.at("id"))
             ids_here.add(cid)
+            ids_before.add(cid)
             open_ids[cid] = call
         for result in turn.tool_results:
             if result.kind == "function":
