@@ -57,3 +57,11 @@ def whole_value_edit(record, pointer: str, json_text: str) -> Edit | None:
 def excerpt(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` in double quotes with control characters spelled as \\uXXXX escapes."""
+    return '"' + _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text.replace('"', '\\"')) + '"'

@@ -6,12 +6,19 @@ from ...diagnostics import Edit, Finding, Fix, Severity
 from ...rule import Context, RecordRule
 
 
+# Ordinary whitespace only: a leading form feed or vertical tab is usually a swallowed
+# "\\f" / "\\v" (swallowed-escape) and must not be trimmed away.
+_TRIM = " \t\n\r\u00a0\u3000"
+
+
 class UntrimmedTurn(RecordRule):
     """Reports turns whose text starts or ends with whitespace.
 
     ## What it does
-    Flags leading or trailing spaces, tabs and newlines in a turn's text. The safe fix
-    removes them, editing only the characters inside the JSON string.
+    Flags leading or trailing spaces, tabs and line breaks in a turn's text, such as the
+    space a detokenizer leaves before " Sure, ...". One trailing line break alone is not
+    reported (editors and many writers end a text with one, and it costs one token). The
+    safe fix removes the whitespace, editing only the characters inside the JSON string.
 
     ## Why it matters for fine-tuning
     The model learns to emit the whitespace too (an answer that ends in "\\n\\n" teaches
@@ -41,11 +48,15 @@ class UntrimmedTurn(RecordRule):
                 if seg.value_offset:  # a slice of a transcript string: not separately trimmable
                     continue
                 text = turn.text[seg.turn_offset: seg.turn_offset + seg.length]
-                stripped = text.strip()
+                stripped = text.strip(_TRIM)
                 if stripped == text or not stripped:
                     continue
-                lead = len(text) - len(text.lstrip())
-                trail = len(text) - len(text.rstrip())
+                lead = len(text) - len(text.lstrip(_TRIM))
+                trail = len(text) - len(text.rstrip(_TRIM))
+                if trail and text[-trail:] in ("\n", "\r\n"):
+                    trail = 0  # one final line break
+                if not (lead or trail):
+                    continue
                 sm = record.source_map
                 node = sm.find(seg.pointer)
                 edits = []
