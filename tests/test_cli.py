@@ -12,7 +12,7 @@ from helpers import REPO
 from jsonl_lint.cli import main
 
 BAD = ('{"messages": [{"role": "user", "content": "Hi"}, {"role": "asistant", "content": "Hello!"}]}\n'
-       '{"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Bye!\\n"}]}\n'
+       '{"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Bye!\\n\\n"}]}\n'
        "{'messages': []}\n")
 SARIF_SCHEMA = REPO.parent / "shared" / "reference" / "sarif-schema-2.1.0.json"
 
@@ -105,14 +105,14 @@ def test_github_annotations_escape_and_sort_errors_first(dataset, monkeypatch):
     assert lines[0].startswith("::error file=train.jsonl,line=1,col=14,endLine=1,")
     assert "title=JL105 no-assistant-turn::" in lines[0]
     notice = next(line for line in lines if line.startswith("::notice"))
-    assert notice.endswith('assistant text has trailing whitespace ("\\n")')
+    assert notice.endswith('assistant text has trailing whitespace ("\\n\\n")')
     assert "%3A" not in notice.split("::")[2]  # data part escapes only %, CR and LF
     assert "| `JL104` unknown-role | error | 1 |" in summary.read_text()
 
 
 def test_exit_codes_fail_on_and_exit_zero(dataset):
     (dataset / "ok.jsonl").write_text('{"messages": [{"role": "user", "content": "Hi"}, '
-                                      '{"role": "assistant", "content": "Bye!\\n"}]}\n')
+                                      '{"role": "assistant", "content": "Bye!\\n\\n"}]}\n')
     assert run("check", "ok.jsonl")[0] == 0
     assert run("check", "--fail-on", "info", "ok.jsonl")[0] == 1
     assert run("check", "--exit-zero", "train.jsonl")[0] == 0

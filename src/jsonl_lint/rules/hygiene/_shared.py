@@ -6,14 +6,36 @@ import re
 
 from ...diagnostics import Edit
 
-_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.S)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^`\s]*)", re.M)
+_INLINE = re.compile(r"`[^`\n]+`")
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Fenced and inline code in a turn (placeholders there are usually real syntax)."""
-    if "`" not in text:
+    """Fenced and inline code in a turn (placeholders there are usually real syntax).
+
+    A fence with a language (```scala) inside an open block opens a nested one, as
+    generated answers do when a Markdown block quotes code; a bare fence closes the
+    innermost block. An unclosed block runs to the end of the text."""
+    if "`" not in text and "~~~" not in text:
         return []
-    return [m.span() for m in _CODE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for m in _FENCE.finditer(text):
+        if depth == 0:
+            depth, start = 1, m.start()
+        elif m.group(2):
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, m.end()))
+    if depth:
+        spans.append((start, len(text)))
+    prose = 0
+    for a, b in spans + [(len(text), len(text))]:
+        spans.extend(m.span() for m in _INLINE.finditer(text, prose, a))
+        prose = b
+    return sorted(spans)
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
