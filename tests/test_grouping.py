@@ -73,15 +73,16 @@ def test_two_identical_findings_are_both_shown(tmp_path):
 
 
 def test_identical_means_same_message_apart_from_pointer_indices(tmp_path):
-    # The same opener in turn 1 of some records and turn 3 of others is one defect; a
-    # different opener is another, even when it occurs as often.
-    records = ([chat(1, "Sure, here's", i) for i in range(3)] + [chat(3, "Sure, here's", i) for i in range(3, 5)]
-               + [chat(1, "Certainly! Here's", i) for i in range(5, 8)])
-    _, out = run(tmp_path, "\n".join(records) + "\n", "--select", "AIB004", "--output-format", "concise")
-    shown = [l for l in out.splitlines() if "AIB004" in l]
+    # The same phrase in turn 1 of some records and turn 3 of others is one defect; a
+    # different phrase is another, even when it occurs as often.
+    records = ([chat(1, "As an AI language model,", i) for i in range(3)]
+               + [chat(3, "As an AI language model,", i) for i in range(3, 5)]
+               + [chat(1, "As a large language model,", i) for i in range(5, 8)])
+    _, out = run(tmp_path, "\n".join(records) + "\n", "--select", "AIB001", "--output-format", "concise")
+    shown = [l for l in out.splitlines() if "AIB001" in l]
     assert len(shown) == 2
-    assert "'Sure, here's'" in shown[0] and shown[0].endswith("(and 4 more like this: lines 2, 3, 4, 5)")
-    assert "'Certainly! Here's'" in shown[1] and shown[1].endswith("(and 2 more like this: lines 7, 8)")
+    assert "'As an AI language model'" in shown[0] and shown[0].endswith("(and 4 more like this: lines 2, 3, 4, 5)")
+    assert "'As a large language model'" in shown[1] and shown[1].endswith("(and 2 more like this: lines 7, 8)")
 
 
 def test_findings_on_one_line_are_listed_by_line_and_column(tmp_path):

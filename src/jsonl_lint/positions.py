@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # String bodies use the unrolled form [^"\\]*(?:\\.[^"\\]*)*: 8x faster than (?:[^"\\]|\\.)* in re.
 _TOKEN = re.compile(
@@ -173,6 +174,18 @@ def pointer_tokens(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def resolve_pointer(value: Any, pointer: str) -> tuple[bool, Any]:
+    """(found, value) at ``pointer`` in a parsed JSON value."""
+    for token in pointer_tokens(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return False, None
+    return True, value
 
 
 def join_pointer(*tokens: object) -> str:

@@ -14,6 +14,7 @@ the rest of the process (one more finding says so), so CI cannot hang.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Iterator
@@ -21,7 +22,8 @@ from typing import Any, Callable, ClassVar, Iterable, Iterator
 import orjson
 
 from ..diagnostics import Applicability, Edit, Finding, Fix, Related, Severity
-from ..positions import join_pointer, pointer_tokens
+from ..formats import answer_turns
+from ..positions import join_pointer, resolve_pointer
 from ..rule import Context, DatasetRule, RecordRule, Rule
 from . import schema
 from .schema import Definition, compile_alternation, compile_regex, required_literal
@@ -44,13 +46,15 @@ class Piece:
     where: str  # e.g. "assistant turn /messages/2"
     locate: Callable[[int, int], tuple[str, tuple[int, int] | None]]
     pointer: str  # the whole piece (for findings about the piece as a whole)
+    prompt: str = ""  # for an answer: the user turn it answers
 
 
 _ROLES = {"system": ("system", "developer"), "user": ("user",), "tool": ("tool",)}
 
 
-def _turn_piece(turn) -> Piece:
-    return Piece(turn.text, f"{turn.role or 'unknown-role'} turn {turn.pointer}", turn.locate, turn.text_pointer)
+def _turn_piece(turn, prompt: str = "") -> Piece:
+    return Piece(turn.text, f"{turn.role or 'unknown-role'} turn {turn.pointer}", turn.locate, turn.text_pointer,
+                 prompt)
 
 
 def _field_pointer(scope: str) -> str:
@@ -58,29 +62,34 @@ def _field_pointer(scope: str) -> str:
     return name if name.startswith("/") else join_pointer(*name.split("."))
 
 
-def _resolve(value: Any, pointer: str) -> tuple[bool, Any]:
-    for token in pointer_tokens(pointer):
-        if isinstance(value, dict) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return False, None
-    return True, value
-
-
 def _string_locate(pointer: str):
     return lambda s, e: (pointer, (s, e))
 
 
+def _prompts(example, answers) -> list[str]:
+    """The user turn each answer replies to (the last one before it; for the rejected side
+    of a pair, in the rejected turns or else in the prompt the sides share)."""
+    out = []
+    for answer in answers:
+        turns = example.rejected if answer.branch == "rejected" and answer in example.rejected else example.turns
+        before = turns[:next(i for i, t in enumerate(turns) if t is answer)]
+        if turns is example.rejected:
+            before = [t for t in example.turns if t.branch != "chosen"] + before
+        out.append(next((t.text for t in reversed(before) if t.role == "user"), ""))
+    return out
+
+
 def pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
-    """Texts of ``record`` in ``scopes`` (each at most once, in scope order)."""
+    """Texts of ``record`` in ``scopes`` (each at most once, in scope order). The
+    ``assistant`` and ``rejected`` scopes read the answers a fine-tune learns
+    (:func:`~jsonl_lint.formats.answer_turns`): not the context preference pairs share,
+    not bare tool calls."""
     seen: set[str] = set()
     example = record.example
     for scope in scopes:
         if scope.startswith("field:"):
             pointer = _field_pointer(scope)
-            found, value = _resolve(record.value, pointer)
+            found, value = resolve_pointer(record.value, pointer)
             items = [(pointer, value)] if isinstance(value, str) else \
                 [(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, str)] \
                 if found and isinstance(value, list) else []
@@ -91,19 +100,21 @@ def pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
             continue
         if example is None:
             continue
+        prompts: list[str] | None = None
         if scope == "any-turn":
             turns = example.all_turns
-        elif scope == "assistant":
-            turns = [t for t in example.turns if t.role == "assistant"]
-        elif scope == "rejected":
-            turns = example.rejected
+        elif scope in ("assistant", "rejected"):
+            turns = answer_turns(example, rejected=scope == "rejected")
+            if scope == "rejected":
+                turns = [t for t in turns if t.branch == "rejected"]
+            prompts = _prompts(example, turns)
         else:
             turns = [t for t in example.all_turns if t.role in _ROLES[scope]]
-        for t in turns:
+        for i, t in enumerate(turns):
             key = t.pointer + "#" + t.branch
             if key not in seen:
                 seen.add(key)
-                yield _turn_piece(t)
+                yield _turn_piece(t, prompts[i] if prompts else "")
 
 
 def requires_for(scopes: tuple[str, ...]) -> str:
@@ -170,10 +181,22 @@ class DeclarativeRule(Rule):
     # id(compiled pattern) -> literals one of which every match contains (a cheap
     # substring test before the regex runs); absent when no such literals exist.
     literals: ClassVar[dict] = {}
+    unless_prompt: ClassVar[Any] = None  # compiled ``unless-prompt`` regexes, or None
 
     def __init__(self, options=None):
         super().__init__(options)
         self._timeouts = 0
+
+    def _pieces(self, record) -> Iterator[Piece]:
+        """The texts in scope, without answers to a prompt that ``unless-prompt`` excuses."""
+        for piece in pieces(record, self.scopes):
+            if self.unless_prompt is not None and piece.prompt:
+                try:
+                    if self._search(self.unless_prompt, piece.prompt, first=True):
+                        continue
+                except RegexTimeout:
+                    pass  # the exception could not be checked: read the answer
+            yield piece
 
     @classmethod
     def url(cls) -> str:
@@ -220,7 +243,7 @@ class DeclarativeRecordRule(DeclarativeRule, RecordRule):
     def check(self, record, ctx: Context) -> Iterable[Finding]:
         limit = self.definition.limit
         count = 0
-        for piece in pieces(record, self.scopes):
+        for piece in self._pieces(record):
             try:
                 found = list(self.check_piece(piece, record, ctx))
             except RegexTimeout:
@@ -373,7 +396,7 @@ class ConsistencyRule(DeclarativeDatasetRule):
         return {"pairs": [[0, 0, [], []] for _ in self.pairs], "timeouts": 0, "timeout_ref": None}
 
     def collect(self, state, record, ctx):
-        texts = list(pieces(record, self.scopes))
+        texts = list(self._pieces(record))
         for slot, (pa, pb) in zip(state["pairs"], self.pairs):
             for side, pattern in ((0, pa), (1, pb)):
                 try:
@@ -429,19 +452,21 @@ class RatioRule(DeclarativeDatasetRule):
     pattern: ClassVar[Any]
 
     def initial(self, ctx):
-        return {"total": 0, "matched": 0, "refs": [], "path": None, "timeouts": 0, "timeout_ref": None}
+        return {"total": 0, "matched": 0, "refs": [], "path": None, "timeouts": 0, "timeout_ref": None,
+                "matches": Counter()}
 
     def collect(self, state, record, ctx):
         if state["path"] is None:
             state["path"] = record.ref.path
         try:
-            hit = any(self._search(self.pattern, p.text, first=True) for p in pieces(record, self.scopes))
+            hit = next((m for p in self._pieces(record) for m in self._search(self.pattern, p.text, first=True)), None)
         except RegexTimeout:
             self._timed_out(state, record)
             return
         state["total"] += 1
-        if hit:
+        if hit is not None:
             state["matched"] += 1
+            state["matches"][quote(hit.group(0).strip(), 80).casefold()] += 1
             if len(state["refs"]) < 3:
                 state["refs"].append(record.ref)
 
@@ -450,6 +475,7 @@ class RatioRule(DeclarativeDatasetRule):
         for s in states:
             out["total"] += s["total"]
             out["matched"] += s["matched"]
+            out["matches"].update(s["matches"])
             out["refs"] = (out["refs"] + s["refs"])[:3]
             out["path"] = out["path"] or s["path"]
             out["timeouts"] += s["timeouts"]
@@ -464,8 +490,10 @@ class RatioRule(DeclarativeDatasetRule):
             if (d.max is not None and share > d.max) or (d.min is not None and share < d.min):
                 pct = f"{share:.1%}"
                 bounds = f"[{_pct(d.min, '0%')}, {_pct(d.max, '100%')}]"
+                # the most frequent matched text (ties: the alphabetically first, whatever the split)
+                top = min(state["matches"].items(), key=lambda kv: (-kv[1], kv[0]))[0] if state["matches"] else ""
                 msg = render(d.message, (pct,), share=pct, count=matched, total=total, min=_pct(d.min, "0%"),
-                             max=_pct(d.max, "100%"))
+                             max=_pct(d.max, "100%"), match=top)
                 msg += f" ({matched} of {total} records, {pct}; expected {bounds})"
                 related = tuple(Related(r, "a matching record") for r in state["refs"])
                 yield Finding(msg, path=state["path"], related=related)
@@ -525,6 +553,8 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
         for (pa, pb), (a, b) in zip(attrs["pairs"], d.either.items()):
             literals[id(pa)], literals[id(pb)] = _literals([a], ic), _literals([b], ic)
     attrs["literals"] = {k: v for k, v in literals.items() if v is not None}
+    if d.unless_prompt:
+        attrs["unless_prompt"] = compile_alternation(d.unless_prompt, ic, True)
     cls_name = re.sub(r"\W", "_", name)
     return type(cls_name, (BASES[d.extends],), attrs)
 

@@ -116,6 +116,8 @@ class Definition(BaseModel):
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, le=MAX_TIMEOUT)
     example: str | None = None
     use_instead: str | None = None
+    # Regexes: an answer to a prompt (the user turn before it) that matches one is not read.
+    unless_prompt: list[Regex] = Field(default_factory=list)
 
     # Placeholders each kind may use in ``message`` besides ``%s``.
     placeholders: ClassVar[frozenset] = frozenset({"match", "where"})
@@ -130,6 +132,12 @@ class Definition(BaseModel):
             if s not in TURN_SCOPES and not _FIELD.match(s):
                 raise ValueError(f"unknown scope {s!r} (allowed: {', '.join(TURN_SCOPES)}, field:<name>)")
         return v
+
+    @model_validator(mode="after")
+    def _unless_prompt_needs_answers(self):
+        if self.unless_prompt and any(s not in ("assistant", "rejected") for s in self.scopes):
+            raise ValueError("unless-prompt applies to answers: use it with scope assistant or rejected only")
+        return self
 
     @field_validator("code")
     @classmethod
@@ -235,7 +243,7 @@ class Ratio(Definition):
     max: float | None = Field(default=None, ge=0, le=1)
     min_records: int = Field(default=20, ge=1)
     nonword: bool = True
-    placeholders: ClassVar[frozenset] = frozenset({"share", "count", "total", "min", "max"})
+    placeholders: ClassVar[frozenset] = frozenset({"share", "count", "total", "min", "max", "match"})
 
 
     @model_validator(mode="after")

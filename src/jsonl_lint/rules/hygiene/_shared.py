@@ -42,13 +42,6 @@ def inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def trained_answers(example):
-    """Assistant turns the model learns from (weight not 0), without pure tool calls."""
-    for turn in example.turns:
-        if turn.role == "assistant" and turn.weight != 0 and not turn.tool_calls and turn.raw_role != "function_call":
-            yield turn
-
-
 def segment_end(turn, start: int) -> tuple[str, int, int] | None:
     """(pointer, value offset of ``start``, value length end) for the segment holding ``start``."""
     for seg in turn.segments:

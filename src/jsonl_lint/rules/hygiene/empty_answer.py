@@ -3,9 +3,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from ...diagnostics import Applicability, Edit, Finding, Fix, Severity
-from ...formats import turn_location
+from ...formats import answer_turns, turn_location
 from ...rule import Context, Options, RecordRule
-from ._shared import trained_answers
 
 # Answers that say nothing: placeholders tools and annotators leave behind.
 NULLISH = ("n/a", "na", "n.a.", "null", "nil", "none.", "-", "--", "—", "...", "…", "?", "tbd", "todo", "no output",
@@ -20,8 +19,10 @@ class EmptyAnswer(RecordRule):
     """Reports trained answers that are empty, blank or a placeholder such as "N/A".
 
     ## What it does
-    Checks every assistant turn the model learns from (weight not 0; tool-call turns
-    excepted). An answer that is missing, only whitespace, or a placeholder such as
+    Checks every answer the model learns to write (assistant turns with weight not 0;
+    for preference data, the chosen side). A turn that is a tool call (`tool_calls`, a
+    ShareGPT `function_call` turn, a `tool_call` content part) is an answer, not an empty
+    one. An answer that is missing, only whitespace, or a placeholder such as
     `N/A`, `null`, `-`, `...`, `TBD` or `<nooutput>` is reported. Offers deleting the
     record as an unsafe fix.
 
@@ -54,7 +55,7 @@ class EmptyAnswer(RecordRule):
         self._nullish = frozenset(p.lower() for p in self.options.placeholders)
 
     def check(self, record, ctx: Context):
-        for turn in trained_answers(record.example):
+        for turn in answer_turns(record.example):
             stripped = turn.text.strip()
             if stripped and stripped.lower() not in self._nullish:
                 continue

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from ...diagnostics import Finding, RecordRef, Related, Severity
+from ...formats import answer_turns
 from ...rule import Context, DatasetRule, Options
-from ._shared import excerpt, trained_answers
+from ._shared import excerpt
 
 _KEEP = 5
 # A refusal opens the answer (its first ~200 characters).
@@ -81,7 +82,7 @@ class RefusalShare(DatasetRule[RefusalState]):
         return RefusalState()
 
     def collect(self, state: RefusalState, record, ctx: Context) -> None:
-        answers = list(trained_answers(record.example))
+        answers = answer_turns(record.example)
         if not answers:
             return
         state.total += 1

@@ -11,9 +11,39 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from ...positions import resolve_pointer
+
 
 def where(pointer: str) -> str:
     return f"at {pointer}" if pointer else "in the record"
+
+
+# The rejected side of a preference pair and the chosen side it shares its leading text with.
+_SIDES = (("/rejected_messages", "/chosen_messages"), ("/non_preferred_output", "/preferred_output"),
+          ("/rejected", "/chosen"))
+
+
+def reported_on_chosen(record, pointer: str, end: int) -> bool:
+    """Whether characters [.., end) of the string at ``pointer`` (a rejected side) are the
+    same text at the same offsets of the chosen side: context both sides share, as in
+    hh-rlhf transcripts. Such text is reported once, on the chosen side."""
+    for rejected, chosen in _SIDES:
+        if pointer == rejected or pointer.startswith(rejected + "/"):
+            found, other = resolve_pointer(record.value, chosen + pointer[len(rejected):])
+            text = resolve_pointer(record.value, pointer)[1]
+            return (found and isinstance(other, str) and isinstance(text, str) and len(other) >= end
+                    and other[:end] == text[:end])
+    return False
+
+
+def in_tool_schema(record, pointer: str) -> bool:
+    """Whether ``pointer`` lies in the record's tool definitions (`tools`, `functions`,
+    also as a JSON string): a schema documents an interface, its defaults and examples
+    are not a person's data."""
+    example = record.example
+    keys = (example.tools_pointer,) if example is not None and example.tools_pointer else (
+        "/tools", "/functions", "/input/tools")
+    return any(pointer == k or pointer.startswith(k + "/") for k in keys)
 
 
 def mask(value: str, keep_start: int, keep_end: int = 0) -> str:

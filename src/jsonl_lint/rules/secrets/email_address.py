@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import replace_fix, where
+from ._scan import in_tool_schema, replace_fix, reported_on_chosen, where
 
 _EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
                     r"[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))(?![\w-])")
@@ -55,8 +55,10 @@ class EmailAddress(RecordRule):
     stand-ins such as `yourdomain.com`, `email.com`; see the `allow-domains`
     option), government and military domains (`.gov`, `.mil`: institutions), role
     mailboxes (`info@`, `support@`, `sales@`, ...) and placeholder local parts
-    (`john.doe@`, `your_email@`, `user@`, `xxxx@`). The message masks the address
-    (`e***@g***.com`).
+    (`john.doe@`, `your_email@`, `user@`, `xxxx@`), and addresses in tool
+    definitions (a schema's default or example value). Text the chosen and rejected
+    sides of a preference pair share (hh-rlhf transcripts) is reported once, on the
+    chosen side. The message masks the address (`e***@g***.com`).
 
     ## Why it matters for fine-tuning
     Personal data in training data can be reproduced by the model, and uploading
@@ -91,11 +93,11 @@ class EmailAddress(RecordRule):
             return
         allow = tuple(d.lower() for d in self.options.allow_domains)
         for pointer, text in record.string_values:
-            if "@" not in text:
+            if "@" not in text or in_tool_schema(record, pointer):
                 continue
             for m in _EMAIL.finditer(text):
                 local, domain, tld = m.groups()
-                if is_documentation(local, domain, tld, allow):
+                if is_documentation(local, domain, tld, allow) or reported_on_chosen(record, pointer, m.end()):
                     continue
                 fix = replace_fix(record, pointer, m.span(), "name@example.com",
                                   "Replace the address with name@example.com")

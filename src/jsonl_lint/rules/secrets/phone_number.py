@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import replace_fix, where
+from ._scan import in_tool_schema, replace_fix, reported_on_chosen, where
 
 # North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
 # international numbers need a leading + and 8 to 15 digits in groups.
@@ -17,6 +17,13 @@ _TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
 _BUSINESS = re.compile(r"(?i)\b(?:fax|toll[- ]free|hotline|helpline|help line|lifeline|customer (?:service|care|support)|"
                        r"support line|switchboard|reservations?|call cent(?:er|re)|front desk|main line|"
                        r"non-emergency|poison control|dispatch)\b")
+# Public offices and institutions: a congressman's office, the White House comment line, an
+# embassy, a city hall. Their numbers are published to be called.
+_INSTITUTION = re.compile(r"(?i)\b(?:congress(?:man|woman|person|ional)?|senat(?:e|or)|representatives?|governor|"
+                          r"mayor|white house|presidential|capitol|parliament|ministry|embassy|consulate|"
+                          r"city hall|town hall|city council|county|police|sheriff|fire department|"
+                          r"(?:press|district|campaign|constituent|public affairs|field) office|comment line|"
+                          r"department of|agency|government|federal|state department|court ?house)\b")
 
 
 def nanp_fictional(area: str, exchange: str, line: str) -> bool:
@@ -63,8 +70,12 @@ class PhoneNumber(RecordRule):
     numbers that cannot be a subscriber's (the fictional `555` exchange, toll-free
     `800`-style lines, invalid or reserved area codes, `123-456-7890`) and, with
     `skip-business-lines`, numbers presented as an organisation's line ("fax",
-    "toll free", "hotline", "customer service" right before or after). The message
-    shows only the last two digits.
+    "toll free", "hotline", "customer service" right before or after) or a public
+    office's ("congressman", "senator", "press office", "White House", "embassy",
+    "city hall" within 150 characters before or 60 after); numbers in tool
+    definitions (a schema's default or example). Text the chosen and rejected sides
+    of a preference pair share (hh-rlhf transcripts) is reported once, on the chosen
+    side. The message shows only the last two digits.
 
     ## Why it matters for fine-tuning
     Personal phone numbers in training data can be reproduced by the model to any
@@ -97,7 +108,11 @@ class PhoneNumber(RecordRule):
         if "+" not in record.text and not _PREFILTER.search(record.text):
             return
         for pointer, text in record.string_values:
+            if in_tool_schema(record, pointer):
+                continue
             for span, number in self._numbers(text):
+                if reported_on_chosen(record, pointer, span[1]):
+                    continue
                 fictional = fictional_number(number)
                 fix = replace_fix(record, pointer, span, fictional, f"Replace with the fictional number {fictional}") \
                     if fictional else None
@@ -120,6 +135,7 @@ class PhoneNumber(RecordRule):
             if 8 <= digits <= 15 and not any(s <= m.start() < e for s, e in found):
                 found.append(m.span())
         for s, e in sorted(found):
-            if self.options.skip_business_lines and _BUSINESS.search(text, max(0, s - 60), min(len(text), e + 30)):
+            if self.options.skip_business_lines and (_BUSINESS.search(text, max(0, s - 60), min(len(text), e + 30))
+                                                     or _INSTITUTION.search(text, max(0, s - 150), min(len(text), e + 60))):
                 continue
             yield (s, e), text[s:e]
