@@ -16,8 +16,9 @@ class UntrimmedTurn(RecordRule):
 
     ## What it does
     Flags leading or trailing spaces, tabs and line breaks in a turn's text, such as the
-    space a detokenizer leaves before " Sure, ...". One trailing line break alone is not
-    reported (editors and many writers end a text with one, and it costs one token). The
+    space a detokenizer leaves before " Sure, ...". One trailing line break or space alone
+    is not reported (editors and many writers end a text with one, and it costs one
+    token). The
     safe fix removes the whitespace, editing only the characters inside the JSON string.
 
     ## Why it matters for fine-tuning
@@ -53,8 +54,8 @@ class UntrimmedTurn(RecordRule):
                     continue
                 lead = len(text) - len(text.lstrip(_TRIM))
                 trail = len(text) - len(text.rstrip(_TRIM))
-                if trail and text[-trail:] in ("\n", "\r\n"):
-                    trail = 0  # one final line break
+                if trail and text[-trail:] in ("\n", "\r\n", " "):
+                    trail = 0  # one final line break or space: noise, not a habit
                 if not (lead or trail):
                     continue
                 sm = record.source_map
