@@ -138,12 +138,12 @@ async def test_diagnostics_codes_links_and_utf16_positions(client, ws):
 
 async def test_positions_after_astral_characters_are_utf16(client, ws):
     uri = uri_of(ws)
-    line = '{"messages": [{"role": "user", "content": "😀😀 hi  "}, {"role": "assistant", "content": "ok"}]}'
+    line = '{"messages": [{"role": "user", "content": "😀😀 hi   "}, {"role": "assistant", "content": "ok"}]}'
     await open_doc(client, uri, line + "\n")
     ds = await diagnostics_for(client, uri, 1, lambda ds: any(d.code == "JL116" for d in ds))
     d = next(d for d in ds if d.code == "JL116")
-    # the trailing spaces of "😀😀 hi  ": code point index + 2 (each emoji is 2 UTF-16 units)
-    cp = line.index(' hi  "') + 3
+    # the trailing spaces of "😀😀 hi   ": code point index + 2 (each emoji is 2 UTF-16 units)
+    cp = line.index(' hi   "') + 3
     assert d.range.start.character == cp + 2
 
 
@@ -169,7 +169,7 @@ async def test_edit_relints_only_that_record_and_keeps_positions(client, ws):
 
 async def test_quick_fix_suppress_and_fix_all(client, ws):
     uri = uri_of(ws)
-    untrimmed = '{"messages": [{"role": "user", "content": " padded  "}, {"role": "assistant", "content": "ok"}]}'
+    untrimmed = '{"messages": [{"role": "user", "content": " padded   "}, {"role": "assistant", "content": "ok"}]}'
     text = "\n".join([HUMAN, untrimmed, GOOD]) + "\n"
     await open_doc(client, uri, text)
     ds = await diagnostics_for(client, uri, 1, lambda ds: len(ds) >= 2)

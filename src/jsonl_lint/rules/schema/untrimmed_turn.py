@@ -15,11 +15,12 @@ class UntrimmedTurn(RecordRule):
     """Reports turns whose text starts or ends with whitespace.
 
     ## What it does
-    Flags leading or trailing spaces, tabs and line breaks in a turn's text, such as the
-    space a detokenizer leaves before " Sure, ...". One trailing line break or space alone
-    is not reported (editors and many writers end a text with one, and it costs one
-    token). The
-    safe fix removes the whitespace, editing only the characters inside the JSON string.
+    Flags whitespace at the ends of a turn's text that changes what the model learns to
+    write: a leading space or tab (the space a detokenizer leaves before " Sure, ..."
+    makes the first token a different one), blank lines before or after the text
+    (padding), and runs of three or more spaces at the end. A single line break or one
+    or two spaces at an end are formatting noise and are not reported. The safe fix
+    removes the whitespace, editing only the characters inside the JSON string.
 
     ## Why it matters for fine-tuning
     The model learns to emit the whitespace too (an answer that ends in "\\n\\n" teaches
@@ -54,8 +55,11 @@ class UntrimmedTurn(RecordRule):
                     continue
                 lead = len(text) - len(text.lstrip(_TRIM))
                 trail = len(text) - len(text.rstrip(_TRIM))
-                if trail and text[-trail:] in ("\n", "\r\n", " "):
-                    trail = 0  # one final line break or space: noise, not a habit
+                head, tail = text[:lead], text[len(text) - trail:]
+                if not (" " in head or "\t" in head or head.count("\n") >= 2):
+                    lead = 0
+                if not (tail.count("\n") >= 2 or len(tail.replace("\r", "")) >= 3):
+                    trail = 0
                 if not (lead or trail):
                     continue
                 sm = record.source_map
