@@ -6,7 +6,7 @@ from ...diagnostics import Applicability, Finding, Fix, Severity
 from ...rule import Context, RecordRule
 from ._shared import whole_value_edit
 
-_NO_INPUT = re.compile(
+NO_INPUT = re.compile(
     r"^\s*[<(\[{]?\s*(?:no[\s_-]*inputs?(?:\s+(?:required|needed|provided|given|necessary))?|none|n/?a|null|nil|"
     r"not applicable|empty|blank|-+|\.\.\.|…)\s*[>)\]}]?\s*\.?\s*$",
     re.I,
@@ -48,7 +48,7 @@ class PlaceholderInput(RecordRule):
     def check(self, record, ctx: Context):
         value = record.value
         inp = value.get("input")
-        if not isinstance(inp, str) or not inp or "instruction" not in value or not _NO_INPUT.match(inp):
+        if not isinstance(inp, str) or not inp or "instruction" not in value or not NO_INPUT.match(inp):
             return
         edit = whole_value_edit(record, "/input", '""')
         fix = Fix("Empty the input", (edit,), Applicability.SAFE) if edit else None

@@ -9,6 +9,7 @@ from pydantic import Field
 from ...diagnostics import Finding, RecordRef, Related, Severity
 from ...rule import Context, DatasetRule, Options
 from ._shared import code_spans, excerpt, inside
+from .placeholder_input import NO_INPUT
 
 # Template variables a pipeline forgot to render: {{name}}, ${name} (not GitHub's ${{ expr }}).
 VARIABLES = (r"(?<!\$)\{\{\s*[A-Za-z_][\w.\- ]{0,40}?\s*\}\}", r"\$\{\s*[A-Za-z_]\w{0,40}\s*\}")
@@ -140,10 +141,9 @@ class TemplatePlaceholder(DatasetRule[dict]):
                     code = code_spans(text)
                 if inside(code, m.start()):
                     continue
-                if kind == "marker":
-                    if text.strip() == token.strip() or (turn.pointer == "/instruction"
-                                                         and text[m.start():].strip() == token.strip()):
-                        continue  # the whole input or answer: placeholder-input / empty-answer report it
+                pointer, span = turn.locate(m.start(), m.end())
+                if kind == "marker" and (text.strip() == token.strip() or NO_INPUT.match(_value(turn, pointer))):
+                    continue  # the whole answer or input: empty-answer / placeholder-input report it
                 elif kind == "slot" and _SOFT.match(token) and not (_ADDRESSED.search(token) or token.isupper()):
                     continue  # "[Enter ALEXANDER]": a stage direction
                 if prompt is None:
@@ -154,7 +154,6 @@ class TemplatePlaceholder(DatasetRule[dict]):
                         _TEMPLATE_REQUEST.search(prompt)
                         or (_DRAFT_REQUEST.search(prompt) and _USER_DETAIL.search(token))):
                     continue
-                pointer, span = turn.locate(m.start(), m.end())
                 found.append(Hit(pointer, span, token, turn.role))
         return found
 
@@ -219,6 +218,11 @@ class TemplatePlaceholder(DatasetRule[dict]):
                           f"turn{'s' if ' and ' in roles else ''}; the model would learn "
                           f"{'it' if len(own) == 1 else 'them'} literally. Render the template or write the "
                           f"content before training", own[0].pointer, own[0].span, record=ref)
+
+
+def _value(turn, pointer: str) -> str:
+    """The part of a turn's text that comes from the string at ``pointer``."""
+    return "".join(turn.text[s.turn_offset:s.turn_offset + s.length] for s in turn.segments if s.pointer == pointer)
 
 
 def _code_line(text: str, pos: int) -> bool:
