@@ -1,4 +1,9 @@
 """The server's line model: incremental edits, kept results, line mapping, units."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
 def test_document_model_keeps_untouched_lines():
     from jsonl_lint.lsp.document import Document
 
@@ -11,7 +16,9 @@ def test_document_model_keeps_untouched_lines():
     doc.apply(3, (1, 0), (1, 0), "new\n")  # Enter at a line start: one line inserted
     assert doc.lines == ["a", "new", "b😀X", "d", ""]
     assert doc.results == ["A", None, "B", "D", "E"]
-    assert doc.map_line(2, since=2) == 3 and doc.map_line(1, since=1) is None
+    # dataset findings map through the server's own edit count (1, 2), not client versions
+    assert doc.edit_count == 2
+    assert doc.map_line(2, since=1) == 3 and doc.map_line(1, since=0) is None
 
 
 def test_unit_conversion_round_trips():
@@ -65,3 +72,65 @@ def test_linter_selects_rules_as_the_engine_does():
     ran = {r.code for r in linter.engine.active_rules("/ws/train.jsonl", LEVELS)[0]}
     assert "JL604" not in ran and "JL605" not in ran
     assert [r.code for r in linter.dataset_rules] == [r.code for r in engine.active_rules("/ws/train.jsonl")[1]]
+
+
+def _editor_index(text: str, line: int, character: int) -> int:
+    """Reference: a string index from an LSP position (lines end at \\n, \\r\\n or a lone \\r;
+    UTF-16 characters), clamped to the document as the server clamps."""
+    import re
+
+    starts, ends = [0], []
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        ends.append(m.start())
+        starts.append(m.end())
+    ends.append(len(text))
+    line = max(0, line)
+    if line >= len(starts):
+        return len(text)
+    i, units = starts[line], 0
+    while i < ends[line] and units < max(0, character):
+        units += 2 if ord(text[i]) > 0xFFFF else 1
+        i += 1
+    return i
+
+
+PIECES = ["a", "é", "😀", "\n", "\r", "\r\n", "{}", " ", '"x"']
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12),
+       st.lists(st.tuples(st.integers(-2, 8), st.integers(-2, 6), st.integers(-2, 8), st.integers(-2, 6),
+                          st.lists(st.sampled_from(PIECES), max_size=4)), max_size=8))
+def test_edits_follow_the_lsp_line_rule(pieces, edits):
+    """Random edits (positions with lone CRs, CRLF, astral characters, out of range) leave
+    the server's text equal to the editor's, and positions round-trip."""
+    from jsonl_lint.lsp.document import Document
+
+    text = "".join(pieces)
+    doc = Document.open("untitled:x", "x.jsonl", 1, text, "utf-16")
+    for version, (sl, sc, el, ec, new) in enumerate(edits, start=2):
+        a, b = _editor_index(text, sl, sc), _editor_index(text, el, ec)
+        text = text[:a] + "".join(new) + text[max(a, b):]
+        doc.apply(1, (sl, sc), (el, ec), "".join(new))  # the same client version every time
+        assert doc.text == text
+        assert doc.edit_count == version - 1
+    import re
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    assert doc.editor_lines == len(lines)
+    for line, content in enumerate(lines):
+        units = len(content.encode("utf-16-le")) // 2
+        rec, off = doc.to_record(line, units)
+        assert doc.to_editor(rec, off) == (line, units)
+        assert doc.to_record(line, 0) == doc.to_record(line, -5)
+
+
+def test_a_lone_cr_inside_a_record_moves_the_editor_lines_after_it():
+    from jsonl_lint.lsp.document import Document
+
+    doc = Document.open("untitled:x", "x.jsonl", 1, '{"a":\r1}\n{"b": 2}\n', "utf-16")
+    assert doc.lines == ['{"a":\r1}', '{"b": 2}', ""]  # the CLI's records
+    assert doc.editor_lines == 4
+    assert doc.editor_line(1) == 2 and doc.to_editor(0, 6) == (1, 0) and doc.to_record(2, 3) == (1, 3)
+    doc.apply(2, (1, 1), (1, 1), " ")  # typed on the record's second editor line
+    assert doc.lines[0] == '{"a":\r1 }'

@@ -19,24 +19,27 @@ CHECK_DATASET = "jsonl-lint.checkDataset"
 
 
 def engine_diagnostics(ls: JsonlLanguageServer, st: DocState) -> Iterator[tuple[Diagnostic, int]]:
-    """Every current engine diagnostic with the 0-based line its record starts on."""
+    """Every current engine diagnostic with the record line its engine line 1 maps to."""
     for i, r in enumerate(st.doc.results):
         if r is not None:
             for d in r.diagnostics:
                 yield d, i
-    for d, item in ls.dataset_items(st):
-        yield d, item["range"]["start"]["line"] - (d.location.line - 1)
+    for d, _, base in ls.dataset_items(st):
+        yield d, base
 
 
-def find(ls: JsonlLanguageServer, st: DocState, line: int, code: Any, fp: str) -> tuple[Diagnostic, int] | None:
-    results = st.doc.results
-    if 0 <= line < len(results) and results[line] is not None:
-        for d in results[line].diagnostics:
+def find(ls: JsonlLanguageServer, st: DocState, position: T.Position, code: Any,
+         fp: str) -> tuple[Diagnostic, int] | None:
+    """The engine diagnostic a client diagnostic starting at ``position`` stands for."""
+    line = st.doc.to_record(position.line, position.character)[0]
+    r = st.doc.results[line]
+    if r is not None:
+        for d in r.diagnostics:
             if d.code == code and d.fingerprint == fp:
                 return d, line
-    for d, item in ls.dataset_items(st):
-        if d.code == code and d.fingerprint == fp and item["range"]["start"]["line"] == line:
-            return d, line - (d.location.line - 1)
+    for d, _, base in ls.dataset_items(st):
+        if d.code == code and d.fingerprint == fp and base + d.location.line - 1 == line:
+            return d, base
     return None
 
 
@@ -69,7 +72,7 @@ def code_action(ls: JsonlLanguageServer, params: T.CodeActionParams) -> list[T.C
         for diag in params.context.diagnostics:
             if diag.source != "jsonl-lint" or not isinstance(diag.data, dict):
                 continue
-            hit = find(ls, st, diag.range.start.line, diag.code, diag.data.get("fp", ""))
+            hit = find(ls, st, diag.range.start, diag.code, diag.data.get("fp", ""))
             if hit is None:
                 continue
             d, base = hit

@@ -12,16 +12,15 @@ from pygls.uris import from_fs_path
 
 from ..diagnostics import Diagnostic, ResolvedEdit
 from ..masking import redact
-from .document import SEVERITY_TO_LSP, Document, to_units
+from .document import SEVERITY_TO_LSP, Document
 
 SOURCE = "jsonl-lint"
 
 
 def position(doc: Document, line0: int, column1: int) -> dict:
-    if line0 >= len(doc.lines):
-        return {"line": len(doc.lines), "character": 0}
-    line0 = max(line0, 0)
-    return {"line": line0, "character": to_units(doc.lines[line0], column1 - 1, doc.encoding)}
+    """An engine position (0-based record line, 1-based code-point column) as an LSP one."""
+    line, character = doc.to_editor(line0, column1 - 1)
+    return {"line": line, "character": character}
 
 
 def uri_for(path: str, doc: Document) -> str:
@@ -70,12 +69,12 @@ def edit_to_lsp(e: ResolvedEdit, doc: Document, base: int, delete_record: bool =
     line0 = base + e.location.line - 1
     if delete_record:
         if line0 + 1 < len(doc.lines):
-            rng = {"start": {"line": line0, "character": 0}, "end": {"line": line0 + 1, "character": 0}}
-        elif line0 > 0:  # the last line: remove the newline before it
+            rng = {"start": position(doc, line0, 1), "end": position(doc, line0 + 1, 1)}
+        elif line0 > 0:  # the last line: remove the line break before it
             prev = doc.lines[line0 - 1]
             rng = {"start": position(doc, line0 - 1, len(prev) + 1), "end": position(doc, line0, len(doc.lines[line0]) + 1)}
         else:
-            rng = {"start": {"line": 0, "character": 0}, "end": position(doc, 0, len(doc.lines[0]) + 1)}
+            rng = {"start": position(doc, 0, 1), "end": position(doc, 0, len(doc.lines[0]) + 1)}
         return {"range": rng, "newText": ""}
     return {"range": {"start": position(doc, line0, e.location.column),
                       "end": position(doc, base + e.end_location.line - 1, e.end_location.column)},

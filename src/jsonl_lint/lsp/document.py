@@ -171,25 +171,38 @@ def from_units(line: str, units: int, encoding: str) -> int:
 class Document:
     """Lines, per-line results and the bookkeeping that keeps an edit O(touched lines +
     lines with findings), not O(lines): ``dirty`` lists the lines without a result and
-    ``flagged`` the lines whose result has diagnostics (both sorted, shifted on edits)."""
+    ``flagged`` the lines whose result has diagnostics (both sorted, shifted on edits).
+
+    ``lines`` are the CLI's record lines (split at ``\\n`` only). The editor also ends a line
+    at a lone ``\\r`` (LSP's rule: ``\\n``, ``\\r\\n`` or ``\\r``), which JSON allows as
+    whitespace inside a record, so a record may span several editor lines: ``breaks`` keeps
+    the offsets of those lone ``\\r`` for the few records that hold one, and every position
+    goes through :meth:`to_editor` / :meth:`to_record`.
+    """
 
     uri: str
     path: str
-    version: int
+    version: int  # the client's version, echoed when publishing
     lines: list[str]
     encoding: str = "utf-16"
     results: list[LineResult | None] = field(default_factory=list)
-    lsp: list[Any] = field(default_factory=list)  # per line: (line number, [dicts]) built for it
+    lsp: list[Any] = field(default_factory=list)  # per line: (editor line, [dicts]) built for it
     cache: dict[LineKey, LineResult] = field(default_factory=dict)
     dirty: list[int] = field(default_factory=list)
     flagged: list[int] = field(default_factory=list)
     size: int = 0  # characters, newlines included
-    edits: list[tuple[int, int, int, int]] = field(default_factory=list)  # (version, start, removed, added)
-    # Dataset-wide findings: computed on snapshot version ``dataset_version``.
+    breaks: dict[int, list[int]] = field(default_factory=dict)  # line -> offsets of its lone "\r"
+    # Changes counted by the server (clients may repeat or reorder versions):
+    # (edit number, start line, lines removed, lines added).
+    edit_count: int = 0
+    edits: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Dataset-wide findings: computed on the text as it was after edit ``dataset_edit``.
     dataset: list[Diagnostic] = field(default_factory=list)
-    dataset_version: int = -1
-    dataset_lsp: list[tuple[Any, dict]] | None = None
+    dataset_edit: int = -1
+    dataset_lsp: list[tuple[Any, dict, int]] | None = None  # (diagnostic, LSP dict, base line)
     dataset_mapped: int = 0  # how many entries of ``edits`` dataset_lsp already reflects
+    layout: int = 0  # changes whenever lone "\r" breaks change (editor lines after them move)
+    _break_index: tuple | None = None
 
     @classmethod
     def open(cls, uri: str, path: str, version: int, text: str, encoding: str) -> "Document":
@@ -205,6 +218,12 @@ class Document:
         self.dirty = list(range(n))
         self.flagged = []
         self.size = len(text) + 1
+        self.breaks = {}
+        if "\r" in text:
+            for i in range(n):
+                self._scan_breaks(i)
+        self._break_index = None
+        self.layout += 1
 
     def invalidate(self) -> None:
         """Settings changed: every line is linted again."""
@@ -224,24 +243,19 @@ class Document:
     def replace_all(self, version: int, text: str) -> None:
         old = len(self.lines)
         self._reset(text)
-        self.edits.append((version, 0, old, len(self.lines)))
+        self.edit_count += 1
+        self.edits.append((self.edit_count, 0, old, len(self.lines)))
         self.version = version
 
     def apply(self, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
-        """Apply one incremental change; positions are (line, character) in client units."""
+        """Apply one incremental change; positions are editor (line, character) in client
+        units, clamped to the document."""
         n = len(self.lines)
-        sl, sc = start
-        el, ec = end
-        if sl >= n:
-            sl, sc = n - 1, len(self.lines[-1])
-            sc = to_units(self.lines[-1], sc, self.encoding)
-        if el >= n:
-            el = n - 1
-            ec = to_units(self.lines[-1], len(self.lines[-1]), self.encoding)
-        first, last = self.lines[sl], self.lines[el]
-        prefix = first[: from_units(first, sc, self.encoding)]
-        suffix = last[from_units(last, ec, self.encoding):]
-        new = (prefix + text + suffix).split("\n")
+        sl, so = self.to_record(*start)
+        el, eo = self.to_record(*end)
+        if (el, eo) < (sl, so):
+            el, eo = sl, so
+        new = (self.lines[sl][:so] + text + self.lines[el][eo:]).split("\n")
         old = self.lines[sl: el + 1]
         # Lines the change leaves as they were (typing Enter at a line start inserts a line
         # and leaves the next one intact) keep their results and their dataset findings.
@@ -260,20 +274,113 @@ class Document:
         self.lsp[a:b] = [None] * len(mid)
         self.flagged = [i for i in self.flagged if i < a] + [i + delta for i in self.flagged if i >= b]
         fresh = list(range(a, a + len(mid)))
-        # first/last-line flags are part of a line's key
-        if sl == 0 and (not fresh or fresh[0] != 0):
-            fresh.insert(0, 0)
+        # first/last-line flags are part of a line's key (and a final lone "\r" is a break
+        # only on the last line): the first line, the last line and the line that was last
         last_line = len(self.lines) - 1
-        if el >= n - 1 and (not fresh or fresh[-1] != last_line):
+        if sl == 0:
+            fresh.append(0)
+        if el >= n - 1:
             fresh.append(last_line)
-        for i in (0, last_line):
-            if i in fresh and self.results[i] is not None:
+            if n - 1 < a:
+                fresh.append(n - 1)
+        fresh = sorted(set(fresh))
+        for i in (0, n - 1, last_line):
+            if i in fresh and i < len(self.results) and self.results[i] is not None:
                 self.results[i] = self.lsp[i] = None
                 self._unflag(i)
         kept = [i for i in self.dirty if i < a] + [i + delta for i in self.dirty if i >= b]
         self.dirty = sorted(set(kept).union(fresh))
-        self.edits.append((version, a, b - a, len(mid)))
+        if self.breaks or "\r" in text:
+            self.breaks = {(i if i < a else i + delta): v for i, v in self.breaks.items() if not a <= i < b}
+            for i in fresh:
+                self._scan_breaks(i)
+            self._break_index = None
+            self.layout += 1
+        self.edit_count += 1
+        self.edits.append((self.edit_count, a, b - a, len(mid)))
         self.version = version
+
+    # -- editor positions ------------------------------------------------------------------
+    def _scan_breaks(self, i: int) -> None:
+        """Record the lone "\\r" of line ``i`` (a final one is CRLF's unless the line is last)."""
+        line = self.lines[i]
+        stop = len(line) if i == len(self.lines) - 1 else len(line) - 1
+        found = []
+        k = line.find("\r")
+        while 0 <= k < stop:
+            found.append(k)
+            k = line.find("\r", k + 1)
+        if found:
+            self.breaks[i] = found
+        else:
+            self.breaks.pop(i, None)
+
+    def _index(self) -> tuple[list[int], list[int], list[int]]:
+        """Lines with breaks, the editor line each starts on, and the breaks up to each."""
+        if self._break_index is None:
+            lines = sorted(self.breaks)
+            starts, upto, total = [], [], 0
+            for i in lines:
+                starts.append(i + total)
+                total += len(self.breaks[i])
+                upto.append(total)
+            self._break_index = (lines, starts, upto)
+        return self._break_index
+
+    def editor_line(self, i: int) -> int:
+        """The editor line where record line ``i`` starts."""
+        if not self.breaks:
+            return i
+        lines, _, upto = self._index()
+        j = bisect.bisect_left(lines, i)
+        return i + (upto[j - 1] if j else 0)
+
+    def _segment(self, i: int, s: int) -> tuple[int, int]:
+        """[start, end) offsets of the ``s``-th editor line inside record line ``i``."""
+        line = self.lines[i]
+        brk = self.breaks.get(i, ())
+        start = brk[s - 1] + 1 if s else 0
+        if s < len(brk):
+            return start, brk[s]
+        crlf = i < len(self.lines) - 1 and line.endswith("\r")
+        return start, len(line) - crlf
+
+    def to_editor(self, i: int, offset: int) -> tuple[int, int]:
+        """(record line, code-point offset) -> (editor line, character in client units)."""
+        if i >= len(self.lines):
+            last = len(self.lines) - 1
+            return self.editor_line(last) + len(self.breaks.get(last, ())) + 1, 0
+        i = max(i, 0)
+        brk = self.breaks.get(i)
+        s = bisect.bisect_left(brk, offset) if brk else 0
+        start, end = self._segment(i, s)
+        offset = max(start, min(offset, end))
+        return self.editor_line(i) + s, to_units(self.lines[i][start:end], offset - start, self.encoding)
+
+    def to_record(self, line: int, character: int) -> tuple[int, int]:
+        """(editor line, character in client units) -> (record line, code-point offset);
+        positions outside the document are clamped to it."""
+        line, character = max(line, 0), max(character, 0)
+        i, s = line, 0
+        if self.breaks:
+            lines, starts, upto = self._index()
+            j = bisect.bisect_right(starts, line) - 1
+            if j >= 0:
+                spans = len(self.breaks[lines[j]])
+                if line <= starts[j] + spans:
+                    i, s = lines[j], line - starts[j]
+                else:
+                    i = line - upto[j]
+        if i >= len(self.lines):
+            i = len(self.lines) - 1
+            s = len(self.breaks.get(i, ()))
+            character = 1 << 62
+        start, end = self._segment(i, s)
+        return i, start + from_units(self.lines[i][start:end], character, self.encoding)
+
+    @property
+    def editor_lines(self) -> int:
+        return len(self.lines) + sum(len(v) for v in self.breaks.values())
 
     def _unflag(self, i: int) -> None:
         j = bisect.bisect_left(self.flagged, i)
@@ -332,9 +439,9 @@ class Document:
 
     # -- line mapping for dataset findings -------------------------------------------------
     def map_line(self, line0: int, since: int, edits: list | None = None) -> int | None:
-        """Where 0-based line ``line0`` of version ``since`` is now (None: edited since)."""
-        for version, start, removed, added in (self.edits if edits is None else edits):
-            if version <= since:
+        """Where 0-based line ``line0`` of the text after edit ``since`` is now (None: edited since)."""
+        for count, start, removed, added in (self.edits if edits is None else edits):
+            if count <= since:
                 continue
             if line0 < start:
                 continue
@@ -344,5 +451,5 @@ class Document:
         return line0
 
     def prune_edits(self) -> None:
-        self.edits = [e for e in self.edits if e[0] > self.dataset_version]
+        self.edits = [e for e in self.edits if e[0] > self.dataset_edit]
         self.dataset_mapped = 0

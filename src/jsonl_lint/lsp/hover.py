@@ -112,8 +112,9 @@ def hover(ls: JsonlLanguageServer, params: T.HoverParams) -> T.Hover | None:
     if st is None:
         return None
     line, ch = params.position.line, params.position.character
-    if line >= len(st.doc.results):
+    if line >= st.doc.editor_lines:
         return None
+    record = st.doc.to_record(line, ch)[0]
     blocks: list[str] = []
     for item in st.published:
         if item["range"]["start"]["line"] <= line <= item["range"]["end"]["line"] and _contains(item["range"], line, ch):
@@ -123,9 +124,9 @@ def hover(ls: JsonlLanguageServer, params: T.HoverParams) -> T.Hover | None:
             link = f" ([docs]({url}))" if url else ""
             # VS Code shows the message itself above the hover: add what it does not say
             blocks.append(f"**{item['code']}**{summary}{link}")
-    r = st.doc.results[line]
+    r = st.doc.results[record]
     if r is not None and r.info is not None:
-        blocks.append(record_markdown(ls, st, line, r.info))
+        blocks.append(record_markdown(ls, st, record, r.info))
     if not blocks:
         return None
     return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value="\n\n---\n\n".join(blocks)))

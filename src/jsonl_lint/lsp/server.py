@@ -96,7 +96,8 @@ class DocState:
     published: list = field(default_factory=list)
     lens_sig: tuple = ()
     serial: int = 0  # increments on every publish; the pull result id
-    published_version: int = -1
+    published_edit: int = -1  # the document's edit count when last published
+    dataset_layout: int = -1  # the document layout the dataset findings were placed with
     pulled_serial: int = -1
     fresh: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -272,7 +273,7 @@ class JsonlLanguageServer(LanguageServer):
         try:
             while not st.closed:
                 st.ds_again = False
-                version, text, settings = st.doc.version, st.doc.text, st.linter.settings
+                edit, text, settings = st.doc.edit_count, st.doc.text, st.linter.settings
                 token = await self._progress_begin(f"jsonl-lint: dataset-wide rules ({len(st.doc.lines):,} lines)")
                 try:
                     diags = await loop.run_in_executor(self.procs(), dataset_pass, settings, st.doc.path, text)
@@ -281,7 +282,7 @@ class JsonlLanguageServer(LanguageServer):
                 if st.closed or st.linter is None or settings is not st.linter.settings:
                     return
                 st.doc.dataset = diags
-                st.doc.dataset_version = version
+                st.doc.dataset_edit = edit
                 st.doc.dataset_lsp = None
                 st.doc.prune_edits()
                 if st.doc.complete:
@@ -329,31 +330,33 @@ class JsonlLanguageServer(LanguageServer):
         results, lsp = doc.results, doc.lsp
         for i in doc.flagged:
             cached = lsp[i]
-            if cached is None or cached[0] != i:
-                cached = lsp[i] = (i, [to_lsp(d, doc, i) for d in results[i].diagnostics])
+            where = doc.editor_line(i)
+            if cached is None or cached[0] != where:
+                cached = lsp[i] = (where, [to_lsp(d, doc, i) for d in results[i].diagnostics])
             items.extend(cached[1])
-        items.extend(d for _, d in self.dataset_items(st))
+        items.extend(item for _, item, _ in self.dataset_items(st))
         suppressed = self.suppressed(st)
         if suppressed:
             items = [x for x in items if (x["code"], x["data"]["fp"]) not in suppressed]
         return items
 
-    def dataset_items(self, st: DocState) -> list[tuple[Any, dict]]:
-        """Dataset findings at current line numbers. Edits inside lines (the common case)
-        only drop the findings of the lines they touched; edits that add or remove lines
-        map every finding again through the edit log."""
+    def dataset_items(self, st: DocState) -> list[tuple[Any, dict, int]]:
+        """Dataset findings at current line numbers: (diagnostic, LSP dict, the line its
+        record's line 1 maps to). Edits inside lines (the common case) only drop the
+        findings of the lines they touched; edits that add or remove lines (or lone "\\r"
+        breaks) map every finding again through the server's own edit log."""
         doc = st.doc
         new = doc.edits[doc.dataset_mapped:]
         if doc.dataset_lsp is not None and not new:
             return doc.dataset_lsp
-        if doc.dataset_lsp is not None and all(r == a for _, _, r, a in new):
+        if doc.dataset_lsp is not None and st.dataset_layout == doc.layout and all(r == a for _, _, r, a in new):
             touched = set()
             for _, start, removed, _ in new:
                 touched.update(range(start, start + removed))
-            doc.dataset_lsp = [(d, item) for d, item in doc.dataset_lsp
-                               if d.record is None or item["range"]["start"]["line"] not in touched]
+            doc.dataset_lsp = [(d, item, base) for d, item, base in doc.dataset_lsp
+                               if d.record is None or base + d.location.line - 1 not in touched]
         else:
-            since = doc.dataset_version
+            since = doc.dataset_edit
 
             def mapper(line0: int) -> int | None:
                 return doc.map_line(line0, since)
@@ -364,8 +367,9 @@ class JsonlLanguageServer(LanguageServer):
                 target = mapper(line0) if d.record is not None else 0
                 if target is None:
                     continue
-                out.append((d, to_lsp(d, doc, target - line0, mapper)))
+                out.append((d, to_lsp(d, doc, target - line0, mapper), target - line0))
             doc.dataset_lsp = out
+            st.dataset_layout = doc.layout
         doc.dataset_mapped = len(doc.edits)
         return doc.dataset_lsp
 
@@ -377,7 +381,7 @@ class JsonlLanguageServer(LanguageServer):
             counts[x["severity"]] = counts.get(x["severity"], 0) + 1
         st.counts = counts
         st.serial += 1
-        st.published_version = st.doc.version
+        st.published_edit = st.doc.edit_count
         if self.pull:
             st.fresh.set()  # a waiting textDocument/diagnostic request answers now
             asyncio.get_running_loop().call_later(0.15, self._refresh_if_unpulled, st)
@@ -404,7 +408,7 @@ class JsonlLanguageServer(LanguageServer):
         caps = self.client_capabilities
         if not (caps and caps.workspace and caps.workspace.code_lens and caps.workspace.code_lens.refresh_support):
             return
-        sig = (st.doc.complete, len(st.doc.lines), tuple(sorted(st.counts.items())), st.doc.dataset_version,
+        sig = (st.doc.complete, len(st.doc.lines), tuple(sorted(st.counts.items())), st.doc.dataset_edit,
                sum(1 for x in st.published if "relatedInformation" in x))
         if sig != st.lens_sig and not self.stopping:
             st.lens_sig = sig
@@ -586,7 +590,7 @@ async def pull_diagnostics(ls: JsonlLanguageServer, params: T.DocumentDiagnostic
         return T.FullDocumentDiagnosticReport(items=[])
     loop = asyncio.get_running_loop()
     end = loop.time() + 5.0
-    while st.published_version != st.doc.version and not st.closed and ls.editor.run == "onType":
+    while st.published_edit != st.doc.edit_count and not st.closed and ls.editor.run == "onType":
         st.fresh.clear()
         try:
             await asyncio.wait_for(st.fresh.wait(), max(0.0, end - loop.time()))
