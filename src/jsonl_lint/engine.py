@@ -31,6 +31,7 @@ from .diagnostics import (
     Secret,
     Severity,
 )
+from .procs import exit_with_parent
 from .reader import DATASET_SUFFIXES, Record, is_json_array_path, iter_lines_offsets, open_binary, read_records
 from .registry import RulePack, resolve, secret_detectors
 from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, record_levels
@@ -406,7 +407,7 @@ class Engine:
         for rule in self.pack.rules:
             rule.prepare(self.settings)  # workers fork after this and share what it loaded
         _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             for task, (diags, states, summary) in zip(tasks, pool.map(_worker, [(self.settings, self._custom_pack, t) for t in tasks])):
                 diagnostics += diags
                 states_per_task.append(states)

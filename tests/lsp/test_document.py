@@ -3,6 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rawclient import editor_index
+
 
 def test_document_model_keeps_untouched_lines():
     from jsonl_lint.lsp.document import Document
@@ -74,26 +76,6 @@ def test_linter_selects_rules_as_the_engine_does():
     assert [r.code for r in linter.dataset_rules] == [r.code for r in engine.active_rules("/ws/train.jsonl")[1]]
 
 
-def _editor_index(text: str, line: int, character: int) -> int:
-    """Reference: a string index from an LSP position (lines end at \\n, \\r\\n or a lone \\r;
-    UTF-16 characters), clamped to the document as the server clamps."""
-    import re
-
-    starts, ends = [0], []
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        ends.append(m.start())
-        starts.append(m.end())
-    ends.append(len(text))
-    line = max(0, line)
-    if line >= len(starts):
-        return len(text)
-    i, units = starts[line], 0
-    while i < ends[line] and units < max(0, character):
-        units += 2 if ord(text[i]) > 0xFFFF else 1
-        i += 1
-    return i
-
-
 PIECES = ["a", "é", "😀", "\n", "\r", "\r\n", "{}", " ", '"x"']
 
 
@@ -109,7 +91,7 @@ def test_edits_follow_the_lsp_line_rule(pieces, edits):
     text = "".join(pieces)
     doc = Document.open("untitled:x", "x.jsonl", 1, text, "utf-16")
     for version, (sl, sc, el, ec, new) in enumerate(edits, start=2):
-        a, b = _editor_index(text, sl, sc), _editor_index(text, el, ec)
+        a, b = editor_index(text, sl, sc), editor_index(text, el, ec)
         text = text[:a] + "".join(new) + text[max(a, b):]
         doc.apply(1, (sl, sc), (el, ec), "".join(new))  # the same client version every time
         assert doc.text == text

@@ -18,8 +18,9 @@ def run(args, out, err) -> int:
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.DEBUG,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    else:
+    else:  # stderr is the editor's output channel: warnings and errors only, pygls' own notes left out
         logging.basicConfig(level=logging.WARNING, stream=err)
+        logging.getLogger("pygls").setLevel(logging.ERROR)
     from ..lsp.server import server
 
     server.start_io()

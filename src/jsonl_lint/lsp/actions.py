@@ -151,7 +151,7 @@ def suppress(ls: JsonlLanguageServer, uri: str, code: str, fingerprint: str) -> 
 
 @server.command(SHOW_PARTNER)
 async def show_partner(ls: JsonlLanguageServer, uri: str, line: int, character: int = 0) -> None:
-    pos = T.Position(line, character)
+    pos = T.Position(max(line, 0), max(character, 0))
     await ls.window_show_document_async(T.ShowDocumentParams(uri=uri, take_focus=True,
                                                              selection=T.Range(pos, pos)))
 

@@ -13,6 +13,10 @@ Design (see docs/editor.md):
   to current line numbers through the edit log; findings on lines edited since are
   dropped until the next pass (stale results are never shown at wrong lines).
 * Diagnostics are pushed (``textDocument/publishDiagnostics``) with the document version.
+* A hostile client cannot stall or crash it: frames are read by :mod:`.transport`, every
+  message is checked by :mod:`.protocol` and answered when it cannot run. Whatever ends the
+  session (``exit``, SIGTERM, the editor's process gone, stdin closed) goes through
+  :meth:`JsonlLanguageServer.stop`, and the dataset worker dies with the server (:mod:`..procs`).
 """
 
 from __future__ import annotations
@@ -20,21 +24,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
+import sys
+import threading
 
 import orjson
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types as T
+from pygls.exceptions import FeatureNotificationError
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..config import ConfigError, Settings, load_settings
+from ..procs import exit_with_parent, pid_alive, watch
 from .convert import to_lsp
 from .document import Document, Linter, dataset_pass
+from .protocol import JsonlProtocol
+from .transport import FrameReader
 
 log = logging.getLogger(__name__)
 
@@ -103,25 +114,6 @@ class DocState:
     idle: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class JsonlProtocol(LanguageServerProtocol):
-    """Text sync without pygls' workspace copy (the server keeps its own line model)."""
-
-    @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
-        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(T.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: T.DidChangeTextDocumentParams):
-        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(T.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: T.DidCloseTextDocumentParams):
-        if (handler := self.fm.features.get(T.TEXT_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None
-
-
 class JsonlLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("jsonl-lint", __version__, protocol_cls=JsonlProtocol,
@@ -144,14 +136,95 @@ class JsonlLanguageServer(LanguageServer):
         return str(getattr(enc, "value", enc))
 
     def procs(self) -> Executor:
+        """The dataset worker: a process that ends when the server does, however it ends."""
         if self._procs is None:
             try:
                 import multiprocessing
 
-                self._procs = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._procs = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                  initializer=exit_with_parent, initargs=(os.getpid(),))
             except (OSError, ImportError, NotImplementedError):
                 self._procs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsonl-lint-dataset")
         return self._procs
+
+    # -- lifetime ------------------------------------------------------------------------
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve LSP over stdio (frames read by a thread, handled on the event loop) until
+        the session ends; SIGTERM ends it as ``exit`` does."""
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.add_signal_handler(signal.SIGTERM, self.stop, 0)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # Windows
+            signal.signal(signal.SIGTERM, lambda *_: self.stop(0))
+        threading.Thread(target=self._read, args=(stdin or sys.stdin.buffer, loop), name="jsonl-lint-stdin",
+                         daemon=True).start()
+        try:
+            loop.run_forever()
+        finally:
+            self.stop(0)
+
+    def _read(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop) -> None:
+        frames = FrameReader()
+        read = getattr(stdin, "read1", None) or stdin.read
+        while True:
+            try:
+                data = read(1 << 16)
+            except (OSError, ValueError):
+                data = b""
+            if not data:
+                break
+            for item in frames.feed(data):
+                loop.call_soon_threadsafe(self.protocol.receive_frame, item)
+        # the client closed the pipe: nobody is left to serve
+        loop.call_soon_threadsafe(lambda: self.stop(0 if self.protocol._shutdown else 1))
+
+    def release_workers(self) -> None:
+        """Stop the dataset worker now (a pass may be running) and the lint thread's queue."""
+        self.stopping = True
+        for st in self.docs.values():
+            st.closed = True
+        if self._procs is not None:
+            processes = list((getattr(self._procs, "_processes", None) or {}).values())
+            self._procs.shutdown(wait=False, cancel_futures=True)
+            for p in processes:
+                try:
+                    p.terminate()
+                except Exception:
+                    pass
+        self.lint_pool.shutdown(wait=False, cancel_futures=True)
+
+    def stop(self, code: int = 0) -> None:
+        """The one way out, whatever ends the session (``exit``, SIGTERM, the editor's
+        process gone, stdin closed): end the dataset worker, flush, and leave at once (a
+        lint still running in a thread is not waited for)."""
+        self.release_workers()
+        if "multiprocessing.util" in sys.modules:
+            from multiprocessing import util
+
+            # what exit would do and os._exit skips: unlink the worker queues' semaphores
+            # (else the resource tracker reports them as leaked on the editor's output)
+            util._run_finalizers(0)
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        logging.shutdown()
+        os._exit(code)
+
+    def watch_client(self, pid: int | None) -> None:
+        """``initialize.processId``: the server ends when the editor's process does."""
+        if pid and pid > 0:
+            watch(lambda: pid_alive(pid), lambda: self.stop(1))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Never a pop-up: malformed client messages are answered with an error response
+        (see .protocol); a failure of a notification handler is the server's own, logged in
+        one line (the traceback at debug level)."""
+        if source is FeatureNotificationError:
+            log.error("%s", error)
+        log.debug("%s: %r", getattr(source, "__name__", source), error, exc_info=error)
 
     def log(self, message: str, kind: T.MessageType = T.MessageType.Log) -> None:
         if not self.stopping:
@@ -516,6 +589,7 @@ server = JsonlLanguageServer()
 
 @server.feature(T.INITIALIZE)
 def initialize(ls: JsonlLanguageServer, params: T.InitializeParams) -> None:
+    ls.watch_client(params.process_id)
     opts = params.initialization_options
     ls.init_options = opts if isinstance(opts, dict) else {}
     caps = params.capabilities
@@ -651,18 +725,7 @@ def did_change_watched_files(ls: JsonlLanguageServer, params: T.DidChangeWatched
 
 @server.feature(T.SHUTDOWN)
 def shutdown(ls: JsonlLanguageServer, params: None) -> None:
-    ls.stopping = True
-    for st in ls.docs.values():
-        st.closed = True
-    if ls._procs is not None:
-        processes = list((getattr(ls._procs, "_processes", None) or {}).values())
-        ls._procs.shutdown(wait=False, cancel_futures=True)
-        for p in processes:  # the dataset worker is ours: do not wait for a pass to finish
-            try:
-                p.terminate()
-            except Exception:
-                pass
-    ls.lint_pool.shutdown(wait=False, cancel_futures=True)
+    ls.release_workers()  # the dataset worker is ours: do not wait for a pass to finish
 
 
 # Code actions, hover, code lens and commands register themselves on ``server``.
