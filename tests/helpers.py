@@ -40,3 +40,16 @@ def corpus(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"corpus file {path} not available")
     return path
+
+
+def child_processes() -> dict[int, list[int]]:
+    """Parent pid -> child pids of every running process (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(b")", 1)[1].split()[1]), []).append(int(entry))
+    return children

@@ -9,24 +9,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from helpers import child_processes
 from jsonl_lint.procs import pid_alive, watch
-
-
-def children_of(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_bytes()
-            except OSError:
-                continue
-            if int(stat.rsplit(b")", 1)[1].split()[1]) == pid:
-                out.append(int(entry))
-    return out
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -44,7 +31,7 @@ def test_parallel_workers_die_with_a_killed_cli(tmp_path):
         end = time.monotonic() + 60
         workers: list[int] = []
         while len(workers) < 2 and time.monotonic() < end and cli.poll() is None:
-            workers = children_of(cli.pid)
+            workers = child_processes().get(cli.pid, [])
             time.sleep(0.05)
         assert len(workers) >= 2, "the run did not start its workers"
         cli.send_signal(signal.SIGKILL)

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from helpers import child_processes
+
 SERVER = [sys.executable, "-m", "jsonl_lint", "server", "--stdio"]
 
 
@@ -170,15 +172,7 @@ class RawClient:
 
     def descendants(self) -> list[int]:
         """Every process started by the server, at any depth (Linux /proc)."""
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_bytes()
-                except OSError:
-                    continue
-                ppid = int(stat.rsplit(b")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
+        children = child_processes()
         out, todo = [], [self.proc.pid]
         while todo:
             for child in children.get(todo.pop(), ()):
