@@ -164,13 +164,13 @@ def to_jsonl(records: list[dict]) -> str:
 DETECTORS = {
     "slang_emoji": (("JL401", "JL402"), ("uses ", "informal slang")),
     "shouting": (("JL401",), ("shouts",)),
-    "legalese": (("JL402",), ("legalese", "reads at grade")),
-    "rudeness": (("JL401",), ("rude",)),
+    "legalese": (("JL402",), ("legalese", "reads at Flesch-Kincaid grade")),
+    "rudeness": (("JL401",), ("hostile",)),
     "json": (("JL404",), ("a JSON object",)),
     "table": (("JL404",), ("text with a markdown table",)),
     "prose": (("JL404",), ("plain prose", "text with a bulleted")),
     "other_keys": (("JL404",), ("a JSON object with keys",)),
-    "language": (("JL405",), ("",)),
+    "language": (("JL405", "JL406"), ("",)),  # JL406 when the user's language is known
 }
 
 

@@ -15,6 +15,7 @@ import re
 import threading
 
 MIN_LETTERS = 40  # below this no detector is reliable
+MIN_REQUEST_LETTERS = 12  # a short instruction, accepted only when both detectors agree
 MAX_CHARS = 1200  # detection reads at most this much of a text
 
 NAMES = {
@@ -76,3 +77,45 @@ def detect(text: str, min_letters: int = MIN_LETTERS) -> str | None:
         return code
     other, prob = _identifier().classify(text)
     return code if _norm(other) == code and prob >= 0.9 else None
+
+
+# Writing systems of the languages above that are not written in Latin letters.
+_SCRIPTS = {
+    "zh": "han", "ja": "kana", "ko": "hangul", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
+    "sr": "cyrillic", "ar": "arabic", "fa": "arabic", "ur": "arabic", "el": "greek", "he": "hebrew",
+    "hi": "devanagari", "th": "thai", "bn": "bengali", "ta": "tamil",
+}
+_SCRIPT_RANGES = (
+    ("han", "\u4e00", "\u9fff"), ("han", "\u3400", "\u4dbf"), ("kana", "\u3040", "\u30ff"),
+    ("hangul", "\uac00", "\ud7af"), ("cyrillic", "\u0400", "\u04ff"), ("arabic", "\u0600", "\u06ff"),
+    ("greek", "\u0370", "\u03ff"), ("hebrew", "\u0590", "\u05ff"), ("devanagari", "\u0900", "\u097f"),
+    ("thai", "\u0e00", "\u0e7f"), ("bengali", "\u0980", "\u09ff"), ("tamil", "\u0b80", "\u0bff"),
+)
+
+
+def script(text: str) -> str:
+    """The writing system most letters of a text use ("latin", "han", "cyrillic", ...)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        name = "latin"
+        if ch >= "\u0370":
+            for sc, lo, hi in _SCRIPT_RANGES:
+                if lo <= ch <= hi:
+                    name = sc
+                    break
+            else:
+                name = "other"
+        counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=counts.get) if counts else ""
+
+
+def same_script(text: str, lang: str) -> bool:
+    """Whether a text too short to identify is written in the script of ``lang``, for
+    the scripts that name a language (a Chinese reply to "你好" answers in kind)."""
+    sc = _SCRIPTS.get(lang)
+    if sc is None:
+        return False
+    found = script(text)
+    return found == sc or (lang == "ja" and found == "han")

@@ -1,8 +1,9 @@
-"""Word lists behind the tone and register markers (English).
+"""Word lists behind the register markers (English).
 
 Small and explicit on purpose: every marker a finding cites comes from here, so
-a user can see why a reply was called slangy, rude or legalese. Matching is on
-lower-cased whole words (or the listed multi-word phrases).
+a user can see why a reply was called slangy or legalese. Matching is on
+lower-cased whole words (or the listed multi-word phrases). Hostile wording is
+judged by phrasing, not by single words: see ``hostility.py``.
 """
 
 from __future__ import annotations
@@ -16,22 +17,21 @@ haha hahaha hehe wassup yolo meh ugh woah whoa noob ur
 """.split())
 
 
+# Words only contracts and statutes use. Ordinary formal words (LEGAL_ORDINARY: "shall",
+# "whereas", "wherein") appear in plain comparisons, quotations and role-play, so they
+# count only beside at least one of these.
 LEGALESE = frozenset("""
-hereinafter herein hereby hereof hereto heretofore hereunder therein thereof thereto thereby
-thereunder whereas whereby wherein notwithstanding pursuant aforementioned aforesaid forthwith
-indemnify indemnification covenant covenants stipulate stipulates stipulated henceforth
-inasmuch insofar abovementioned undersigned shall
+hereinafter hereby hereof hereto heretofore hereunder herewith thereof thereto thereunder therewith
+notwithstanding pursuant aforementioned aforesaid forthwith indemnify indemnification indemnities
+undersigned abovementioned inasmuch whereof
 """.split())
-LEGAL_PHRASES = ("in accordance with", "subject to the provisions", "without prejudice", "the party of",
-                 "for the avoidance of doubt", "in witness whereof", "null and void", "to the extent permitted")
-
-RUDE = frozenset("""
-stupid idiot idiotic dumb moron moronic pathetic useless incompetent clueless ridiculous
-nonsense duh damn crap ffs wtf stfu loser dumbass obviously seriously
+LEGAL_ORDINARY = frozenset("""
+shall whereas whereby wherein herein therein thereby covenant covenants stipulate stipulates stipulated
+henceforth insofar
 """.split())
-RUDE_PHRASES = ("shut up", "figure it out yourself", "not my problem", "read the manual yourself", "google it yourself",
-                "how many times do i have to", "are you serious", "use your brain", "stop asking", "i don't care",
-                "waste of my time", "look it up yourself", "what's wrong with you", "screw you")
+LEGAL_PHRASES = ("subject to the provisions", "without prejudice", "for the avoidance of doubt", "in witness whereof",
+                 "null and void", "to the extent permitted by", "the party of the first part", "in accordance with the "
+                 "provisions", "shall be deemed", "shall be construed")
 
 POLITE = frozenset("""
 please thanks thank appreciate sorry apologize apologise apologies glad happy kindly welcome
@@ -39,3 +39,11 @@ please thanks thank appreciate sorry apologize apologise apologies glad happy ki
 
 FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves i'm i've i'll i'd we're we've we'll".split())
 SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'll you'd".split())
+
+# Capitalised function words: a run of capitals with these is shouting, a run without
+# them is acronyms, units or code ("TCP/IP, UDP", "50 USD", SQL keywords are left out).
+SHOUT_WORDS = frozenset("""
+THE YOU YOUR YOU'RE TO OF IT IT'S THIS THAT FOR WITH ARE WAS WERE BE CAN DO DON'T JUST WE WILL HAVE HAS
+MY ME SO BUT WHAT WHY HOW VERY REALLY PLEASE STOP NEVER EVER MUST NEED GET GOT GO YES I'M CAN'T WON'T
+OMG WOW LOVE BEST GREAT AMAZING EVERYONE EVERYTHING RIGHT NOW HERE THERE THEY OUR
+""".split())

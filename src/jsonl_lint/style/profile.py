@@ -1,11 +1,17 @@
-"""The style profile of a record's assistant replies, computed once per record.
+"""The style profile of a record's replies, computed once per record.
 
 Dataset rules JL401-JL406 all read the same profile; it is memoized on the
-record (``record.extra``), so five rules do not profile five times, and in a
+record (``record.extra``), so six rules do not profile six times, and in a
 bounded LRU keyed by the record's raw text, so a re-lint of an edited file (the
-language server) profiles only the records that changed. A profile is
-a few numbers plus where its first markers are (pointer and decoded span), so
-it is small enough for dataset-rule state.
+language server) profiles only the records that changed. A profile is a few
+numbers plus where its first markers are (pointer and decoded span), so it is
+small enough for dataset-rule state.
+
+The replies are the answers a fine-tune learns (``formats.answer_turns``: the
+chosen side, not shared preference context, not bare tool calls), and every
+marker is counted only where the request does not explain it (``request.py``):
+slang in a requested rap, "!" in an advert or emoji in a tweet are what the user
+asked for, and words inside quotation marks are someone else's voice.
 """
 
 from __future__ import annotations
@@ -14,9 +20,13 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from . import language, lexicon, readability
-from .structure import JSON_ARRAY, JSON_OBJECT, structure
+from ..formats import answer_turns
+from . import hostility, language, lexicon, readability, request
+from .request import Request
+from .structure import JSON_ARRAY, JSON_OBJECT, LIST, TABLE, TEXT, structure
+from .structure import CODE as CODE_FEATURE
 
 _KEY = "jl4.style"
 _LANG_KEY = "jl4.lang"
@@ -24,7 +34,7 @@ _LANG_KEY = "jl4.lang"
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _EMOJI = re.compile(
     "[\U0001F300-\U0001F5FF\U0001F600-\U0001F64F\U0001F680-\U0001F6FF\U0001F900-\U0001F9FF"
-    "\U0001FA70-\U0001FAFF\u2600-\u26FF\u2700-\u27BF\U0001F1E6-\U0001F1FF]")
+    "\U0001FA70-\U0001FAFF\u2600-\u266C\u2670-\u26FF\u2700-\u27BF\U0001F1E6-\U0001F1FF]")  # not ♭ ♮ ♯
 _EMOTICON = re.compile(r"(?<![\w:])[:;]-?[)(DP](?!\w)")
 _EXCLAIM = re.compile(r"!+")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
@@ -32,54 +42,66 @@ _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _JSON_KEY = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
 _JSON_PUNCT = re.compile(r'[{}\[\]",]|\\u[0-9a-fA-F]{4}|\\[nrtbf"\\/]')
-_CONTRACTION = re.compile(r"'(?:t|re|ll|ve|m|d)\b")  # informational only: a literal start scans fast
+_SQL = re.compile(r"\b(?:SELECT\b[^;]{1,300}?\bFROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|"
+                  r"CREATE (?:TABLE|INDEX|VIEW|DATABASE)|ALTER TABLE|DROP TABLE)\b.*?(?:;|\n\s*\n|\Z)", re.S)
+# Quoted speech: double quotes of any style, and single quotes that are not apostrophes.
+_QUOTED = re.compile(r'"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d|\u00ab[^\u00bb\n]{1,400}\u00bb|'
+                     r"(?<![A-Za-z])'[^'\n]{1,100}'(?![A-Za-z])|\u2018[^\u2019\n]{1,100}\u2019(?![A-Za-z])")
+_SPEAKER = re.compile(r"^\s*[*_]{0,2}[A-Z][\w .'-]{0,30}[*_]{0,2}\s*:\s*\S", re.M)
+_CONTRACTION = re.compile(r"'(?:t|re|ll|ve|m|d)\b")
+_CAPS_TOKEN = re.compile(r"(?<![A-Za-z'])[A-Z][A-Z']+(?![A-Za-z'])")
+_HAS_UPPER_RUN = re.compile(r"[A-Z]{2}")
+_ENUMERATION = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])\)\s|(?:^|\s)\(\d{1,2}\)\s")
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|(?<![.!?\s])\n(?=\s*\S)")
+_ARITHMETIC = re.compile(r"\d\s*[-+*/x×÷^=]\s*\(?\$?\d")
 
-
-def _phrases(lower: str, phrases: tuple[str, ...]):
-    """(start, end) of every occurrence of the phrases in a lower-cased text."""
-    for phrase in phrases:
-        i = lower.find(phrase)
-        while i >= 0:
-            yield i, i + len(phrase)
-            i = lower.find(phrase, i + 1)
-STRONG_RUDE = frozenset("stupid idiot idiotic moron moronic pathetic dumbass stfu wtf ffs dumb crap".split())
-
-
-_SLANG, _LEGAL, _RUDE_WEAK, _RUDE_STRONG, _POLITE, _FIRST, _SECOND = range(1, 8)
+_SLANG, _LEGAL, _LEGAL_ORDINARY, _POLITE, _FIRST, _SECOND = range(1, 7)
 _CATEGORY: dict[str, int] = {}
 for _words, _code in ((lexicon.SECOND_PERSON, _SECOND), (lexicon.FIRST_PERSON, _FIRST), (lexicon.POLITE, _POLITE),
-                      (lexicon.RUDE, _RUDE_WEAK), (STRONG_RUDE, _RUDE_STRONG), (lexicon.LEGALESE, _LEGAL),
-                      (lexicon.SLANG, _SLANG)):
+                      (lexicon.LEGAL_ORDINARY, _LEGAL_ORDINARY), (lexicon.LEGALESE, _LEGAL), (lexicon.SLANG, _SLANG)):
     for _w in _words:
-        _CATEGORY[_w] = _code  # later lists win: slang, legalese and rudeness over person and politeness
-_PREFIX = {_SLANG: "slang:", _LEGAL: "legal:", _RUDE_WEAK: "rude:", _RUDE_STRONG: "rude:"}
-# Words of 3+ letters in capitals (what str.isupper() says of a _WORD match).
-_CAPS = re.compile(r"(?<![A-Za-z'])[A-Z][A-Z']{2,}(?![A-Za-z'])")
-_HAS_UPPER_RUN = re.compile(r"[A-Z]{2}")
+        _CATEGORY[_w] = _code  # later lists win: slang and legalese over person and politeness
+
+# Which requested registers license which marker (the reply does what it was asked).
+LICENSED_BY = {
+    "emoji": {request.PROMOTIONAL, request.CASUAL, request.CHILD, request.PERSONA},
+    "exclaim": {request.PROMOTIONAL, request.CASUAL, request.CHILD, request.PERSONA, request.FICTION},
+    "caps": {request.PROMOTIONAL, request.PERSONA, request.FICTION, request.CASUAL},
+    "hostile": {request.OFFENSIVE, request.FICTION, request.PERSONA},
+    "slang": {request.CASUAL, request.FICTION, request.PERSONA, request.CHILD},
+    "legalese": {request.FORMAL, request.PERSONA, request.FICTION},
+}
+MIN_GRADE_WORDS = 30  # reading grades of shorter replies are noise
+UNGRADED_KINDS = frozenset({request.MATH, request.CODE, request.TOOL, request.CLASSIFICATION, request.EXTRACTION,
+                            request.TRANSLATION})
 
 
 @dataclass(slots=True)
 class StyleProfile:
-    pointer: str = ""  # text pointer of the longest assistant turn (where whole-reply findings point)
+    pointer: str = ""  # text pointer of the longest reply turn (where whole-reply findings point)
+    task: str = request.QUESTION  # the request's task kind: replies are compared with their own kind
     words: int = 0
-    sentences: int = 0
-    grade: float = 0.0  # Flesch-Kincaid grade (textstat-equal)
+    lines: int = 0  # non-empty lines
+    sentences: int = 0  # sentence ends and line breaks: a line without a full stop is one sentence
+    grade: float | None = None  # Flesch-Kincaid grade (textstat-equal), None where it means nothing
     ease: float = 0.0  # Flesch reading ease
     wps: float = 0.0  # words per sentence
     emoji: int = 0
     exclaim: int = 0
-    caps_words: int = 0  # words of 3+ letters in capitals
-    letters_words: int = 0  # words with letters (the base of caps share)
+    caps_words: int = 0  # words in capitals within shouting (runs with capitalised function words)
+    letters_words: int = 0  # words with letters (the base of the capitals share)
     slang: int = 0
     contractions: int = 0
     legalese: int = 0
-    rude: int = 0  # weighted: strong markers count 2
+    hostile: int = 0  # hostility score: 2 per hostile phrasing, 1 per weaker cue
     polite: int = 0
     first_person: int = 0
     second_person: int = 0
-    kind: str = "text"
+    kind: str = TEXT
     keys: tuple[str, ...] | None = None
     features: tuple[str, ...] = ()
+    tool_call: bool = False  # the reply is a tool call, not a text reply
+    request: Request = request.NONE
     # category -> (pointer, span, up to three markers) of the first marker found
     evidence: dict = field(default_factory=dict)
 
@@ -92,24 +114,37 @@ class StyleProfile:
         return self.caps_words / self.letters_words if self.letters_words else 0.0
 
 
-def assistant_turns(example) -> list:
-    return [t for t in example.turns if t.role == "assistant" and t.branch != "rejected" and t.text]
+def _blank(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
 
 
 def _mask(text: str, json_like: bool) -> str:
     """Blank out code, URLs (and JSON syntax) keeping offsets, so markers and
     readability see the prose only."""
-    def blank(m: re.Match) -> str:
-        return " " * (m.end() - m.start())
-
     if "`" in text:
-        text = _FENCED.sub(blank, text)
-        text = _INLINE_CODE.sub(blank, text)
+        text = _FENCED.sub(_blank, text)
+        text = _INLINE_CODE.sub(_blank, text)
     if "://" in text or "www." in text:
-        text = _URL.sub(blank, text)
+        text = _URL.sub(_blank, text)
     if json_like:
-        text = _JSON_PUNCT.sub(blank, _JSON_KEY.sub(blank, text))
+        text = _JSON_PUNCT.sub(_blank, _JSON_KEY.sub(_blank, text))
     return text
+
+
+def mask_quotes(text: str) -> str:
+    """Blank quoted speech (keeping offsets): a quoted insult or slogan is someone else's voice."""
+    if '"' in text or "'" in text or not text.isascii():
+        return _QUOTED.sub(_blank, text)
+    return text
+
+
+def _tool_calls(names: frozenset) -> re.Pattern | None:
+    """Inline calls of the declared tools (Toolformer style: ``wikipedia('Eiffel Tower')``)."""
+    names = [n for n in names if n != "tool"]
+    if not names:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) +
+                      r")\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^()'\"]|\([^()]*\))*\)?", re.I | re.S)
 
 
 class _TextCache:
@@ -145,8 +180,12 @@ PROFILES = _TextCache(CACHE_SIZE)
 LANGUAGES = _TextCache(CACHE_SIZE)
 
 
+def reply_turns(example) -> list:
+    return [t for t in answer_turns(example) if t.text]
+
+
 def profile_record(record) -> StyleProfile | None:
-    """The memoized profile of the record's assistant replies (None without any)."""
+    """The memoized profile of the record's replies (None without any)."""
     cached = record.extra.get(_KEY, False)
     if cached is not False:
         return cached
@@ -156,45 +195,84 @@ def profile_record(record) -> StyleProfile | None:
         prof = None
         example = record.example
         if example is not None:
-            turns = assistant_turns(example)
+            turns = reply_turns(example)
             if turns:
                 user = " ".join(t.text for t in example.turns if t.role == "user").lower()
-                prof = _profile(turns, frozenset(_WORD.findall(user)) if user else frozenset())
+                prof = _profile(turns, frozenset(_WORD.findall(user)) if user else frozenset(),
+                                request.of(record))
         PROFILES.put(key, prof)
     record.extra[_KEY] = prof
     return prof
 
 
-def _profile(turns, quoted: frozenset = frozenset()) -> StyleProfile:
+def _profile(turns, quoted: frozenset = frozenset(), req: Request = request.NONE) -> StyleProfile:
     """``quoted``: words of the user's turns; a marker the user used first (a reply
     explaining "TBH", answering an insult) is quoted, not the reply's voice."""
     main = max(turns, key=lambda t: len(t.text))
-    p = StyleProfile(pointer=main.text_pointer)
+    p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req)
     p.kind, p.keys, p.features = structure(main.text)
     json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
-    grade_parts = []
+    calls = _tool_calls(req.tools) if req.tools else None
+    registers = set(req.registers)
+    if req.kind == request.CODE:
+        registers.add("code")
+    texts = []
+    prose_words = 0
     for turn in turns:
         text = _mask(turn.text, json_like)
-        words = _WORD.findall(text)
-        p.words += len(turn.text.split())
-        # textstat's counts line by line: a list, a poem or one calculation per line
-        # has no full stops, and would otherwise read as one endless sentence.
-        for line in text.split("\n") if "\n" in text else (text,):
-            if line and not line.isspace():
-                grade_parts.append(readability.counts(line))
-        _markers(p, turn, text, words, quoted)
-    w = sum(x[0] for x in grade_parts)
-    s = sum(x[1] for x in grade_parts)
-    syl = sum(x[2] for x in grade_parts)
-    p.sentences = s
-    if w and s and syl:
-        p.wps = w / s
-        p.grade = 0.39 * p.wps + 11.8 * syl / w - 15.59
-        p.ease = 206.835 - 1.015 * p.wps - 84.6 * syl / w
+        if calls is not None:
+            text = calls.sub(_blank, text)
+        texts.append(text)
+        p.words += request.word_count(text)
+        prose_words += len(text.split())
+        if text.strip():
+            p.sentences += max(1, len(_SENTENCE_END.findall(text.rstrip())))
+            p.lines += sum(1 for ln in text.split("\n") if ln.strip()) if "\n" in text else 1
+    if calls is not None and p.words < 4 and any(calls.search(t.text) for t in turns):
+        p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
+    if sum(len(_SPEAKER.findall(t)) for t in texts) >= 2 and not json_like:
+        registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
+    for turn, text in zip(turns, texts):
+        _markers(p, turn, text, quoted, registers)
+    if _gradable(p, req, texts, prose_words):
+        _grade(p, texts)
     return p
 
 
-def _note(p: StyleProfile, category: str, turn, text: str, start: int, end: int, marker: str) -> None:
+def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int) -> bool:
+    """A reading grade means something for prose only: not for math, code, lists,
+    tables, verse, enumerations or the answer to a closed question."""
+    if words < MIN_GRADE_WORDS or req.kind in UNGRADED_KINDS or p.kind != TEXT or p.tool_call:
+        return False
+    if set(p.features) & {LIST, TABLE, CODE_FEATURE}:
+        return False
+    text = "\n".join(texts)
+    if len(_ENUMERATION.findall(text)) >= 2 or len(_ARITHMETIC.findall(text)) >= 2:
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) >= 4 and sum(1 for ln in lines if ln.rstrip()[-1:] not in ".!?:\"'") * 2 >= len(lines):
+        return False  # verse or one item per line: no sentences to measure
+    return True
+
+
+def _grade(p: StyleProfile, texts: list[str]) -> None:
+    w = s = syl = 0
+    for text in texts:
+        # textstat's counts line by line: a line without a full stop would otherwise
+        # run into the next one as one endless sentence.
+        for line in text.split("\n") if "\n" in text else (text,):
+            if line and not line.isspace():
+                lw, ls, lsyl = readability.counts(line)
+                w += lw
+                s += ls
+                syl += lsyl
+    if w and s >= 2 and syl:
+        p.wps = w / s
+        p.grade = 0.39 * p.wps + 11.8 * syl / w - 15.59
+        p.ease = 206.835 - 1.015 * p.wps - 84.6 * syl / w
+
+
+def _note(p: StyleProfile, category: str, turn, start: int, end: int, marker: str) -> None:
     ev = p.evidence.get(category)
     if ev is None:
         pointer, span = turn.locate(start, end)
@@ -203,83 +281,109 @@ def _note(p: StyleProfile, category: str, turn, text: str, start: int, end: int,
         p.evidence[category] = (ev[0], ev[1], ev[2] + (marker,))
 
 
-def _markers(p: StyleProfile, turn, text: str, words: list[str], quoted: frozenset = frozenset()) -> None:
-    emoji = 0
-    if not text.isascii():
-        for m in _EMOJI.finditer(text):
-            emoji += 1
-            _note(p, "emoji", turn, text, m.start(), m.end(), m.group())
-    if ":" in text or ";" in text:
-        for m in _EMOTICON.finditer(text):
-            emoji += 1
-            _note(p, "emoji", turn, text, m.start(), m.end(), m.group())
-    p.emoji += emoji
-    if "!" in text:
-        for m in _EXCLAIM.finditer(text):
-            if text[m.end():m.end() + 1] == "=" or (m.start() and text[m.start() - 1] in "=<>"):
+def _licensed(marker: str, registers: set) -> bool:
+    return not registers.isdisjoint(LICENSED_BY[marker])
+
+
+def _markers(p: StyleProfile, turn, text: str, quoted: frozenset, registers: set) -> None:
+    voice = mask_quotes(text)
+    if not text.isascii() and not _licensed("emoji", registers):
+        for m in _EMOJI.finditer(voice):
+            p.emoji += 1
+            _note(p, "emoji", turn, m.start(), m.end(), m.group())
+    if (":" in voice or ";" in voice) and not _licensed("emoji", registers):
+        for m in _EMOTICON.finditer(voice):
+            p.emoji += 1
+            _note(p, "emoji", turn, m.start(), m.end(), m.group())
+    if "!" in voice and not _licensed("exclaim", registers):
+        for m in _EXCLAIM.finditer(voice):
+            if voice[m.end():m.end() + 1] == "=" or (m.start() and voice[m.start() - 1] in "=<>"):
                 continue  # != and friends in code
             p.exclaim += 1
             if len(m.group()) > 1 or "exclaim" not in p.evidence:
-                _note(p, "exclaim", turn, text, m.start(), m.end(), m.group())
+                _note(p, "exclaim", turn, m.start(), m.end(), m.group())
     if "'" in text:
         p.contractions += len(_CONTRACTION.findall(text))
-    lower = text.lower()
+    words = _WORD.findall(voice)
+    p.letters_words += len(words)
+    if _HAS_UPPER_RUN.search(voice) and not _licensed("caps", registers) and "code" not in registers:
+        _shouting(p, turn, voice)
+    if not _licensed("hostile", registers):
+        for start, end, weight in sorted(hostility.find(voice), key=lambda f: (-f[2], f[0])):  # strongest first
+            p.hostile += weight
+            _note(p, "hostile", turn, start, end, text[start:end])
+    lower = voice.lower()
     get = _CATEGORY.get
-    hits = [c for w in _WORD.findall(lower) if (c := get(w)) is not None and (c >= _POLITE or w not in quoted)]
-    n = [0] * 8
-    for c in hits:
+    n = [0] * 7
+    seen: dict[int, set] = {}
+    for w in _WORD.findall(lower):
+        c = get(w)
+        if c is None:
+            continue
+        if c < _POLITE and w in quoted:
+            continue  # the user's word first: quoted, not the reply's voice
         n[c] += 1
-    slang, legal, rude = n[_SLANG], n[_LEGAL], n[_RUDE_WEAK] + 2 * n[_RUDE_STRONG]
-    polite, first, second = n[_POLITE], n[_FIRST], n[_SECOND]
-    caps = len(_CAPS.findall(text)) if _HAS_UPPER_RUN.search(text) else 0
-    letters = len(words)
-    lower_seen: set[str] = set()
-    if slang or legal or rude:
-        lower_seen = {f"{_PREFIX[get(w)]}{w}" for w in _WORD.findall(lower) if get(w) in _PREFIX and w not in quoted}
-    for start, end in _phrases(lower, lexicon.RUDE_PHRASES):
-        rude += 2
-        _note(p, "rude", turn, text, start, end, text[start:end])
-    for start, end in _phrases(lower, lexicon.LEGAL_PHRASES):
-        legal += 1
-        _note(p, "legalese", turn, text, start, end, text[start:end])
-    if lower_seen:
-        for cat, key in (("slang", "slang:"), ("legalese", "legal:"), ("rude", "rude:")):
-            wanted = {k[len(key):] for k in lower_seen if k.startswith(key)}
-            if not wanted:
-                continue
-            for m in _WORD.finditer(text):
-                lw = m.group().lower()
-                if lw in wanted:
-                    _note(p, cat, turn, text, m.start(), m.end(), m.group())
-    if caps and "caps" not in p.evidence:
-        m = _CAPS.search(text)
-        _note(p, "caps", turn, text, m.start(), m.end(), m.group())
-    p.slang += slang
-    p.legalese += legal
-    p.rude += rude
-    p.polite += polite
-    p.first_person += first
-    p.second_person += second
-    p.caps_words += caps
-    p.letters_words += letters
+        if c < _POLITE:
+            seen.setdefault(c, set()).add(w)
+    p.polite += n[_POLITE]
+    p.first_person += n[_FIRST]
+    p.second_person += n[_SECOND]
+    if n[_SLANG] and not _licensed("slang", registers):
+        p.slang += n[_SLANG]
+        _cite(p, "slang", turn, voice, seen[_SLANG])
+    if not _licensed("legalese", registers):
+        phrases = [(s, e) for s, e in _phrases(lower, lexicon.LEGAL_PHRASES)]
+        strong = n[_LEGAL] + len(phrases)
+        if strong and strong + n[_LEGAL_ORDINARY] >= 2:
+            # Legalese is a cluster: "shall" or "whereas" alone is ordinary English.
+            p.legalese += strong + n[_LEGAL_ORDINARY]
+            for s, e in phrases:
+                _note(p, "legalese", turn, s, e, text[s:e])
+            _cite(p, "legalese", turn, voice, seen.get(_LEGAL, set()) | seen.get(_LEGAL_ORDINARY, set()))
 
 
-_TRANSLATE = re.compile(r"translat|traduc|übersetz|tradu", re.I)
+def _cite(p: StyleProfile, category: str, turn, voice: str, wanted: set) -> None:
+    for m in _WORD.finditer(voice):
+        if m.group().lower() in wanted:
+            _note(p, category, turn, m.start(), m.end(), m.group())
+            if len(p.evidence[category][2]) >= 3:
+                break
 
 
-def _asked_for(user_text: str, lang: str | None) -> bool:
-    """Whether the user asked for this language (a translation, "answer in French")."""
-    if lang is None or not user_text:
-        return False
-    if _TRANSLATE.search(user_text):
-        return True
-    lang_name = language.NAMES.get(lang, "")
-    return bool(lang_name) and lang_name.lower() in user_text.lower()
+def _phrases(lower: str, phrases: tuple[str, ...]):
+    """(start, end) of every occurrence of the phrases in a lower-cased text."""
+    for phrase in phrases:
+        i = lower.find(phrase)
+        while i >= 0:
+            yield i, i + len(phrase)
+            i = lower.find(phrase, i + 1)
 
 
-def record_languages(record, min_letters: int = language.MIN_LETTERS) -> tuple:
-    """(assistant language, user language, assistant text pointer, whether the user asked
-    for the reply's language), memoized."""
+def _shouting(p: StyleProfile, turn, voice: str) -> None:
+    """Words in capitals, counted when they shout: a run of capitals with capitalised
+    function words ("YOU NEED TO"), not acronyms, units or SQL keywords."""
+    if "SELECT" in voice or "UPDATE" in voice or "CREATE" in voice or "INSERT" in voice or "DELETE" in voice:
+        voice = _SQL.sub(_blank, voice)
+    caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2]
+    function = sum(1 for m in caps if m.group() in lexicon.SHOUT_WORDS)
+    if function < 2:
+        return
+    long_caps = [m for m in caps if len(m.group()) >= 3]
+    p.caps_words += len(long_caps)
+    if long_caps and "caps" not in p.evidence:
+        m = long_caps[0]
+        _note(p, "caps", turn, m.start(), m.end(), m.group())
+
+
+class Languages(NamedTuple):
+    reply: str | None  # language of the replies
+    request: str | None  # language the request is written in (None: too short to tell)
+    pointer: str  # text pointer of the longest reply
+    explained: bool  # the user asked for it, or wrote the request or the passage in it
+
+
+def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languages:
+    """The languages of a record's replies and request, memoized."""
     cached = record.extra.get(_LANG_KEY)
     if cached is not None and cached[0] == min_letters:
         return cached[1]
@@ -288,19 +392,32 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> tuple:
     if shared is not _MISSING:
         record.extra[_LANG_KEY] = (min_letters, shared)
         return shared
-    out: tuple = (None, None, "", False)
+    out = Languages(None, None, "", False)
     example = record.example
     if example is not None:
-        turns = assistant_turns(example)
-        users = [t for t in example.turns if t.role == "user" and t.text]
+        turns = reply_turns(example)
         if turns:
-            main = max(turns, key=lambda t: len(t.text))
-            kind = structure(main.text)[0]
-            text = _mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY))
-            user_text = _mask("\n".join(t.text for t in users), False) if users else ""
-            lang = language.detect(text, min_letters)
-            user_lang = language.detect(user_text, min_letters) if user_text else None
-            out = (lang, user_lang, main.text_pointer, _asked_for(user_text, lang))
+            out = _languages(example, turns, min_letters, request.of(record))
     record.extra[_LANG_KEY] = (min_letters, out)
     LANGUAGES.put(key, out)
     return out
+
+
+def _languages(example, turns, min_letters: int, req: Request) -> Languages:
+    main = max(turns, key=lambda t: len(t.text))
+    kind = structure(main.text)[0]
+    text = _mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY))
+    lang = language.detect(text, min_letters)
+    if lang is None:
+        return Languages(None, None, main.text_pointer, False)
+    instruction, source = request.instruction_parts(example, system=False)
+    instruction = _mask(instruction, False)
+    # A short instruction is enough to tell its language when both detectors agree
+    # ("Which language is this?" around a German passage is an English request).
+    asked = language.detect(instruction, language.MIN_REQUEST_LETTERS) if instruction else None
+    explained = lang == asked or req.kind == request.TRANSLATION or lang in req.languages
+    if not explained and source:
+        explained = lang == language.detect(_mask(source, False), min_letters)
+    if not explained and asked is None and instruction:
+        explained = language.same_script(instruction, lang)
+    return Languages(lang, asked, main.text_pointer, explained)

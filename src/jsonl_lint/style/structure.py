@@ -10,7 +10,7 @@ import orjson
 JSON_OBJECT, JSON_ARRAY, XML, TEXT = "json-object", "json-array", "xml", "text"
 TABLE, CODE, HEADINGS, LIST = "table", "code", "headings", "list"
 FEATURES = (TABLE, CODE, HEADINGS, LIST)
-FEATURE_TEXT = {TABLE: "a markdown table", CODE: "a code block", HEADINGS: "markdown headings",
+FEATURE_TEXT = {TABLE: "a markdown table", CODE: "code", HEADINGS: "markdown headings",
                 LIST: "a bulleted or numbered list"}
 MAX_KEYS = 12
 

@@ -29,9 +29,13 @@ class LanguageOutlier(DatasetRule[list]):
     when the two disagree the reply counts as unknown. When at least `min-majority`
     of the detected replies share a language, replies in another language are
     reported, as long as that language covers at most `rare-share` of them (a
-    deliberately bilingual dataset stays quiet). Replies to a user turn that asks
-    for a translation or names the reply's language are left out. Datasets with fewer than
-    `min-records` detected replies are not judged.
+    deliberately bilingual dataset stays quiet). A reply in the language of its own
+    request (a Chinese answer to a Chinese question, even one as short as "你好"),
+    or of the passage it works on, or in a language the user asked for (a
+    translation, "answer in French") is not an outlier; a reply in another language
+    than a request whose language is known is JL406's finding. So this rule judges
+    the replies whose user's language cannot be told (no prompt, or one too short).
+    Datasets with fewer than `min-records` detected replies are not judged.
 
     ## Why it matters for fine-tuning
     A model trained on English replies plus a few Spanish ones learns that
@@ -69,9 +73,12 @@ class LanguageOutlier(DatasetRule[list]):
         return []
 
     def collect(self, state: list, record, ctx: Context) -> None:
-        lang, _, pointer, asked = record_languages(record, self.options.min_letters)
-        if lang is not None and not asked:
-            state.append((record.ref, pointer, lang))
+        langs = record_languages(record, self.options.min_letters)
+        if langs.reply is not None:
+            # Judged only where the user's language is unknown: a reply in the request's
+            # language is not an outlier, and one in another language is JL406's finding.
+            judged = not langs.explained and langs.request is None
+            state.append((record.ref, langs.pointer, langs.reply, judged))
 
     def merge(self, states: list[list]) -> list:
         return [x for s in states for x in s]
@@ -81,13 +88,13 @@ class LanguageOutlier(DatasetRule[list]):
         n = len(state)
         if n < opts.min_records:
             return
-        langs = Counter(lang for _, _, lang in state)
+        langs = Counter(lang for _, _, lang, _ in state)
         top, top_n = langs.most_common(1)[0]
         if top_n / n < opts.min_majority:
             return
         found = []
-        for ref, pointer, lang in state:
-            if lang != top and langs[lang] / n <= opts.rare_share:
+        for ref, pointer, lang, judged in state:
+            if judged and lang != top and langs[lang] / n <= opts.rare_share:
                 found.append((1 - langs[lang] / n, Finding(
                     f"reply is in {name(lang)}; {pct(top_n / n)} of replies with a detectable language "
                     f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=ref)))

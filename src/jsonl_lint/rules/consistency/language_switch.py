@@ -12,11 +12,15 @@ class LanguageSwitch(DatasetRule[list]):
     """Reports examples whose reply is in another language than the user's message.
 
     ## What it does
-    Detects the language of the user turns and of the assistant replies of each
-    example (both need at least `min-letters` letters; CLD2 confirmed by py3langid,
-    as in JL405). In a dataset where replies normally answer in the user's
-    language, an example whose reply switches language is reported, unless the
-    user asks for a translation or names the reply's language. When more
+    Detects the language of the replies of each example (at least `min-letters`
+    letters; CLD2 confirmed by py3langid, as in JL405) and the language of the
+    *request*: the user's instruction without the passage it works on (Alpaca's
+    `input`, or the pasted text around a question), so "Which language is this?"
+    after a German passage is an English request. An instruction of 12 letters is
+    enough when both detectors agree. In a dataset where replies normally answer in
+    the user's language, an example whose reply is in another language than its
+    request is reported, unless the user asks for a translation or names the
+    reply's language, or the reply is in the language of the passage. When more
     than `rare-share` of the examples switch (a translation dataset), the rule
     stays quiet. Datasets with fewer than `min-records` examples with both
     languages detected are not judged.
@@ -58,9 +62,10 @@ class LanguageSwitch(DatasetRule[list]):
         return []
 
     def collect(self, state: list, record, ctx: Context) -> None:
-        lang, user_lang, pointer, asked = record_languages(record, self.options.min_letters)
-        if lang is not None and user_lang is not None and not asked:
-            state.append((record.ref, pointer, lang, user_lang))
+        langs = record_languages(record, self.options.min_letters)
+        if langs.reply is not None and langs.request is not None:
+            switched = not langs.explained
+            state.append((record.ref, langs.pointer, langs.reply, langs.request, switched))
 
     def merge(self, states: list[list]) -> list:
         return [x for s in states for x in s]
@@ -70,11 +75,11 @@ class LanguageSwitch(DatasetRule[list]):
         n = len(state)
         if n < opts.min_records:
             return
-        switched = [x for x in state if x[2] != x[3]]
+        switched = [x for x in state if x[4]]
         if not switched or len(switched) / n > opts.rare_share:
             return
         same = n - len(switched)
         cap = opts.max_findings or len(switched)
-        for ref, pointer, lang, user_lang in switched[:cap]:
+        for ref, pointer, lang, user_lang, _ in switched[:cap]:
             yield Finding(f"reply is in {name(lang)} but the user wrote in {name(user_lang)}; {pct(same / n)} of "
                           f"examples ({same:,} of {n:,}) reply in the user's language", pointer=pointer, record=ref)

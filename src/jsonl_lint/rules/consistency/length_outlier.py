@@ -1,19 +1,48 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import NamedTuple
 
 from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...style import request
 from ...style.stats import fmt, summarize
 from ._common import ProfileRule
+
+
+SMALL_TALK_WORDS = 5
 
 
 class LengthRow(NamedTuple):
     pointer: str
     words: int
+    task: str
+    lines: int
+    sentences: int
+    length: request.Length | None  # the length the prompt asked for
+    closed: bool  # a yes/no or multiple-choice question, or a greeting: a short reply is right
+    source_words: int  # the passage a translation or rewrite works on
+
+
+def _requested(row: LengthRow) -> tuple[bool, str]:
+    """(whether the prompt set the length, and a clause when the reply breaks an explicit limit)."""
+    want = row.length
+    if want is None:
+        return False, ""
+    if want.unit in ("short", "long"):
+        return True, ""
+    have = {"word": row.words, "line": row.lines, "sentence": row.sentences, "paragraph": row.lines,
+            "item": row.lines}.get(want.unit)
+    if have is None or want.most is None:
+        return True, ""
+    limit = want.most * (1.5 if want.unit == "word" else 2) + 3
+    if have > 2 * limit and row.words >= 40:
+        unit = want.unit + ("" if want.most == 1 else "s")
+        return True, f"the prompt asked for at most {want.most} {unit}"
+    return True, ""
 
 
 class LengthOutlier(ProfileRule):
@@ -63,34 +92,73 @@ class LengthOutlier(ProfileRule):
             "A reply must be at least this many times longer or shorter than the median reply."))
 
     def entry(self, p):
-        return LengthRow(p.pointer, p.words)
+        if p.tool_call:
+            return None  # a tool call is not a text reply
+        req = p.request
+        # A closed question, or a greeting or thanks of a few words, is rightly answered briefly.
+        closed = req.yes_no or 0 < req.prompt_words <= SMALL_TALK_WORDS
+        return LengthRow(p.pointer, p.words, p.task, p.lines, p.sentences, req.length, closed, req.source_words)
 
     def finish(self, state: list, ctx: Context):
         opts = self.options
         if len(state) < opts.min_records:
             return
-        logs = [math.log1p(row.words) for _, row in state]
+        found = []
+        open_rows = []
+        for ref, row in state:
+            requested, broken = _requested(row)
+            if broken:
+                found.append((opts.z + row.words / 100, Finding(
+                    f"reply is {_words(row.words)}; {broken}", pointer=row.pointer, record=ref)))
+            elif row.task in (request.TRANSLATION, request.REWRITE) and row.source_words >= 5:
+                ratio = row.words / row.source_words
+                if ratio >= 4 * opts.min_ratio / 3 and row.words - row.source_words >= 40:
+                    found.append((opts.z + ratio, Finding(
+                        f"reply is {_words(row.words)}, {ratio:.1f}x its source of {_words(row.source_words)}; "
+                        f"a {'translation' if row.task == request.TRANSLATION else 'rewrite'} is about as long as "
+                        f"what it works on", pointer=row.pointer, record=ref)))
+            elif row.task not in request.BOUNDED_KINDS:
+                open_rows.append((ref, row, requested))
+        # Like with like: each task kind against its own distribution when the dataset has
+        # enough of it; the kinds it has few of are pooled.
+        groups = defaultdict(list)
+        for item in open_rows:
+            groups[item[1].task].append(item)
+        pooled = [item for items in groups.values() if len(items) < opts.min_records for item in items]
+        judged = [(items, request.KIND_LABEL[task]) for task, items in groups.items() if len(items) >= opts.min_records]
+        if len(pooled) >= opts.min_records:
+            judged.append((pooled, "replies" if len(judged) == 0 else "other replies"))
+        for items, label in judged:
+            found += self._outliers(items, label)
+        yield from self.limit(found)
+
+    def _outliers(self, items: list, label: str) -> list:
+        opts = self.options
+        logs = [math.log1p(row.words) for _, row, _ in items]
         summ = summarize(logs)
-        words = summarize([row.words for _, row in state])
+        words = summarize([row.words for _, row, _ in items])
         med = words.median
         found = []
-        for (ref, row), lv in zip(state, logs):
+        for (ref, row, requested), lv in zip(items, logs):
             z = summ.z(lv, 0.25)
             if abs(z) < opts.z:
                 continue
             low = lv < summ.median
             if low:
-                if row.words * opts.min_ratio > med or summ.share_at_most(lv) > opts.rare_share:
+                if requested or row.closed or row.words * opts.min_ratio > med or summ.share_at_most(lv) > opts.rare_share:
                     continue
                 tail = f"p5 {fmt(words.p5)}"
             else:
-                if row.words < med * opts.min_ratio or summ.share_at_least(lv) > opts.rare_share:
+                if requested or row.words < med * opts.min_ratio or summ.share_at_least(lv) > opts.rare_share:
                     continue
                 tail = f"p95 {fmt(words.p95)}"
-            n = f"{row.words:,} word" + ("" if row.words == 1 else "s")
             ratio = row.words / med if not low else med / max(row.words, 1)
             how = "longer" if not low else "shorter"
             found.append((abs(z), Finding(
-                f"reply is {n}, {ratio:.1f}x {how} than typical; this dataset's median is {fmt(med)} words ({tail})",
-                pointer=row.pointer, record=ref)))
-        yield from self.limit(found)
+                f"reply is {_words(row.words)}, {ratio:.1f}x {how} than typical; this dataset's median for {label} "
+                f"is {fmt(med)} words ({tail})", pointer=row.pointer, record=ref)))
+        return found
+
+
+def _words(n: int) -> str:
+    return f"{n:,} word" + ("" if n == 1 else "s")

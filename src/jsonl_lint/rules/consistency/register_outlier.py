@@ -1,22 +1,22 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import NamedTuple
 
 from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...style.request import KIND_LABEL
 from ...style.stats import fmt, summarize
 from ._common import Dim, ProfileRule
 from .tone_outlier import outlier_findings
-
-MIN_GRADE_WORDS = 30  # grade levels of shorter replies are noise
-NOT_PROSE = {"list", "table", "code"}  # items without full stops read as one endless sentence
 
 
 class RegisterRow(NamedTuple):
     pointer: str
     words: int
+    task: str
     grade: float | None
     slang: int
     legalese: int
@@ -42,15 +42,23 @@ class RegisterOutlier(ProfileRule):
     """Reports replies written in a different register (formal vs informal) than the dataset.
 
     ## What it does
-    Compares each assistant reply with the rest of the dataset on reading grade
-    (Flesch-Kincaid, as textstat computes it), slang (`gonna`, `lol`, `tbh`) and
-    legalese (`hereinafter`, `pursuant`, `notwithstanding`).
+    Compares each reply with the rest of the dataset on reading grade
+    (Flesch-Kincaid grade level, as textstat computes it), slang (`gonna`, `lol`,
+    `tbh`) and legalese (`hereinafter`, `pursuant`, `notwithstanding`).
     Grade is judged on both sides with a robust z-score (median and scaled median
-    absolute deviation) and a minimum difference of `min-grade-difference` grades;
-    markers are judged when a reply has at least 2, at least twice the dataset's
-    90th percentile rate, and at most `rare-share` of the dataset is like it. Only prose replies of at least 30 words and 2 sentences are
-    graded (list items and table cells without full stops read as one endless
-    sentence). Datasets with fewer than `min-records` replies are not judged.
+    absolute deviation) and a minimum difference of `min-grade-difference` grades,
+    against replies to the same kind of task (a worked math answer against worked
+    math answers) when the dataset has `min-records` of that kind, else against all
+    graded replies. A grade is computed only where it means something: prose of at
+    least 30 words and 2 sentences, not math, code, lists, tables, verse,
+    enumerations or short answers to closed questions. Markers are judged when a
+    reply has at least 2, at least twice the dataset's 90th percentile rate, and at
+    most `rare-share` of the dataset is like it. Legalese is a cluster: ordinary
+    formal words (`shall`, `whereas`, `wherein`) count only beside a word only
+    contracts use. Slang in a requested rap, song, dialogue or role-play, and
+    legalese in a requested contract or an archaic persona, are what was asked for;
+    quoted speech is not counted. Datasets with fewer than `min-records` replies
+    are not judged.
 
     ## Why it matters for fine-tuning
     A support bot trained on plain answers plus a few contract-style ones, or a
@@ -87,35 +95,43 @@ class RegisterOutlier(ProfileRule):
             "A reply's grade must differ from the dataset's median by at least this many grades."))
 
     def entry(self, p):
+        if p.tool_call:
+            return None
         ev = {k: v for k, v in p.evidence.items() if k in _KEYS}
-        gradable = (p.words >= MIN_GRADE_WORDS and p.sentences >= 2 and p.kind == "text"
-                    and not set(p.features) & NOT_PROSE)
-        grade = p.grade if gradable else None
-        return RegisterRow(p.pointer, p.words, grade, p.slang, p.legalese, ev)
+        return RegisterRow(p.pointer, p.words, p.task, p.grade, p.slang, p.legalese, ev)
 
     def finish(self, state: list, ctx: Context):
         opts = self.options
         if len(state) < opts.min_records:
             return
         by_ref = {f.record: (z, f) for z, f in outlier_findings(state, DIMS, opts)}
-        graded = [(i, row.grade) for i, (_, row) in enumerate(state) if row.grade is not None]
-        if len(graded) >= opts.min_records:
-            summ = summarize([g for _, g in graded])
-            for i, g in graded:
-                z = summ.z(g, 1.0)
-                if abs(z) < opts.z or abs(g - summ.median) < opts.min_grade_difference:
-                    continue
-                low = g < summ.median
-                share = summ.share_at_most(g) if low else summ.share_at_least(g)
-                if share > opts.rare_share:
-                    continue
-                ref, row = state[i]
-                tail = f"p5 {fmt(summ.p5)}" if low else f"p95 {fmt(summ.p95)}"
-                text = f"reads at grade {fmt(g)}; this dataset's median is {fmt(summ.median)} ({tail})"
-                if ref in by_ref:
-                    z0, f0 = by_ref[ref]
-                    by_ref[ref] = (max(z0, abs(z)), Finding(f0.message + "; also " + text, pointer=f0.pointer,
-                                                            span=f0.span, record=ref))
-                else:
-                    by_ref[ref] = (abs(z), Finding(text, pointer=row.pointer, record=ref))
+        graded = [(i, row.grade, row.task) for i, (_, row) in enumerate(state) if row.grade is not None]
+        by_task = defaultdict(list)
+        for i, g, task in graded:
+            by_task[task].append(g)
+        pooled = summarize([g for _, g, _ in graded]) if len(graded) >= opts.min_records else None
+        summaries = {t: summarize(gs) for t, gs in by_task.items() if len(gs) >= opts.min_records}
+        for i, g, task in graded:
+            summ, label = summaries.get(task), KIND_LABEL.get(task, "replies")
+            if summ is None:
+                summ, label = pooled, "graded replies"
+            if summ is None:
+                continue
+            z = summ.z(g, 1.0)
+            if abs(z) < opts.z or abs(g - summ.median) < opts.min_grade_difference:
+                continue
+            low = g < summ.median
+            share = summ.share_at_most(g) if low else summ.share_at_least(g)
+            if share > opts.rare_share:
+                continue
+            ref, row = state[i]
+            tail = f"p5 {fmt(summ.p5)}" if low else f"p95 {fmt(summ.p95)}"
+            text = (f"reads at Flesch-Kincaid grade {fmt(g)} (school years of reading needed); this dataset's "
+                    f"median for {label} is {fmt(summ.median)} ({tail})")
+            if ref in by_ref:
+                z0, f0 = by_ref[ref]
+                by_ref[ref] = (max(z0, abs(z)), Finding(f0.message + "; also " + text, pointer=f0.pointer,
+                                                        span=f0.span, record=ref))
+            else:
+                by_ref[ref] = (abs(z), Finding(text, pointer=row.pointer, record=ref))
         yield from self.limit(list(by_ref.values()))

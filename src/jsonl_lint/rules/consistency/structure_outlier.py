@@ -7,12 +7,23 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...style import request
 from ...style.stats import pct
-from ...style.structure import FEATURE_TEXT, FEATURES, JSON_OBJECT, TEXT, describe, kind_plural
+from ...style.structure import (CODE, FEATURE_TEXT, FEATURES, HEADINGS, JSON_ARRAY, JSON_OBJECT, TABLE, TEXT, XML,
+                                describe, kind_plural)
 from ._common import ConsistencyOptions, ProfileRule
 
 # Markdown that changes a reply's format; lists are left out (prose uses them naturally).
 RARE_FEATURES = tuple(f for f in FEATURES if f != "list")
+# The formats a prompt asks for (or hands over) that explain a reply's shape.
+EXPLAINED_BY = {
+    JSON_OBJECT: {request.JSON, request.ARRAY, request.CODE_FORMAT},
+    JSON_ARRAY: {request.JSON, request.ARRAY, request.CODE_FORMAT, request.LIST},
+    XML: {request.MARKUP, request.CODE_FORMAT},
+    TABLE: {request.TABLE, request.MARKUP},
+    CODE: {request.CODE_FORMAT, request.MARKUP, request.JSON},
+    HEADINGS: {request.LIST, request.TABLE, request.MARKUP, request.CODE_FORMAT},
+}
 
 
 class StructureRow(NamedTuple):
@@ -20,6 +31,11 @@ class StructureRow(NamedTuple):
     kind: str
     keys: tuple | None
     features: tuple
+    asked: frozenset  # formats the prompt asks for or hands over
+
+
+def _explained(shape: str, asked: frozenset) -> bool:
+    return not asked.isdisjoint(EXPLAINED_BY.get(shape, ()))
 
 
 class StructureOptions(ConsistencyOptions):
@@ -42,8 +58,12 @@ class StructureOutlier(ProfileRule):
     a markdown table in a dataset of plain prose. A format is only reported when at
     most `rare-share` of the replies use it, and markdown inside text (a table,
     fenced code, headings; not lists, which prose uses naturally) only when at most
-    `feature-share` of the text replies use it. Datasets with fewer than `min-records`
-    replies are not judged.
+    `feature-share` of the text replies use it. A reply in the format its own
+    prompt asks for is not an outlier: a JSON object for "create a JSON object", an
+    HTML form for "generate an HTML form", a table for "make a spreadsheet", code
+    for "write a function", a JSON array for "sort this array" (a reply follows the
+    form of the data it was given). Tool calls are not text replies. Datasets with
+    fewer than `min-records` replies are not judged.
 
     ## Why it matters for fine-tuning
     Teaching an output format is one of the main reasons to fine-tune. A few
@@ -78,7 +98,9 @@ class StructureOutlier(ProfileRule):
     example_options = {"min-records": 5, "rare-share": 0.2, "feature-share": 0.2}
 
     def entry(self, p):
-        return StructureRow(p.pointer, p.kind, p.keys, p.features)
+        if p.tool_call:
+            return None
+        return StructureRow(p.pointer, p.kind, p.keys, p.features, p.request.formats)
 
     def finish(self, state: list, ctx: Context):
         opts = self.options
@@ -100,7 +122,7 @@ class StructureOutlier(ProfileRule):
         for ref, row in state:
             if row.kind != top:
                 share = kinds[row.kind] / n
-                if share <= opts.rare_share:
+                if share <= opts.rare_share and not _explained(row.kind, row.asked):
                     found.append((1 - share, Finding(
                         f"{describe(row.kind, row.keys, row.features)}; {pct(top_n / n)} of replies "
                         f"({top_n:,} of {n:,}) are {majority}", pointer=row.pointer, record=ref)))
@@ -117,7 +139,8 @@ class StructureOutlier(ProfileRule):
                         f"({top_keys_n:,} of {json_n:,}) have keys {', '.join(top_keys)} ({diff})",
                         pointer=row.pointer, record=ref)))
             elif row.kind == TEXT and row.features and text_n >= opts.min_records:
-                rare = [f for f in RARE_FEATURES if f in row.features and feats[f] / text_n <= opts.feature_share]
+                rare = [f for f in RARE_FEATURES if f in row.features and feats[f] / text_n <= opts.feature_share
+                        and not _explained(f, row.asked)]
                 if rare:
                     f0 = rare[0]
                     found.append((1 - feats[f0] / text_n, Finding(

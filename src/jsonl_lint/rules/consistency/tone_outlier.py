@@ -16,7 +16,7 @@ class ToneRow(NamedTuple):
     exclaim: int
     caps_words: int
     letters_words: int
-    rude: int
+    hostile: int
     evidence: dict
 
 
@@ -32,8 +32,8 @@ DIMS = (
     Dim("caps", lambda r: 100.0 * r.caps_words / r.letters_words if r.letters_words else 0.0,
         lambda r: r.caps_words, 5, 30.0, 2.0,
         lambda v, c, m: f"shouts: {v:.0f}% of its words are in capitals ({markers_text(m)}, ...)", "%"),
-    Dim("rude", lambda r: float(r.rude), lambda r: r.rude, 3, 3.0, 0.5,
-        lambda v, c, m: f"rude or dismissive wording ({markers_text(m)}), rudeness score {v:.0f}"),
+    Dim("hostile", lambda r: float(r.hostile), lambda r: r.hostile, 2, 2.0, 0.5,
+        lambda v, c, m: f"hostile or dismissive toward the user ({markers_text(m)}), hostility score {v:.0f}"),
 )
 _KEYS = {d.key for d in DIMS}
 
@@ -42,18 +42,28 @@ class ToneOutlier(ProfileRule):
     """Reports replies whose tone differs from the rest of the dataset.
 
     ## What it does
-    Profiles every assistant reply (emoji per 100 words, exclamation marks per
-    sentence, share of words in capitals, rude or dismissive wording) and compares
-    each reply with the dataset's own distribution using robust statistics (median
-    and scaled median absolute deviation). A reply is reported when it is far above
+    Profiles every reply (emoji per 100 words, exclamation marks per sentence,
+    share of words in capitals, hostile or dismissive wording) and compares each
+    reply with the dataset's own distribution using robust statistics (median and
+    scaled median absolute deviation). A reply is reported when it is far above
     the median (robust z-score at or above `z`) on one of these measures, above an
     absolute floor (at least 2 emoji; 3 exclamations and 0.5 per sentence; 5 words
-    and 30% of words in capitals; a rudeness score of 3, where a strong insult or a
-    dismissive phrase counts 2), at least twice the dataset's 90th percentile, and
-    at most `rare-share` of the
-    dataset is like it. A consistently cheerful dataset is therefore not flagged
-    for being cheerful; one shouting reply in a calm dataset is. Datasets with
-    fewer than `min-records` replies are not judged.
+    and 30% of words in capitals; a hostility score of 2), at least twice the
+    dataset's 90th percentile, and at most `rare-share` of the dataset is like it.
+    A consistently cheerful dataset is therefore not flagged for being cheerful;
+    one shouting reply in a calm dataset is. Datasets with fewer than
+    `min-records` replies are not judged.
+
+    The reply is read against its own prompt: emoji in a requested tweet, "!" in
+    an advert or a role-play persona, an insult the user asked to see or analyse
+    are what was asked for, and quoted speech is someone else's voice. Capitals
+    count as shouting only in runs with capitalised function words ("YOU NEED TO"),
+    not acronyms or SQL keywords. Hostility is judged by phrasing aimed at the user
+    or the request (contempt: "that's a stupid question"; condescension: "I can't
+    believe you don't know this"; dismissal: "figure it out yourself"; sarcasm:
+    "wow, great job breaking it"), scored 2 for a hostile phrasing and 1 for a
+    weaker cue such as "ugh" or "as I said", so an insult word alone ("Dumb and
+    Dumber", "a dumb terminal") is not hostility.
 
     ## Why it matters for fine-tuning
     Fine-tuning teaches a voice. One reply full of emoji or capitals, or one that
@@ -83,13 +93,15 @@ class ToneOutlier(ProfileRule):
 
     code = "JL401"
     name = "tone-outlier"
-    summary = "Reply's tone (emoji, exclamations, capitals, rudeness) differs from the dataset's"
+    summary = "Reply's tone (emoji, exclamations, capitals, hostility) differs from the dataset's"
     example_options = {"min-records": 5, "rare-share": 0.2}
 
     def entry(self, p):
+        if p.tool_call:
+            return None
         ev = {k: v for k, v in p.evidence.items() if k in _KEYS}
         return ToneRow(p.pointer, p.words, p.sentences, p.emoji, p.exclaim, p.caps_words, p.letters_words,
-                       p.rude, ev)
+                       p.hostile, ev)
 
     def finish(self, state: list, ctx: Context):
         if len(state) < self.options.min_records:

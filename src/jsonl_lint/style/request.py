@@ -1,0 +1,369 @@
+"""What a prompt asks for: the task kind, a format, a length, a register, a language.
+
+The style rules (JL401-JL406) judge a reply against its dataset, but a reply that
+does what its own instruction asked is not an outlier: a JSON object for "create a
+JSON object", slang in a requested rap, "!" in an advert, "yes" to a yes/no
+question, a translation as long as its source. This module reads the user turns
+and the system prompt once per record and says what they ask for; every style
+rule reads the same :class:`Request`.
+
+Cues are families of stems and phrasings (many ways to say "write a tweet" or
+"answer in one word"), matched on whole words of the lower-cased instruction.
+The *instruction* is the system prompt plus the user's words without the passage
+they work on: Alpaca's ``input`` field, or the middle of a long user turn (a
+request sits before or after the pasted text), so a word inside a pasted article
+does not make a request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import language
+
+# Task kinds: replies of one kind are compared with each other (like with like).
+TOOL, TRANSLATION, CLASSIFICATION, EXTRACTION, REWRITE, SUMMARY = (
+    "tool", "translation", "classification", "extraction", "rewrite", "summary")
+CODE, MATH, CREATIVE, QUESTION = "code", "math", "creative", "question"
+KIND_LABEL = {
+    TOOL: "tool-use answers", TRANSLATION: "translations", CLASSIFICATION: "classification and yes/no answers",
+    EXTRACTION: "extraction answers", REWRITE: "rewrites", SUMMARY: "summaries", CODE: "code answers",
+    MATH: "worked math answers", CREATIVE: "creative writing", QUESTION: "answers to open questions",
+}
+# Kinds whose length is set by the input or the question, not by the dataset's habits.
+BOUNDED_KINDS = frozenset({TOOL, TRANSLATION, CLASSIFICATION, EXTRACTION, REWRITE})
+
+# Formats a prompt asks for (or hands over in its input, which a reply then follows).
+JSON, MARKUP, TABLE, CODE_FORMAT, ARRAY, LIST = "json", "markup", "table", "code", "array", "list"
+
+# Registers a prompt asks for; each rule knows which markers a register licenses.
+CASUAL = "casual"  # rap, lyrics, slang, a chat message, humour
+PROMOTIONAL = "promotional"  # adverts, tweets, posts, slogans, speeches, announcements
+FORMAL = "formal"  # legal text (contracts, clauses, terms) and archaic or ceremonial diction
+PERSONA = "persona"  # role-play, "you are a pirate", in the voice of someone
+FICTION = "fiction"  # stories, dialogue, scripts, poems, quotations: characters speak
+OFFENSIVE = "offensive"  # insults, profanity or rude language the user asks to see or analyse
+CHILD = "child"  # for a child, explain like I'm five
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    """A length the prompt asks for. ``unit``: word, line, sentence, paragraph, item,
+    or "short" / "long" for "briefly", "in detail"; ``most`` / ``least`` the counts."""
+
+    unit: str
+    most: int | None = None
+    least: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    kind: str = QUESTION
+    formats: frozenset = frozenset()
+    registers: frozenset = frozenset()
+    length: Length | None = None
+    yes_no: bool = False  # a closed question that "yes", "no" or one option answers
+    languages: frozenset = frozenset()  # languages the instruction names ("in French")
+    source_words: int = 0  # words of the passage the request works on (translation, rewrite)
+    tools: frozenset = frozenset()  # names of the tools the prompt declares
+    prompt_words: int = 0  # words of the last user turn
+
+
+NONE = Request()
+_KEY = "jl4.request"
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUM = r"(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r"|a single|a couple of|a few)"
+_UNIT = (r"(words?|lines?|sentences?|paragraphs?|bullet points?|bullets?|items?|points?|verses?|stanzas?|"
+         r"characters?|letters?|numbers?|digits?|emojis?)")
+_LANGUAGES = "|".join(n.lower() for n in language.NAMES.values())
+
+_PRODUCE = (r"(write|compose|create|generate|draft|produce|make|design|construct|build|develop|implement|give|"
+            r"provide|output|return|prepare|come up with|put together|craft|show|print|format|convert|turn|"
+            r"transform|rewrite|reformat|organi[sz]e|present|display|render|respond|reply|answer)")
+
+_FORMAT_CUES = {
+    JSON: r"\bjson\w*|\byaml\b|\bdictionar(y|ies)\b|\bdict\b|\bkey[- ]value\b|\bobject literal\b|\bschema\b",
+    MARKUP: (r"\bhtml\d?\b|\bxml\b|\bsvg\b|\bcss\b|\bmarkup\b|\bweb ?pages?\b|\bwebsites?\b|\bweb forms?\b|\blatex\b|"
+             r"\bmarkdown\b|\btags?\b|<[a-z][a-z0-9]*[ >/]"),
+    TABLE: (r"\btables?\b|\btabular\b|\bspreadsheets?\b|\bcharts?\b|\bgrids?\b|\bmatri(x|ces)\b|\bcsv\b|\bcolumns?\b|"
+            r"\brows?\b|\bschedules?\b|\btimetables?\b|\bcalendars?\b|\bcompar\w*|\bcontrast\w*|\bbudget\w*|"
+            r"\bdata ?sets?\b|\bdatabase\b|\bpros and cons\b|\badvantages and disadvantages\b"),
+    ARRAY: (r"\barrays?\b|\blists? of (numbers|integers|strings|elements|values|words)\b|\bvectors?\b|\btuples?\b|"
+            r"\bsort\w*|\bsequences?\b|\bset of (numbers|integers)\b"),
+    LIST: (r"\blist\w*|\bbullet\w*|\bsteps\b|\bstep[- ]by[- ]step\b|\boutline\w*|\benumerat\w*|\bchecklist\b|"
+           r"\b(top|first|best) \d+\b|\b\d+ (ways|tips|ideas|reasons|examples|things|steps|facts|questions)\b|"
+           r"\brecipes?\b|\binstructions\b|\bagenda\b|\bitinerar\w*|\bquiz\w*|\bplan\b"),
+}
+
+_CODE_LANGS = (r"python|javascript|typescript|java|c\+\+|c#|golang|php|perl|kotlin|scala|haskell|matlab|bash|"
+               r"powershell|sql|mysql|postgres(ql)?|sqlite|html|css|regex|regular expression|jquery|node\.js|django|"
+               r"flask|pandas|numpy|tensorflow|pytorch|vba|svg|latex")
+_CODE_NOUNS = (r"code|program|function|script|query|queries|algorithm|snippet|regex|api|endpoint|unit tests?|"
+               r"pseudo-?code|shell command|terminal command|command line|web ?page|html page")
+
+_KIND_CUES = [
+    # The first kind whose cue matches wins.
+    (TRANSLATION, r"\btranslat\w*|\btraduc\w*|\btraduz\w*|\btradui\w*|\bübersetz\w*|"
+                  r"\bhow (do|would|can) (you|i) say\b.{0,60}\bin (" + _LANGUAGES + r")\b|"
+                  r"\b(into|to) (" + _LANGUAGES + r")\s*[:.]?\s*$"),
+    (CODE, r"\b(" + _CODE_LANGS + r")\b|```|\b" + _PRODUCE + r"\b([ \t]+[\w'-]+){0,5}?[ \t]+(" + _CODE_NOUNS + r")\b|"
+           r"\b(debug|refactor|compile)\b|\b(implement|code) (a|an|the)\b"),
+    (CLASSIFICATION, r"\bclassif\w*|\bcategori[sz]\w*|\bsentiment\b|\btrue or false\b|\byes or no\b|\byes/no\b|"
+                     r"\b(choose|pick|select) (from|between|among|the (correct|right|best|most))\b|"
+                     r"\bwhich (one|of these|of the following)\b|\boptions?\s*:|\bchoices?\s*:|"
+                     r"(^|\n)\s*(\([a-e]\)|[a-e]\))\s*\S|\bentail\w*|\bcontradict\w*|\bpolarity\b|"
+                     r"\b(positive|negative) or (positive|negative|neutral)\b|\bis (this|the following) (review|text|"
+                     r"sentence|statement|tweet|comment|email|message)\b|\bfact or opinion\b|\bmultiple[- ]choice\b|"
+                     r"\b(correct|right|best) (answer|option|choice)\b|\banswer (with|in) (one|a single) (word|letter|"
+                     r"number)\b|\bagree or disagree\b|\b(spam|toxic|sarcastic) or not\b"),
+    (MATH, None),  # numbers and a quantity question: see _is_math
+    (EXTRACTION, r"\bextract\w*|\b(identify|detect|find|pull out|list|name|underline|highlight|point out|locate)\b"
+                 r"[^.?!\n]{0,60}\b(in|from) (the|this|these|that|each|given|following)\b|\bkeywords?\b|"
+                 r"\b(named )?entities\b"),
+    (SUMMARY, r"\bsummar\w*|\btl;?dr\b|\bcondense\b|\bin a nutshell\b|\bmain (idea|point)s?\b|\bkey (points|takeaways)\b|"
+              r"\bgist\b|\bwrite an abstract\b|\bheadlines?\b|\btitles? for\b"),
+    (REWRITE, r"\bre-?write\w*|\brephras\w*|\bparaphras\w*|\breword\w*|\bedit (the following|this|these|the given)\b|"
+              r"\bproofread\w*|\b(correct|fix) (the|this|any|all) (grammar|spelling|typos?|errors?|mistakes?|sentences?|"
+              r"text|punctuation)\b|\bmake (it|this|the \w+) (more|less|shorter|longer|sound)\b|\bsimplify\b|"
+              r"\b(active|passive) voice\b|\b(past|present|future) tense\b|\bchange (the|this) (sentence|text|"
+              r"paragraph|word|tense|tone)\b|\bconvert (the|this|these|it)\b|\bshorten\b|\bgrammatical\w*|"
+              r"\bspelling\b|\bpunctuat\w*|\brearrange\b|\breorder\b|\bcapitali[sz]\w*"),
+    (CREATIVE, r"\b(poems?|poetry|haikus?|limericks?|sonnets?|verses?|rhym\w*|lyrics|songs?|raps?|ballads?|jingles?|"
+               r"stor(y|ies)|tales?|fables?|novels?|chapters?|scenes?|scripts?|screenplays?|dialogues?|dialogs?|"
+               r"monologues?|soliloqu\w*|speech(es)?|toasts?|eulog\w*|jokes?|puns?|riddles?|slogans?|taglines?|"
+               r"mottos?|tweets?|captions?|ads?|adverts?|advertisements?|commercials?|announcements?|invitations?|"
+               r"letters?|essays?|blog|article|narrat\w*|fiction|fan ?fic\w*|plot|prose|greetings?|"
+               r"product descriptions?|bios?|reviews?|role[- ]?play\w*)\b"),
+]
+
+_PERSONA_EXCLUDED = (r"(helpful|friendly|honest|harmless|useful|smart|intelligent|knowledgeable|ai|artificial|language|"
+                     r"virtual|customer|support|chat\w*|digital|large|assistant|expert assistant|bot)")
+_REGISTER_CUES = {
+    CASUAL: (r"\b(raps?|rapper|hip[- ]?hop|lyrics|songs?|slang|informal(ly)?|casual(ly)?|colloquial\w*|teen(ager)?s?|"
+             r"surfer|bro|dude|gen[- ]?z|millennials?|text(ing)? messages?|sms|chat messages?|whatsapp|tweets?|"
+             r"dialogues?|dialogs?|conversations?|funny|humou?r\w*|jokes?|comedic|comedy|sassy|cheeky|playful|"
+             r"cowboy|pirates?|gangster|valley girl|stand[- ]up|memes?|limericks?|puns?)\b"),
+    PROMOTIONAL: (r"\b(ads?|adverts?|advertis\w*|commercials?|marketing|promot\w*|promo|slogans?|taglines?|jingles?|"
+                  r"tweets?|twitter|posts?|social media|instagram|facebook|tiktok|linkedin|captions?|headlines?|"
+                  r"announc\w*|invitations?|invite|greetings?|cheers?|cheerleader|motivat\w*|inspir\w*|"
+                  r"speech(es)?|pep talk|commentary|commentator|sportscaster|enthusias\w*|excit\w*|catchy|"
+                  r"celebrat\w*|congratulat\w*|birthday|party|sale|discounts?|launch\w*|hype|campaign|flyer|poster|"
+                  r"banner|newsletter|job (posting|opening|ad|advert\w*)|recruit\w*|welcome|thank[- ]you|emojis?|"
+                  r"emoticons?|exclamation\w*|rally|toast|pitch|brochure|billboard)\b"),
+    FORMAL: (r"\b(legal\w*|contracts?|clauses?|agreements?|terms (of (service|use)|and conditions)|privacy policy|"
+             r"polic(y|ies)|lease|leasing|wills?|testament|statutes?|laws?|lawyer|attorney|amendments?|"
+             r"constitution\w*|lawsuit|court|judge|nda|disclaimers?|licen[cs]es?|bylaws|regulations?|acts?|"
+             r"treat(y|ies)|deed|liabilit\w*|indemn\w*|notar\w*|affidavit|charter|decree|proclamation|oath|covenant|"
+             r"shakespeare\w*|bible|biblical|scripture|king james|archaic|old english|middle english|medieval|"
+             r"victorian|elizabethan|prophec\w*|prophet|oracle|sonnets?|ceremon\w*|royal|formal(ly)?)\b"),
+    PERSONA: (r"\b(role[- ]?play\w*|pretend\w*|imagine (you|yourself|that you)|act as|acting as|take on the (role|persona)|"
+              r"play the (role|part)|in character|as if you were|speak(ing)? as|in the (voice|style|tone|manner|"
+              r"persona) of|from the (perspective|point of view) of|persona|impersonat\w*|channel your inner|"
+              r"step into the shoes|assume the role|answer as|respond as|reply as|write as|you will be playing|"
+              r"stay in character|you('re| are) (now )?(a|an|the) (?!" + _PERSONA_EXCLUDED + r"\b)[a-z])"),
+    FICTION: (r"\b(stor(y|ies)|tales?|fables?|novels?|chapters?|scenes?|scripts?|screenplays?|a play|dialogues?|dialogs?|"
+              r"conversations? between|monologues?|soliloqu\w*|fiction\w*|fan ?fic\w*|narrat\w*|characters?|plot|"
+              r"poems?|poetry|haikus?|limericks?|sonnets?|verses?|lyrics|songs?|raps?|ballads?|in the style of|"
+              r"parody|satir\w*|skit|comic|villain|heroe?s?|drama\w*|quotes?|quotations?|quoting|famous (line|words|"
+              r"speech)|historical (speech|figure|quote)|letter from|diary|journal entry)\b"),
+    OFFENSIVE: (r"\b(insult\w*|abus\w*|offensive|rude\w*|curse|cursing|swear\w*|profan\w*|expletives?|roast\w*|slurs?|"
+                r"bull(y|ies|ying)|harass\w*|toxic\w*|hate speech|trash[- ]talk\w*|diss|sarcas\w*|mock\w*|mean (things|"
+                r"comments?|words|jokes?)|angry|anger|rant\w*|complain\w*|argument|argue|fight\w*|hostile|"
+                r"aggressive|passive[- ]aggressive|condescend\w*|disrespect\w*|negative review|bad review|villain\w*|"
+                r"nasty|vulgar|obscen\w*|dirty jokes?|hurtful|put[- ]?downs?|comebacks?|grumpy|cranky|annoyed|"
+                r"irritated|frustrated|furious|stupid|idiot\w*|dumb)\b"),
+    CHILD: (r"\b(five[- ]year[- ]old|5[- ]year[- ]old|like i'?m (five|5)|eli5|child(ren)?|kids?|toddlers?|kindergarten|"
+            r"preschool\w*|little ones?|young (reader|audience)s?|bedtime)\b"),
+}
+
+_LENGTH = [
+    # "in one word", "in 3 sentences", "under 30 words", "no more than 50 words", "four lines"
+    (re.compile(r"\b(in|with|using|within|under|below|less than|fewer than|no more than|not more than|at most|"
+                r"maximum( of)?|max|up to|not exceeding|limit(ed)? to|only|just|exactly|around|about|"
+                r"approximately|roughly)\s+" + _NUM + r"\s+" + _UNIT + r"\b"), "most"),
+    (re.compile(r"\b(at least|minimum( of)?|more than|over|no less than|no fewer than)\s+" + _NUM + r"\s+" + _UNIT
+                + r"\b"), "least"),
+    (re.compile(r"\b(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r"|a single)[- ]" + _UNIT + r"\b"), "most"),
+    (re.compile(r"\b(one[- ]word|single[- ]word|one[- ]liner|in a word|one (line|sentence)|a single (line|sentence))\b"),
+     "one"),
+    (re.compile(r"\b(brief(ly)?|concise(ly)?|succinct(ly)?|terse(ly)?|tl;?dr|in a nutshell|short (answer|reply|"
+                r"response|summary|description|paragraph|poem|note|message|text|sentence|phrase|statement|version|"
+                r"bio|list|explanation|story)|just the (answer|number|name|result)|only the (answer|number|name|"
+                r"result|letter)|no explanations?|without (any )?explanations?|(only )?respond only with|only "
+                r"respond with|answer only|nothing else|haikus?|tweets?|slogans?|taglines?|headlines?|titles?|"
+                r"captions?|mottos?|one-sentence|elevator pitch|limericks?|riddles?|puns?|jokes?|"
+                r"names? for|greetings?|phrases?|acronyms?|hashtags?|abbreviations?)\b"), "short"),
+    (re.compile(r"\b(detailed|in detail|in depth|in-depth|comprehensive(ly)?|thorough(ly)?|elaborate\w*|"
+                r"(long|lengthy|full|complete) (essay|story|article|answer|response|explanation|description|letter|"
+                r"poem|report|guide|tutorial|list|version|speech)|essays?|step[- ]by[- ]step|extensive(ly)?)\b"),
+     "long"),
+]
+
+_YES_NO = re.compile(r"(^|[.!?\n:]\s*)(is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|had|"
+                     r"may|might|must|am|isn't|aren't|doesn't|don't|didn't|can't|won't)\b[^.!?\n]{2,200}\?\s*$")
+_MATH_CUE = re.compile(r"\b(how (many|much|long|far|fast|old)|calculate|compute|solve|evaluate|simplify|"
+                       r"find (the|x|y)\b|what is the (sum|product|difference|total|average|area|volume|probability|"
+                       r"percentage|value|result|cost|price|remainder)|round\w*|convert)\b|\d\s*[-+*/x×÷^=]\s*\(?\d|"
+                       r"\bequations?\b|\bpercent\w*|%")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+_LANG_NAMES = {n.lower(): c for c, n in language.NAMES.items()}
+_IN_LANGUAGE = re.compile(r"\b(in|into|to)\s+(" + _LANGUAGES + r")\b")
+_TOOL_SIGNATURE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+_KIND_RE = [(k, re.compile(p) if p else None) for k, p in _KIND_CUES]
+_FORMAT_RE = {k: re.compile(p) for k, p in _FORMAT_CUES.items()}
+_REGISTER_RE = {k: re.compile(p) for k, p in _REGISTER_CUES.items()}
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: whitespace-separated, and in Chinese, Japanese
+    and Korean (written without spaces between words) about 1.5 characters a word."""
+    if text.isascii():
+        return len(text.split())
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    rest = _CJK.sub(" ", text).split()
+    return sum(1 for w in rest if any(c.isalnum() for c in w)) + round(cjk / 1.5)
+
+
+def instruction_parts(example, system: bool = True) -> tuple[str, str]:
+    """(instruction text, source passage) of the user turns, and of the system prompt
+    unless ``system`` is False."""
+    parts, source = [], []
+    for t in example.turns:
+        if t.role in ("system", "developer"):
+            if system:
+                parts.append(t.text[:3000])
+        elif t.role == "user":
+            segs = t.segments
+            if len(segs) > 1 and segs[-1].pointer.endswith("/input"):
+                # Alpaca: the instruction field asks, the input field is the passage.
+                cut = segs[-1].turn_offset
+                parts.append(t.text[:cut])
+                source.append(t.text[cut:])
+                continue
+            text = t.text
+            if len(text) > 1200:
+                # A request sits before or after a pasted passage, rarely inside it.
+                paras = [p for p in text.split("\n") if p.strip()]
+                if len(paras) >= 3:
+                    parts.append(paras[0] + "\n" + paras[-1])
+                    source.append("\n".join(paras[1:-1]))
+                else:
+                    parts.append(text[:400] + "\n" + text[-400:])
+                    source.append(text[400:-400])
+                continue
+            paras = [p for p in text.split("\n\n") if p.strip()]
+            if len(paras) >= 2 and len(text) > 200:
+                # "Translate this:\n\n<passage>" or "<passage>\n\nWhich language is this?": the
+                # shorter end is the request, the rest the passage it works on.
+                first = len(paras[0]) <= len(paras[-1])
+                parts.append(paras[0] if first else paras[-1])
+                source.append("\n\n".join(paras[1:] if first else paras[:-1]))
+            else:
+                parts.append(text)
+    return "\n".join(parts), "\n".join(source)
+
+
+def _number(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word, 1 if word == "a single" else 3)
+
+
+_UNIT_NAMES = {"bullet point": "item", "bullet": "item", "point": "item", "verse": "line", "stanza": "paragraph",
+               "character": "word", "letter": "word", "number": "word", "digit": "word", "emoji": "word"}
+
+
+def _length(text: str) -> Length | None:
+    for rx, how in _LENGTH:
+        m = rx.search(text)
+        if not m:
+            continue
+        if how == "one":
+            unit = "word" if "word" in m.group() else "sentence"
+            return Length(unit, most=1)
+        if how in ("short", "long"):
+            return Length(how)
+        groups = [g for g in m.groups() if g]
+        unit = groups[-1]
+        unit = unit[:-1] if unit.endswith("s") else unit
+        unit = _UNIT_NAMES.get(unit, unit)
+        n = _number(groups[-2])
+        return Length(unit, least=n) if how == "least" else Length(unit, most=n)
+    return None
+
+
+def _is_math(low: str) -> bool:
+    return len(_DIGITS.findall(low)) >= 2 and bool(_MATH_CUE.search(low))
+
+
+def of(record) -> Request:
+    """The request of a record, memoized on it (the style and language rules share it)."""
+    req = record.extra.get(_KEY)
+    if req is None:
+        example = record.example
+        req = analyze(example) if example is not None else NONE
+        record.extra[_KEY] = req
+    return req
+
+
+def analyze(example) -> Request:
+    """The request of an example's system prompt and user turns."""
+    instruction, source = instruction_parts(example)
+    if not instruction:
+        return NONE
+    low = instruction.lower()
+    tools = frozenset(_TOOL_SIGNATURE.findall(low))
+    if example.tools:
+        tools |= _declared_tools(example.tools)
+    kind = QUESTION
+    if tools:
+        kind = TOOL
+    else:
+        for k, rx in _KIND_RE:
+            if (rx.search(low) if rx is not None else _is_math(low + " " + source[:400].lower())):
+                kind = k
+                break
+    formats = {f for f, rx in _FORMAT_RE.items() if rx.search(low)}
+    if kind == CODE:
+        formats.add(CODE_FORMAT)
+    src = source.lstrip()
+    if src[:1] in ("[", "{"):
+        formats.update((JSON, ARRAY))  # a reply follows the form of the data it was given
+    elif src[:1] == "<":
+        formats.add(MARKUP)
+    elif "|" in src and ("---" in src or src.count("|") >= 4):
+        formats.add(TABLE)
+    registers = frozenset(r for r, rx in _REGISTER_RE.items() if rx.search(low))
+    langs = frozenset(_LANG_NAMES[m.group(2)] for m in _IN_LANGUAGE.finditer(low))
+    tail = low.rstrip()[-400:]
+    users = [t for t in example.turns if t.role == "user"]
+    return Request(kind=kind, formats=frozenset(formats), registers=registers, length=_length(low),
+                   yes_no=kind == CLASSIFICATION or bool(_YES_NO.search(tail)), languages=langs,
+                   source_words=word_count(source) if source else 0, tools=tools,
+                   prompt_words=word_count(users[-1].text) if users else 0)
+
+
+def _declared_tools(tools) -> frozenset:
+    """Names of the functions a record's ``tools`` field declares (a list, or a JSON string)."""
+    if isinstance(tools, str):
+        import orjson
+
+        try:
+            tools = orjson.loads(tools)
+        except orjson.JSONDecodeError:
+            return frozenset({"tool"})
+    names = set()
+    for t in tools if isinstance(tools, list) else ():
+        if isinstance(t, dict):
+            fn = t.get("function") if isinstance(t.get("function"), dict) else t
+            if isinstance(fn.get("name"), str):
+                names.add(fn["name"].lower())
+    return frozenset(names) or frozenset({"tool"})
