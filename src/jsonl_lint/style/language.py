@@ -55,10 +55,16 @@ def _norm(code: str) -> str:
     return code.split("-")[0]
 
 
-def detect(text: str, min_letters: int = MIN_LETTERS) -> str | None:
-    """ISO 639-1 code, or None when the text is too short or the detectors disagree."""
+def detect(text: str, min_letters: int = MIN_LETTERS, confirm_english: bool = True) -> str | None:
+    """ISO 639-1 code, or None when the text is too short or the detectors disagree.
+    English needs no confirmation on texts of ``MIN_LETTERS`` or more; a shorter text
+    ("Para que serve o with no Python?") needs both detectors to agree on any language,
+    unless ``confirm_english`` is False (a caller for whom a wrong "en" costs nothing)."""
     text = text[:MAX_CHARS]
-    if len(text) < min_letters or len(_NON_LETTERS.sub("", text)) < min_letters:
+    if len(text) < min_letters:
+        return None
+    letters = len(_NON_LETTERS.sub("", text))
+    if letters < min_letters:
         return None
     import pycld2
 
@@ -73,7 +79,7 @@ def detect(text: str, min_letters: int = MIN_LETTERS) -> str | None:
     if not reliable or code in ("un", "xx") or found[0][2] < 60:
         return None
     code = _norm(code)
-    if code == "en":
+    if code == "en" and (letters >= MIN_LETTERS or not confirm_english):
         return code
     other, prob = _identifier().classify(text)
     return code if _norm(other) == code and prob >= 0.9 else None
@@ -119,3 +125,24 @@ def same_script(text: str, lang: str) -> bool:
         return False
     found = script(text)
     return found == sc or (lang == "ja" and found == "han")
+
+
+def present(text: str, lang: str) -> bool:
+    """Whether some part of a text (a line, a paragraph, a few-shot example) is in
+    ``lang``: a reply in the language of a passage or an example the user gave
+    answers in kind."""
+    sc = _SCRIPTS.get(lang)
+    if sc is not None:
+        return sum(1 for ch in text[:MAX_CHARS * 4] if ch >= "\u0370" and script(ch) == sc) >= 10
+    chunk: list[str] = []
+    size = tried = 0
+    for line in text.splitlines():
+        chunk.append(line)
+        size += len(line)
+        if size >= 2 * MIN_LETTERS:
+            if detect("\n".join(chunk), MIN_REQUEST_LETTERS) == lang:
+                return True
+            chunk, size, tried = [], 0, tried + 1
+            if tried >= 12:
+                return False
+    return bool(chunk) and detect("\n".join(chunk), MIN_REQUEST_LETTERS) == lang

@@ -39,6 +39,7 @@ _EMOTICON = re.compile(r"(?<![\w:])[:;]-?[)(DP](?!\w)")
 _EXCLAIM = re.compile(r"!+")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
+_LATEX = re.compile(r"\$\$.{1,2000}?\$\$|\$[^$\n]{1,300}\$|\\\(.{1,1000}?\\\)|\\\[.{1,2000}?\\\]", re.S)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _JSON_KEY = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
 _JSON_PUNCT = re.compile(r'[{}\[\]",]|\\u[0-9a-fA-F]{4}|\\[nrtbf"\\/]')
@@ -72,6 +73,8 @@ LICENSED_BY = {
     "legalese": {request.FORMAL, request.PERSONA, request.FICTION},
 }
 MIN_GRADE_WORDS = 30  # reading grades of shorter replies are noise
+MIN_GRADE_SENTENCES = 3  # one long sentence is a long sentence, not a register
+UNGRADED_REGISTERS = frozenset({request.PERSONA, request.FICTION, request.CASUAL, request.CHILD})
 UNGRADED_KINDS = frozenset({request.MATH, request.CODE, request.TOOL, request.CLASSIFICATION, request.EXTRACTION,
                             request.TRANSLATION})
 
@@ -79,6 +82,7 @@ UNGRADED_KINDS = frozenset({request.MATH, request.CODE, request.TOOL, request.CL
 @dataclass(slots=True)
 class StyleProfile:
     pointer: str = ""  # text pointer of the longest reply turn (where whole-reply findings point)
+    replies: int = 0  # reply turns
     task: str = request.QUESTION  # the request's task kind: replies are compared with their own kind
     words: int = 0
     lines: int = 0  # non-empty lines
@@ -126,6 +130,8 @@ def _mask(text: str, json_like: bool) -> str:
         text = _INLINE_CODE.sub(_blank, text)
     if "://" in text or "www." in text:
         text = _URL.sub(_blank, text)
+    if "$" in text or "\\" in text:
+        text = _LATEX.sub(_blank, text)  # formulas: "n!" is a factorial, not an exclamation
     if json_like:
         text = _JSON_PUNCT.sub(_blank, _JSON_KEY.sub(_blank, text))
     return text
@@ -197,19 +203,35 @@ def profile_record(record) -> StyleProfile | None:
         if example is not None:
             turns = reply_turns(example)
             if turns:
-                user = " ".join(t.text for t in example.turns if t.role == "user").lower()
-                prof = _profile(turns, frozenset(_WORD.findall(user)) if user else frozenset(),
-                                request.of(record))
+                user = " ".join(t.text for t in example.turns if t.role == "user")
+                prof = _profile(turns, _Echo.of(user), request.of(record))
         PROFILES.put(key, prof)
     record.extra[_KEY] = prof
     return prof
 
 
-def _profile(turns, quoted: frozenset = frozenset(), req: Request = request.NONE) -> StyleProfile:
-    """``quoted``: words of the user's turns; a marker the user used first (a reply
-    explaining "TBH", answering an insult) is quoted, not the reply's voice."""
+class _Echo(NamedTuple):
+    """What the user wrote first: a marker the reply repeats (a reply explaining "TBH",
+    copying "TELL ME", echoing "Hello World!") is quoted, not the reply's voice."""
+
+    words: frozenset  # lower-cased words
+    caps: frozenset  # words in capitals
+    exclaims: int
+
+    @classmethod
+    def of(cls, user: str) -> "_Echo":
+        if not user:
+            return NO_ECHO
+        caps = frozenset(_CAPS_TOKEN.findall(user)) if _HAS_UPPER_RUN.search(user) else frozenset()
+        return cls(frozenset(_WORD.findall(user.lower())), caps, user.count("!"))
+
+
+NO_ECHO = _Echo(frozenset(), frozenset(), 0)
+
+
+def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE) -> StyleProfile:
     main = max(turns, key=lambda t: len(t.text))
-    p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req)
+    p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req, replies=len(turns))
     p.kind, p.keys, p.features = structure(main.text)
     json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
     calls = _tool_calls(req.tools) if req.tools else None
@@ -219,11 +241,10 @@ def _profile(turns, quoted: frozenset = frozenset(), req: Request = request.NONE
     texts = []
     prose_words = 0
     for turn in turns:
-        text = _mask(turn.text, json_like)
-        if calls is not None:
-            text = calls.sub(_blank, text)
+        raw = calls.sub(_blank, turn.text) if calls is not None else turn.text
+        text = _mask(raw, json_like)
         texts.append(text)
-        p.words += request.word_count(text)
+        p.words += request.word_count(raw if not json_like else text)  # code is part of a reply's length
         prose_words += len(text.split())
         if text.strip():
             p.sentences += max(1, len(_SENTENCE_END.findall(text.rstrip())))
@@ -233,21 +254,27 @@ def _profile(turns, quoted: frozenset = frozenset(), req: Request = request.NONE
     if sum(len(_SPEAKER.findall(t)) for t in texts) >= 2 and not json_like:
         registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
     for turn, text in zip(turns, texts):
-        _markers(p, turn, text, quoted, registers)
-    if _gradable(p, req, texts, prose_words):
+        _markers(p, turn, text, echo, registers)
+    if p.exclaim and p.exclaim <= echo.exclaims:
+        p.exclaim = 0  # the user's own exclamations, repeated
+        p.evidence.pop("exclaim", None)
+    if _gradable(p, req, texts, prose_words, registers):
         _grade(p, texts)
     return p
 
 
-def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int) -> bool:
-    """A reading grade means something for prose only: not for math, code, lists,
-    tables, verse, enumerations or the answer to a closed question."""
+def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, registers: set) -> bool:
+    """A reading grade means something for the reply's own prose only: not for math,
+    code, lists, tables, verse, enumerations, the answer to a closed question, or a
+    voice the prompt asked for (a persona, a story, a child's level)."""
     if words < MIN_GRADE_WORDS or req.kind in UNGRADED_KINDS or p.kind != TEXT or p.tool_call:
+        return False
+    if not registers.isdisjoint(UNGRADED_REGISTERS):
         return False
     if set(p.features) & {LIST, TABLE, CODE_FEATURE}:
         return False
     text = "\n".join(texts)
-    if len(_ENUMERATION.findall(text)) >= 2 or len(_ARITHMETIC.findall(text)) >= 2:
+    if len(_ENUMERATION.findall(text)) >= 2 or len(_ARITHMETIC.findall(text)) >= 2 or text.count(";") >= 2:
         return False
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 4 and sum(1 for ln in lines if ln.rstrip()[-1:] not in ".!?:\"'") * 2 >= len(lines):
@@ -266,7 +293,7 @@ def _grade(p: StyleProfile, texts: list[str]) -> None:
                 w += lw
                 s += ls
                 syl += lsyl
-    if w and s >= 2 and syl:
+    if w and s >= MIN_GRADE_SENTENCES and syl:
         p.wps = w / s
         p.grade = 0.39 * p.wps + 11.8 * syl / w - 15.59
         p.ease = 206.835 - 1.015 * p.wps - 84.6 * syl / w
@@ -285,7 +312,7 @@ def _licensed(marker: str, registers: set) -> bool:
     return not registers.isdisjoint(LICENSED_BY[marker])
 
 
-def _markers(p: StyleProfile, turn, text: str, quoted: frozenset, registers: set) -> None:
+def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: set) -> None:
     voice = mask_quotes(text)
     if not text.isascii() and not _licensed("emoji", registers):
         for m in _EMOJI.finditer(voice):
@@ -307,7 +334,7 @@ def _markers(p: StyleProfile, turn, text: str, quoted: frozenset, registers: set
     words = _WORD.findall(voice)
     p.letters_words += len(words)
     if _HAS_UPPER_RUN.search(voice) and not _licensed("caps", registers) and "code" not in registers:
-        _shouting(p, turn, voice)
+        _shouting(p, turn, voice, echo.caps)
     if not _licensed("hostile", registers):
         for start, end, weight in sorted(hostility.find(voice), key=lambda f: (-f[2], f[0])):  # strongest first
             p.hostile += weight
@@ -320,7 +347,7 @@ def _markers(p: StyleProfile, turn, text: str, quoted: frozenset, registers: set
         c = get(w)
         if c is None:
             continue
-        if c < _POLITE and w in quoted:
+        if c < _POLITE and w in echo.words:
             continue  # the user's word first: quoted, not the reply's voice
         n[c] += 1
         if c < _POLITE:
@@ -359,12 +386,12 @@ def _phrases(lower: str, phrases: tuple[str, ...]):
             i = lower.find(phrase, i + 1)
 
 
-def _shouting(p: StyleProfile, turn, voice: str) -> None:
+def _shouting(p: StyleProfile, turn, voice: str, user_caps: frozenset) -> None:
     """Words in capitals, counted when they shout: a run of capitals with capitalised
     function words ("YOU NEED TO"), not acronyms, units or SQL keywords."""
     if "SELECT" in voice or "UPDATE" in voice or "CREATE" in voice or "INSERT" in voice or "DELETE" in voice:
         voice = _SQL.sub(_blank, voice)
-    caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2]
+    caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2 and m.group() not in user_caps]
     function = sum(1 for m in caps if m.group() in lexicon.SHOUT_WORDS)
     if function < 2:
         return
@@ -410,14 +437,16 @@ def _languages(example, turns, min_letters: int, req: Request) -> Languages:
     lang = language.detect(text, min_letters)
     if lang is None:
         return Languages(None, None, main.text_pointer, False)
-    instruction, source = request.instruction_parts(example, system=False)
-    instruction = _mask(instruction, False)
+    instruction, _ = request.instruction_parts(example, system=False)
     # A short instruction is enough to tell its language when both detectors agree
-    # ("Which language is this?" around a German passage is an English request).
-    asked = language.detect(instruction, language.MIN_REQUEST_LETTERS) if instruction else None
+    # ("Which language is this?" after a German passage is an English request).
+    # For an English reply a short request read as English needs no second opinion: at
+    # worst a switch goes unreported.
+    asked = language.detect(_mask(instruction, False), language.MIN_REQUEST_LETTERS,
+                            confirm_english=lang != "en") if instruction else None
     explained = lang == asked or req.kind == request.TRANSLATION or lang in req.languages
-    if not explained and source:
-        explained = lang == language.detect(_mask(source, False), min_letters)
-    if not explained and asked is None and instruction:
-        explained = language.same_script(instruction, lang)
+    if not explained and (lang != "en" or asked is not None):
+        user = _mask("\n".join(t.text for t in example.turns if t.role == "user"), False)
+        # The language of a passage, a few-shot example or a short "你好" the user wrote.
+        explained = language.present(user, lang) or (asked is None and language.same_script(user, lang))
     return Languages(lang, asked, main.text_pointer, explained)

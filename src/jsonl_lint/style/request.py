@@ -55,6 +55,7 @@ class Length:
     unit: str
     most: int | None = None
     least: int | None = None
+    strict: bool = False  # an explicit limit ("in at most 50 words"), not a kind of text ("write a sentence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ class Request:
     formats: frozenset = frozenset()
     registers: frozenset = frozenset()
     length: Length | None = None
-    yes_no: bool = False  # a closed question that "yes", "no" or one option answers
+    yes_no: bool = False  # a closed question that "yes", "no", one option or a completion answers
     languages: frozenset = frozenset()  # languages the instruction names ("in French")
     source_words: int = 0  # words of the passage the request works on (translation, rewrite)
     tools: frozenset = frozenset()  # names of the tools the prompt declares
@@ -77,13 +78,13 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _NUM = r"(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r"|a single|a couple of|a few)"
-_UNIT = (r"(words?|lines?|sentences?|paragraphs?|bullet points?|bullets?|items?|points?|verses?|stanzas?|"
-         r"characters?|letters?|numbers?|digits?|emojis?)")
+_UNIT = r"(words?|lines?|sentences?|paragraphs?|bullet points?|bullets?|verses?|stanzas?|characters?)"
 _LANGUAGES = "|".join(n.lower() for n in language.NAMES.values())
 
 _PRODUCE = (r"(write|compose|create|generate|draft|produce|make|design|construct|build|develop|implement|give|"
             r"provide|output|return|prepare|come up with|put together|craft|show|print|format|convert|turn|"
-            r"transform|rewrite|reformat|organi[sz]e|present|display|render|respond|reply|answer)")
+            r"transform|rewrite|reformat|organi[sz]e|present|display|render|respond|reply|answer|tell|sing|recite|"
+            r"pen|invent|imagine)")
 
 _FORMAT_CUES = {
     JSON: r"\bjson\w*|\byaml\b|\bdictionar(y|ies)\b|\bdict\b|\bkey[- ]value\b|\bobject literal\b|\bschema\b",
@@ -119,20 +120,23 @@ _KIND_CUES = [
                      r"\b(positive|negative) or (positive|negative|neutral)\b|\bis (this|the following) (review|text|"
                      r"sentence|statement|tweet|comment|email|message)\b|\bfact or opinion\b|\bmultiple[- ]choice\b|"
                      r"\b(correct|right|best) (answer|option|choice)\b|\banswer (with|in) (one|a single) (word|letter|"
-                     r"number)\b|\bagree or disagree\b|\b(spam|toxic|sarcastic) or not\b"),
+                     r"number)\b|\bagree or disagree\b|\b(spam|toxic|sarcastic) or not\b|\boutput \d+ for\b|"
+                     r"\b(true|false|yes|no),? (or )?(true|false|yes|no|uncertain|unknown|neither)\b|"
+                     r"\b(choose|pick|select) (your|an|one|the) (answer|option|choice)\b|\b(answer|options?|choices?) "
+                     r"from\s*:"),
     (MATH, None),  # numbers and a quantity question: see _is_math
-    (EXTRACTION, r"\bextract\w*|\b(identify|detect|find|pull out|list|name|underline|highlight|point out|locate)\b"
+    (EXTRACTION, r"\bextract\w*|\bfill (in|out|each|every|the) (the )?(blanks?|categor\w*|fields?|slots?|table)\b|\b(identify|detect|find|pull out|list|name|underline|highlight|point out|locate)\b"
                  r"[^.?!\n]{0,60}\b(in|from) (the|this|these|that|each|given|following)\b|\bkeywords?\b|"
                  r"\b(named )?entities\b"),
     (SUMMARY, r"\bsummar\w*|\btl;?dr\b|\bcondense\b|\bin a nutshell\b|\bmain (idea|point)s?\b|\bkey (points|takeaways)\b|"
               r"\bgist\b|\bwrite an abstract\b|\bheadlines?\b|\btitles? for\b"),
-    (REWRITE, r"\bre-?write\w*|\brephras\w*|\bparaphras\w*|\breword\w*|\bedit (the following|this|these|the given)\b|"
+    (REWRITE, r"\bre-?write\w*|\brepeat\b|\btrim\b|\bcut (it|this) down\b|\brephras\w*|\bparaphras\w*|\breword\w*|\bedit (the following|this|these|the given)\b|"
               r"\bproofread\w*|\b(correct|fix) (the|this|any|all) (grammar|spelling|typos?|errors?|mistakes?|sentences?|"
               r"text|punctuation)\b|\bmake (it|this|the \w+) (more|less|shorter|longer|sound)\b|\bsimplify\b|"
               r"\b(active|passive) voice\b|\b(past|present|future) tense\b|\bchange (the|this) (sentence|text|"
-              r"paragraph|word|tense|tone)\b|\bconvert (the|this|these|it)\b|\bshorten\b|\bgrammatical\w*|"
-              r"\bspelling\b|\bpunctuat\w*|\brearrange\b|\breorder\b|\bcapitali[sz]\w*"),
-    (CREATIVE, r"\b(poems?|poetry|haikus?|limericks?|sonnets?|verses?|rhym\w*|lyrics|songs?|raps?|ballads?|jingles?|"
+              r"paragraph|word|tense|tone)\b|\bconvert (the|this|these|it)\b|\bshorten\b|\brearrange\b|\breorder\b|"
+              r"\bcapitali[sz]e\b|\b(make|be) grammatically correct\b"),
+    (CREATIVE, r"\b" + _PRODUCE + r"\b([ \t]+[\w'-]+){0,6}?[ \t]+(poems?|poetry|haikus?|limericks?|sonnets?|verses?|rhym\w*|lyrics|songs?|raps?|ballads?|jingles?|"
                r"stor(y|ies)|tales?|fables?|novels?|chapters?|scenes?|scripts?|screenplays?|dialogues?|dialogs?|"
                r"monologues?|soliloqu\w*|speech(es)?|toasts?|eulog\w*|jokes?|puns?|riddles?|slogans?|taglines?|"
                r"mottos?|tweets?|captions?|ads?|adverts?|advertisements?|commercials?|announcements?|invitations?|"
@@ -149,7 +153,7 @@ _REGISTER_CUES = {
              r"cowboy|pirates?|gangster|valley girl|stand[- ]up|memes?|limericks?|puns?)\b"),
     PROMOTIONAL: (r"\b(ads?|adverts?|advertis\w*|commercials?|marketing|promot\w*|promo|slogans?|taglines?|jingles?|"
                   r"tweets?|twitter|posts?|social media|instagram|facebook|tiktok|linkedin|captions?|headlines?|"
-                  r"announc\w*|invitations?|invite|greetings?|cheers?|cheerleader|motivat\w*|inspir\w*|"
+                  r"announc\w*|invitations?|invite|greet\w*|cheers?|cheerleader|motivat\w*|inspir\w*|"
                   r"speech(es)?|pep talk|commentary|commentator|sportscaster|enthusias\w*|excit\w*|catchy|"
                   r"celebrat\w*|congratulat\w*|birthday|party|sale|discounts?|launch\w*|hype|campaign|flyer|poster|"
                   r"banner|newsletter|job (posting|opening|ad|advert\w*)|recruit\w*|welcome|thank[- ]you|emojis?|"
@@ -181,15 +185,18 @@ _REGISTER_CUES = {
 }
 
 _LENGTH = [
-    # "in one word", "in 3 sentences", "under 30 words", "no more than 50 words", "four lines"
-    (re.compile(r"\b(in|with|using|within|under|below|less than|fewer than|no more than|not more than|at most|"
-                r"maximum( of)?|max|up to|not exceeding|limit(ed)? to|only|just|exactly|around|about|"
-                r"approximately|roughly)\s+" + _NUM + r"\s+" + _UNIT + r"\b"), "most"),
-    (re.compile(r"\b(at least|minimum( of)?|more than|over|no less than|no fewer than)\s+" + _NUM + r"\s+" + _UNIT
+    # "in one word", "in 3 sentences", "under 30 words", "no more than 50 words", "write four lines"
+    (re.compile(r"\b(in|within|under|below|less than|fewer than|no more than|not more than|at most|maximum( of)?|"
+                r"max|up to|not exceeding|limit(ed)? to|exactly|down to|to)\s+" + _NUM + r"\s+" + _UNIT +
+                r"\b(?! (from|of|in|that|which|to|and)\b)"), "most"),
+    (re.compile(r"\b(at least|minimum( of)?|more than|no less than|no fewer than)\s+" + _NUM + r"\s+" + _UNIT
                 + r"\b"), "least"),
-    (re.compile(r"\b(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r"|a single)[- ]" + _UNIT + r"\b"), "most"),
-    (re.compile(r"\b(one[- ]word|single[- ]word|one[- ]liner|in a word|one (line|sentence)|a single (line|sentence))\b"),
-     "one"),
+    (re.compile(r"\b(write|compose|give|create|generate|list|provide|produce|name|draft|first|last)\s+(me\s+|the\s+|"
+                r"us\s+)?(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")[- ]" + _UNIT + r"\b(?! (from|that|which|in|to)\b)"),
+     "bare"),
+    (re.compile(r"\b((one|single)[- ]word (answer|reply|response)|one[- ]liner|in (a|one|a single) word|in one (line|"
+                r"sentence)|in a single (line|sentence)|one-sentence|(write|give|compose|create|generate|provide|make|"
+                r"construct|produce|come up with) (me )?(a|one) (single |short )?(sentence|line))\b"), "one"),
     (re.compile(r"\b(brief(ly)?|concise(ly)?|succinct(ly)?|terse(ly)?|tl;?dr|in a nutshell|short (answer|reply|"
                 r"response|summary|description|paragraph|poem|note|message|text|sentence|phrase|statement|version|"
                 r"bio|list|explanation|story)|just the (answer|number|name|result)|only the (answer|number|name|"
@@ -199,19 +206,29 @@ _LENGTH = [
                 r"names? for|greetings?|phrases?|acronyms?|hashtags?|abbreviations?)\b"), "short"),
     (re.compile(r"\b(detailed|in detail|in depth|in-depth|comprehensive(ly)?|thorough(ly)?|elaborate\w*|"
                 r"(long|lengthy|full|complete) (essay|story|article|answer|response|explanation|description|letter|"
-                r"poem|report|guide|tutorial|list|version|speech)|essays?|step[- ]by[- ]step|extensive(ly)?)\b"),
+                r"poem|report|guide|tutorial|list|version|speech)|essays?|step[- ]by[- ]step|extensive(ly)?|"
+                r"justify\w*|show (your|the|all) work(ing)?|explain your (reasoning|answer|steps))\b"),
      "long"),
 ]
 
 _YES_NO = re.compile(r"(^|[.!?\n:]\s*)(is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|had|"
                      r"may|might|must|am|isn't|aren't|doesn't|don't|didn't|can't|won't)\b[^.!?\n]{2,200}\?\s*$")
+# A prompt written for completion ("Answer:", "Output:", "[EX A]:", "I think the answer is")
+# wants the short answer that completes it.
+_COMPLETION = re.compile(r"(^|\n)[^\n]{0,40}(:|\b(is|are|be))\s*$")
+# A task definition that fixes its output ("the output is the TLD", "return 'unanswerable'").
+_OUTPUT_SPEC = re.compile(r"\b(the output\b[^.\n]{0,30}\b(is|are|should|must|will)|output should|return (the|a|only|\"|')|your answer (should|"
+                          r"must)|answer should be|respond with (only|just|a|the)|output (only|just|a single))\b")
+# A short factoid question ("What's the square root of 144?") is answered in a sentence.
+_FACTOID = re.compile(r"^\W*(what|what's|who|who's|when|where|which|whats)\b[^\n?]{0,60}\?\s*$")
+_HOW_TO = re.compile(r"(^|\n)\W*how (to|do|can|should|would|does|did) ")
 _MATH_CUE = re.compile(r"\b(how (many|much|long|far|fast|old)|calculate|compute|solve|evaluate|simplify|"
                        r"find (the|x|y)\b|what is the (sum|product|difference|total|average|area|volume|probability|"
                        r"percentage|value|result|cost|price|remainder)|round\w*|convert)\b|\d\s*[-+*/x×÷^=]\s*\(?\d|"
                        r"\bequations?\b|\bpercent\w*|%")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _LANG_NAMES = {n.lower(): c for c, n in language.NAMES.items()}
-_IN_LANGUAGE = re.compile(r"\b(in|into|to)\s+(" + _LANGUAGES + r")\b")
+_LANGUAGE_NAME = re.compile(r"\b(" + _LANGUAGES + r")\b")
 _TOOL_SIGNATURE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -241,34 +258,49 @@ def instruction_parts(example, system: bool = True) -> tuple[str, str]:
             if system:
                 parts.append(t.text[:3000])
         elif t.role == "user":
-            segs = t.segments
-            if len(segs) > 1 and segs[-1].pointer.endswith("/input"):
-                # Alpaca: the instruction field asks, the input field is the passage.
-                cut = segs[-1].turn_offset
-                parts.append(t.text[:cut])
-                source.append(t.text[cut:])
-                continue
-            text = t.text
-            if len(text) > 1200:
-                # A request sits before or after a pasted passage, rarely inside it.
-                paras = [p for p in text.split("\n") if p.strip()]
-                if len(paras) >= 3:
-                    parts.append(paras[0] + "\n" + paras[-1])
-                    source.append("\n".join(paras[1:-1]))
-                else:
-                    parts.append(text[:400] + "\n" + text[-400:])
-                    source.append(text[400:-400])
-                continue
-            paras = [p for p in text.split("\n\n") if p.strip()]
-            if len(paras) >= 2 and len(text) > 200:
-                # "Translate this:\n\n<passage>" or "<passage>\n\nWhich language is this?": the
-                # shorter end is the request, the rest the passage it works on.
-                first = len(paras[0]) <= len(paras[-1])
-                parts.append(paras[0] if first else paras[-1])
-                source.append("\n\n".join(paras[1:] if first else paras[:-1]))
-            else:
-                parts.append(text)
+            ask, src = _turn_parts(t)
+            parts.append(ask)
+            if src:
+                source.append(src)
     return "\n".join(parts), "\n".join(source)
+
+
+def _cue_text(example) -> str:
+    """Where a request's cues are read: the system prompt, and each user turn whole unless
+    it is long (then its ends) or Alpaca's input (data, whose shape is read separately)."""
+    parts = []
+    for t in example.turns:
+        if t.role in ("system", "developer"):
+            parts.append(t.text[:3000])
+        elif t.role == "user":
+            plain = len(t.segments) <= 1 or not t.segments[-1].pointer.endswith("/input")
+            parts.append(t.text if plain and len(t.text) <= 1200 else _turn_parts(t)[0])
+    return "\n".join(parts)
+
+
+def _turn_parts(t) -> tuple[str, str]:
+    """(instruction, passage) of one user turn."""
+    segs = t.segments
+    if len(segs) > 1 and segs[-1].pointer.endswith("/input"):
+        # Alpaca: the instruction field asks, the input field is the passage.
+        cut = segs[-1].turn_offset
+        return t.text[:cut], t.text[cut:]
+    text = t.text
+    if len(text) > 1200:
+        # A request sits before or after a pasted passage, rarely inside it.
+        paras = [p for p in text.split("\n") if p.strip()]
+        if len(paras) >= 3:
+            return paras[0] + "\n" + paras[-1], "\n".join(paras[1:-1])
+        return text[:400] + "\n" + text[-400:], text[400:-400]
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    if len(paras) >= 2:
+        # "Translate this:\n\n<passage>" or "<passage>\n\nWhich language is this?": when one
+        # end is much shorter than the rest, it is the request and the rest its passage.
+        first = len(paras[0]) <= len(paras[-1])
+        end = paras[0] if first else paras[-1]
+        if 2 * len(end) < len(text) - len(end):
+            return end, "\n\n".join(paras[1:] if first else paras[:-1])
+    return text, ""
 
 
 def _number(word: str) -> int:
@@ -277,8 +309,8 @@ def _number(word: str) -> int:
     return _NUMBER_WORDS.get(word, 1 if word == "a single" else 3)
 
 
-_UNIT_NAMES = {"bullet point": "item", "bullet": "item", "point": "item", "verse": "line", "stanza": "paragraph",
-               "character": "word", "letter": "word", "number": "word", "digit": "word", "emoji": "word"}
+_UNIT_NAMES = {"bullet point": "item", "bullet": "item", "verse": "line", "stanza": "paragraph"}
+_CHARS_PER_WORD = 5
 
 
 def _length(text: str) -> Length | None:
@@ -288,20 +320,33 @@ def _length(text: str) -> Length | None:
             continue
         if how == "one":
             unit = "word" if "word" in m.group() else "sentence"
-            return Length(unit, most=1)
+            return Length(unit, most=1, strict=m.group().startswith("in "))
         if how in ("short", "long"):
             return Length(how)
+        strict = how != "bare"
+        if how == "bare":
+            how = "most"
         groups = [g for g in m.groups() if g]
         unit = groups[-1]
         unit = unit[:-1] if unit.endswith("s") else unit
         unit = _UNIT_NAMES.get(unit, unit)
         n = _number(groups[-2])
-        return Length(unit, least=n) if how == "least" else Length(unit, most=n)
+        if unit == "character":
+            if how == "bare":
+                continue  # "five characters" is a cast, "in 280 characters" a length
+            unit, n = "word", max(1, n // _CHARS_PER_WORD)
+        return Length(unit, least=n, strict=strict) if how == "least" else Length(unit, most=n, strict=strict)
     return None
 
 
 def _is_math(low: str) -> bool:
     return len(_DIGITS.findall(low)) >= 2 and bool(_MATH_CUE.search(low))
+
+
+def source_is_data(example) -> bool:
+    """Whether the passage is Alpaca's ``input`` field (data the instruction works on)."""
+    return any(len(t.segments) > 1 and t.segments[-1].pointer.endswith("/input") for t in example.turns
+               if t.role == "user")
 
 
 def of(record) -> Request:
@@ -319,7 +364,7 @@ def analyze(example) -> Request:
     instruction, source = instruction_parts(example)
     if not instruction:
         return NONE
-    low = instruction.lower()
+    low = _cue_text(example).lower()
     tools = frozenset(_TOOL_SIGNATURE.findall(low))
     if example.tools:
         tools |= _declared_tools(example.tools)
@@ -331,7 +376,12 @@ def analyze(example) -> Request:
             if (rx.search(low) if rx is not None else _is_math(low + " " + source[:400].lower())):
                 kind = k
                 break
-    formats = {f for f, rx in _FORMAT_RE.items() if rx.search(low)}
+        if kind == CREATIVE and _HOW_TO.search(low):
+            kind = QUESTION  # "How to write a confirmation letter?" asks about writing
+    # A format named anywhere the user writes (a long chat turn keeps its request in the
+    # middle as often as at the ends); Alpaca's input is data, its shape is read below.
+    wide = low if not example.turns or source_is_data(example) else low + "\n" + source.lower()
+    formats = {f for f, rx in _FORMAT_RE.items() if rx.search(wide)}
     if kind == CODE:
         formats.add(CODE_FORMAT)
     src = source.lstrip()
@@ -342,13 +392,23 @@ def analyze(example) -> Request:
     elif "|" in src and ("---" in src or src.count("|") >= 4):
         formats.add(TABLE)
     registers = frozenset(r for r, rx in _REGISTER_RE.items() if rx.search(low))
-    langs = frozenset(_LANG_NAMES[m.group(2)] for m in _IN_LANGUAGE.finditer(low))
-    tail = low.rstrip()[-400:]
+    langs = frozenset(_LANG_NAMES[m.group()] for m in _LANGUAGE_NAME.finditer(low + "\n" + source.lower()))
+    # Length, closed questions and the passage are the last user turn's: the reply answers it.
     users = [t for t in example.turns if t.role == "user"]
-    return Request(kind=kind, formats=frozenset(formats), registers=registers, length=_length(low),
-                   yes_no=kind == CLASSIFICATION or bool(_YES_NO.search(tail)), languages=langs,
-                   source_words=word_count(source) if source else 0, tools=tools,
-                   prompt_words=word_count(users[-1].text) if users else 0)
+    last, last_source = _turn_parts(users[-1]) if users else ("", "")
+    last_low = last.lower().rstrip()
+    closed = kind == CLASSIFICATION or bool(_YES_NO.search(last_low[-400:]) or _COMPLETION.search(last_low[-80:])
+                                            or _OUTPUT_SPEC.search(low) or _FACTOID.search(last_low))
+    length = _length(last_low)
+    # A system prompt can ask for length too ("think step by step and justify your steps").
+    system = "\n".join(t.text[:3000] for t in example.turns if t.role in ("system", "developer")).lower()
+    if system and (length is None or length.unit != "long"):
+        asked_long = _length(system)
+        if asked_long is not None and asked_long.unit == "long":
+            length = asked_long
+    return Request(kind=kind, formats=frozenset(formats), registers=registers, length=length,
+                   yes_no=closed, languages=langs, source_words=word_count(last_source) if last_source else 0,
+                   tools=tools, prompt_words=word_count(users[-1].text) if users else 0)
 
 
 def _declared_tools(tools) -> frozenset:

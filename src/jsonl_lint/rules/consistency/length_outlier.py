@@ -14,6 +14,7 @@ from ._common import ProfileRule
 
 
 SMALL_TALK_WORDS = 5
+LOW_SIDE_FACTOR = 3  # a short reply must be min-ratio x this many times shorter than the median
 
 
 class LengthRow(NamedTuple):
@@ -32,7 +33,7 @@ def _requested(row: LengthRow) -> tuple[bool, str]:
     want = row.length
     if want is None:
         return False, ""
-    if want.unit in ("short", "long"):
+    if want.unit in ("short", "long") or not want.strict:
         return True, ""
     have = {"word": row.words, "line": row.lines, "sentence": row.sentences, "paragraph": row.lines,
             "item": row.lines}.get(want.unit)
@@ -97,7 +98,9 @@ class LengthOutlier(ProfileRule):
         req = p.request
         # A closed question, or a greeting or thanks of a few words, is rightly answered briefly.
         closed = req.yes_no or 0 < req.prompt_words <= SMALL_TALK_WORDS
-        return LengthRow(p.pointer, p.words, p.task, p.lines, p.sentences, req.length, closed, req.source_words)
+        single = p.replies == 1  # a requested length or a passage is the last turn's, so one reply
+        return LengthRow(p.pointer, p.words, p.task, p.lines, p.sentences, req.length if single else None, closed,
+                         req.source_words if single else 0)
 
     def finish(self, state: list, ctx: Context):
         opts = self.options
@@ -110,7 +113,8 @@ class LengthOutlier(ProfileRule):
             if broken:
                 found.append((opts.z + row.words / 100, Finding(
                     f"reply is {_words(row.words)}; {broken}", pointer=row.pointer, record=ref)))
-            elif row.task in (request.TRANSLATION, request.REWRITE) and row.source_words >= 5:
+            elif (row.task in (request.TRANSLATION, request.REWRITE) and row.source_words >= 5
+                  and not (row.length and row.length.unit == "long")):
                 ratio = row.words / row.source_words
                 if ratio >= 4 * opts.min_ratio / 3 and row.words - row.source_words >= 40:
                     found.append((opts.z + ratio, Finding(
@@ -145,7 +149,9 @@ class LengthOutlier(ProfileRule):
                 continue
             low = lv < summ.median
             if low:
-                if requested or row.closed or row.words * opts.min_ratio > med or summ.share_at_most(lv) > opts.rare_share:
+                # A short reply is suspect only when far shorter: short answers are often right.
+                if (requested or row.closed or row.words * opts.min_ratio * LOW_SIDE_FACTOR > med
+                        or summ.share_at_most(lv) > opts.rare_share):
                     continue
                 tail = f"p5 {fmt(words.p5)}"
             else:
