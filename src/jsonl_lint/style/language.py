@@ -146,3 +146,12 @@ def present(text: str, lang: str) -> bool:
             if tried >= 12:
                 return False
     return bool(chunk) and detect("\n".join(chunk), MIN_REQUEST_LETTERS) == lang
+
+
+def likely(text: str, lang: str) -> bool:
+    """Whether py3langid alone reads a short text as ``lang``: enough to *explain* a reply
+    in that language (a reply to "Para que serve o with no Python?"), never to report one."""
+    text = text[:MAX_CHARS]
+    if len(_NON_LETTERS.sub("", text)) < MIN_REQUEST_LETTERS:
+        return False
+    return _norm(_identifier().classify(text)[0]) == lang

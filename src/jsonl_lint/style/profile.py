@@ -448,5 +448,6 @@ def _languages(example, turns, min_letters: int, req: Request) -> Languages:
     if not explained and (lang != "en" or asked is not None):
         user = _mask("\n".join(t.text for t in example.turns if t.role == "user"), False)
         # The language of a passage, a few-shot example or a short "你好" the user wrote.
-        explained = language.present(user, lang) or (asked is None and language.same_script(user, lang))
+        explained = language.present(user, lang) or (asked is None and (
+            language.same_script(user, lang) or language.likely(user, lang)))
     return Languages(lang, asked, main.text_pointer, explained)

@@ -228,7 +228,7 @@ _MATH_CUE = re.compile(r"\b(how (many|much|long|far|fast|old)|calculate|compute|
                        r"\bequations?\b|\bpercent\w*|%")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _LANG_NAMES = {n.lower(): c for c, n in language.NAMES.items()}
-_LANGUAGE_NAME = re.compile(r"\b(" + _LANGUAGES + r")\b")
+_LANGUAGE_NAME = re.compile(r"\b(" + _LANGUAGES + r")")  # also glued: "in IndonesianYou will"
 _TOOL_SIGNATURE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 

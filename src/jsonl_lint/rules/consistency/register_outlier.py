@@ -45,8 +45,9 @@ class RegisterOutlier(ProfileRule):
     Compares each reply with the rest of the dataset on reading grade
     (Flesch-Kincaid grade level, as textstat computes it), slang (`gonna`, `lol`,
     `tbh`) and legalese (`hereinafter`, `pursuant`, `notwithstanding`).
-    Grade is judged on both sides with a robust z-score (median and scaled median
-    absolute deviation) and a minimum difference of `min-grade-difference` grades,
+    A reply is reported when it reads far harder than its kind: a robust z-score
+    (median and scaled median absolute deviation) of at least `z` and at least
+    `min-grade-difference` grades above the median,
     against replies to the same kind of task (a worked math answer against worked
     math answers) when the dataset has `min-records` of that kind, else against all
     graded replies. A grade is computed only where it means something: prose of at
@@ -117,15 +118,15 @@ class RegisterOutlier(ProfileRule):
                 summ, label = pooled, "graded replies"
             if summ is None:
                 continue
+            # Harder to read than its kind: a plain reply among dense ones is seldom a defect
+            # (a greeting, a persona, a simple answer), a dense one among plain ones often is.
             z = summ.z(g, 1.0)
-            if abs(z) < opts.z or abs(g - summ.median) < opts.min_grade_difference:
+            if z < opts.z or g - summ.median < opts.min_grade_difference:
                 continue
-            low = g < summ.median
-            share = summ.share_at_most(g) if low else summ.share_at_least(g)
-            if share > opts.rare_share:
+            if summ.share_at_least(g) > opts.rare_share:
                 continue
             ref, row = state[i]
-            tail = f"p5 {fmt(summ.p5)}" if low else f"p95 {fmt(summ.p95)}"
+            tail = f"p95 {fmt(summ.p95)}"
             text = (f"reads at Flesch-Kincaid grade {fmt(g)} (school years of reading needed); this dataset's "
                     f"median for {label} is {fmt(summ.median)} ({tail})")
             if ref in by_ref:
