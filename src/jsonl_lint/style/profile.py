@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..formats import answer_turns
+from ..formats import TEXT_TOOL_CALL, answer_turns, has_text_tool_call
 from . import hostility, language, lexicon, readability, request
 from .request import Request
 from .structure import JSON_ARRAY, JSON_OBJECT, LIST, TABLE, TEXT, structure
@@ -144,13 +144,38 @@ def mask_quotes(text: str) -> str:
     return text
 
 
-def _tool_calls(names: frozenset) -> re.Pattern | None:
-    """Inline calls of the declared tools (Toolformer style: ``wikipedia('Eiffel Tower')``)."""
-    names = [n for n in names if n != "tool"]
-    if not names:
-        return None
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) +
-                      r")\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^()'\"]|\([^()]*\))*\)?", re.I | re.S)
+def _mask_calls(text: str) -> str:
+    """Blank toolformer-style calls written into a reply (``wikipedia('Eiffel Tower')``,
+    ``python('import math; ...')``) with their arguments: a call is not prose."""
+    if not has_text_tool_call(text):
+        return text
+    out, pos = [], 0
+    for m in TEXT_TOOL_CALL.finditer(text):
+        if m.start() < pos:
+            continue
+        end, depth, quote, i = len(text), 0, "", m.end() - 1
+        while i < len(text):
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    end = i + 1
+                    break
+                depth -= 1
+            i += 1
+        out.append(text[pos:m.start()])
+        out.append(" " * (end - m.start()))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 class _TextCache:
@@ -234,14 +259,14 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE) -> Style
     p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req, replies=len(turns))
     p.kind, p.keys, p.features = structure(main.text)
     json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
-    calls = _tool_calls(req.tools) if req.tools else None
+    calls = req.kind == request.TOOL  # a tool-use prompt: calls written into the reply are not prose
     registers = set(req.registers)
     if req.kind == request.CODE:
         registers.add("code")
     texts = []
     prose_words = 0
     for turn in turns:
-        raw = calls.sub(_blank, turn.text) if calls is not None else turn.text
+        raw = _mask_calls(turn.text) if calls else turn.text
         text = _mask(raw, json_like)
         texts.append(text)
         p.words += request.word_count(raw if not json_like else text)  # code is part of a reply's length
@@ -249,7 +274,7 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE) -> Style
         if text.strip():
             p.sentences += max(1, len(_SENTENCE_END.findall(text.rstrip())))
             p.lines += sum(1 for ln in text.split("\n") if ln.strip()) if "\n" in text else 1
-    if calls is not None and p.words < 4 and any(calls.search(t.text) for t in turns):
+    if calls and p.words < 4 and any(has_text_tool_call(t.text) for t in turns):
         p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
     if sum(len(_SPEAKER.findall(t)) for t in texts) >= 2 and not json_like:
         registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice

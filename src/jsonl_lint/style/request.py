@@ -67,7 +67,6 @@ class Request:
     yes_no: bool = False  # a closed question that "yes", "no", one option or a completion answers
     languages: frozenset = frozenset()  # languages the instruction names ("in French")
     source_words: int = 0  # words of the passage the request works on (translation, rewrite)
-    tools: frozenset = frozenset()  # names of the tools the prompt declares
     prompt_words: int = 0  # words of the last user turn
 
 
@@ -229,7 +228,7 @@ _MATH_CUE = re.compile(r"\b(how (many|much|long|far|fast|old)|calculate|compute|
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _LANG_NAMES = {n.lower(): c for c, n in language.NAMES.items()}
 _LANGUAGE_NAME = re.compile(r"\b(" + _LANGUAGES + r")")  # also glued: "in IndonesianYou will"
-_TOOL_SIGNATURE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
+_TOOL_SIGNATURE = re.compile(r"^\s*[a-z_][a-z0-9_]*\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 _KIND_RE = [(k, re.compile(p) if p else None) for k, p in _KIND_CUES]
@@ -365,12 +364,9 @@ def analyze(example) -> Request:
     if not instruction:
         return NONE
     low = _cue_text(example).lower()
-    tools = frozenset(_TOOL_SIGNATURE.findall(low))
-    if example.tools:
-        tools |= _declared_tools(example.tools)
     kind = QUESTION
-    if tools:
-        kind = TOOL
+    if example.tools or _TOOL_SIGNATURE.search(low):
+        kind = TOOL  # the prompt declares tools (a ``tools`` field, or "wikipedia(query)" lines)
     else:
         for k, rx in _KIND_RE:
             if (rx.search(low) if rx is not None else _is_math(low + " " + source[:400].lower())):
@@ -408,22 +404,4 @@ def analyze(example) -> Request:
             length = asked_long
     return Request(kind=kind, formats=frozenset(formats), registers=registers, length=length,
                    yes_no=closed, languages=langs, source_words=word_count(last_source) if last_source else 0,
-                   tools=tools, prompt_words=word_count(users[-1].text) if users else 0)
-
-
-def _declared_tools(tools) -> frozenset:
-    """Names of the functions a record's ``tools`` field declares (a list, or a JSON string)."""
-    if isinstance(tools, str):
-        import orjson
-
-        try:
-            tools = orjson.loads(tools)
-        except orjson.JSONDecodeError:
-            return frozenset({"tool"})
-    names = set()
-    for t in tools if isinstance(tools, list) else ():
-        if isinstance(t, dict):
-            fn = t.get("function") if isinstance(t.get("function"), dict) else t
-            if isinstance(fn.get("name"), str):
-                names.add(fn["name"].lower())
-    return frozenset(names) or frozenset({"tool"})
+                   prompt_words=word_count(users[-1].text) if users else 0)
