@@ -360,15 +360,17 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: set) -> N
     p.letters_words += len(words)
     if _HAS_UPPER_RUN.search(voice) and not _licensed("caps", registers) and "code" not in registers:
         _shouting(p, turn, voice, echo.caps)
+    lower = voice.lower().replace("\u2019", "'")
+    lower_words = _WORD.findall(lower) if len(lower) == len(voice) else None  # split once, shared
     if not _licensed("hostile", registers):
-        for start, end, weight in sorted(hostility.find(voice), key=lambda f: (-f[2], f[0])):  # strongest first
+        found = hostility.find(voice, set(lower_words) if lower_words is not None else None)
+        for start, end, weight in sorted(found, key=lambda f: (-f[2], f[0])):  # strongest first
             p.hostile += weight
             _note(p, "hostile", turn, start, end, text[start:end])
-    lower = voice.lower()
     get = _CATEGORY.get
     n = [0] * 7
     seen: dict[int, set] = {}
-    for w in _WORD.findall(lower):
+    for w in lower_words if lower_words is not None else _WORD.findall(lower):
         c = get(w)
         if c is None:
             continue

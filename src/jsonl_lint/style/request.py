@@ -100,7 +100,7 @@ _FORMAT_CUES = {
 }
 
 _CODE_LANGS = (r"python|javascript|typescript|java|c\+\+|c#|golang|php|perl|kotlin|scala|haskell|matlab|bash|"
-               r"powershell|sql|mysql|postgres(ql)?|sqlite|html|css|regex|regular expression|jquery|node\.js|django|"
+               r"powershell|sql|mysql|postgres(ql)?|sqlite|html\d?|css\d?|regex|regular expression|jquery|node\.js|django|"
                r"flask|pandas|numpy|tensorflow|pytorch|vba|svg|latex")
 _CODE_NOUNS = (r"code|program|function|script|query|queries|algorithm|snippet|regex|api|endpoint|unit tests?|"
                r"pseudo-?code|shell command|terminal command|command line|web ?page|html page")
@@ -216,7 +216,7 @@ _YES_NO = re.compile(r"(^|[.!?\n:]\s*)(is|are|was|were|do|does|did|can|could|wil
 # wants the short answer that completes it.
 _COMPLETION = re.compile(r"(^|\n)[^\n]{0,40}(:|\b(is|are|be))\s*$")
 # A task definition that fixes its output ("the output is the TLD", "return 'unanswerable'").
-_OUTPUT_SPEC = re.compile(r"\b(the output\b[^.\n]{0,30}\b(is|are|should|must|will)|output should|return (the|a|only|\"|')|your answer (should|"
+_OUTPUT_SPEC = re.compile(r"\b(the output\b[^.\n]{0,30}\b(is|are|should|must|will)|output should|return (only|just|\"|')|return (the|a|an) (answer|result|value|number|output|word|name|letter|label|index|list|count)\b|your answer (should|"
                           r"must)|answer should be|respond with (only|just|a|the)|output (only|just|a single))\b")
 # A short factoid question ("What's the square root of 144?") is answered in a sentence.
 _FACTOID = re.compile(r"^\W*(what|what's|who|who's|when|where|which|whats)\b[^\n?]{0,60}\?\s*$")

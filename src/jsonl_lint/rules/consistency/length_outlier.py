@@ -50,12 +50,23 @@ class LengthOutlier(ProfileRule):
     """Reports replies far longer or shorter than the dataset's typical reply.
 
     ## What it does
-    Measures every assistant reply in words and compares it with the dataset's
-    distribution on a log scale using robust statistics (median and scaled median
-    absolute deviation). A reply is reported when its robust z-score is at or
-    beyond `z`, it is at least `min-ratio` times longer (or shorter) than the
-    median, and at most `rare-share` of the dataset is as extreme. Datasets with
-    fewer than `min-records` replies are not judged.
+    Measures every reply in words (Chinese, Japanese and Korean by characters) and
+    compares it with replies to the same kind of task (a worked math answer with
+    worked math answers, creative writing with creative writing; the kinds the
+    dataset has fewer than `min-records` of are pooled) on a log scale using robust
+    statistics (median and scaled median absolute deviation). A reply is reported
+    when its robust z-score is at or beyond `z`, it is at least `min-ratio` times
+    longer than the median (three times `min-ratio` shorter: short answers are often
+    right), and at most `rare-share` of the replies are as extreme.
+
+    The length a task dictates is not an outlier: the answer to a yes/no,
+    multiple-choice or classification question, a completion prompt ("Answer:"), a
+    short factoid question or a greeting; a length the prompt asks for ("in one
+    word", "four lines", "briefly", "in detail"); a translation or a rewrite, which
+    is as long as its source; a bare tool call, which is not a text reply. Two more
+    findings come from the prompt itself: a reply far over an explicit limit ("in
+    at most 50 words") and a translation or rewrite several times longer than its
+    source. Datasets with fewer than `min-records` replies are not judged.
 
     ## Why it matters for fine-tuning
     Reply length is learned. A 1,000-word essay among 80-word answers, or a
@@ -69,7 +80,7 @@ class LengthOutlier(ProfileRule):
     {"messages": [{"role": "user", "content": "Can I change my address?"}, {"role": "assistant", "content": "Yes. Go to your profile and edit the shipping address before the order ships."}]}
     {"messages": [{"role": "user", "content": "Do you ship abroad?"}, {"role": "assistant", "content": "We ship to most countries in Europe and North America within ten days."}]}
     {"messages": [{"role": "user", "content": "Is there a warranty?"}, {"role": "assistant", "content": "Every device comes with a two-year warranty that covers manufacturing defects."}]}
-    {"messages": [{"role": "user", "content": "Can I return it?"}, {"role": "assistant", "content": "No."}]}
+    {"messages": [{"role": "user", "content": "How do I return a jacket I bought last week?"}, {"role": "assistant", "content": "No."}]}
     ```
 
     ## Use instead
@@ -79,7 +90,7 @@ class LengthOutlier(ProfileRule):
     {"messages": [{"role": "user", "content": "Can I change my address?"}, {"role": "assistant", "content": "Yes. Go to your profile and edit the shipping address before the order ships."}]}
     {"messages": [{"role": "user", "content": "Do you ship abroad?"}, {"role": "assistant", "content": "We ship to most countries in Europe and North America within ten days."}]}
     {"messages": [{"role": "user", "content": "Is there a warranty?"}, {"role": "assistant", "content": "Every device comes with a two-year warranty that covers manufacturing defects."}]}
-    {"messages": [{"role": "user", "content": "Can I return it?"}, {"role": "assistant", "content": "Yes. Send it back within 30 days in its original box for a full refund."}]}
+    {"messages": [{"role": "user", "content": "How do I return a jacket I bought last week?"}, {"role": "assistant", "content": "Print the return label from your order page and drop the parcel at a post office."}]}
     ```
     """
 
