@@ -40,9 +40,10 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
             example.tools, option=orjson.OPT_SORT_KEYS).decode()
         prompt += "\x1ftools\x1d" + _norm(tools)
     text = answer.text
-    if answer.tool_calls:
+    if answer.tool_calls:  # the calls made, whatever the dialect writes them as
         try:
-            text += "\x1d" + orjson.dumps(answer.tool_calls, option=orjson.OPT_SORT_KEYS).decode()
+            text += "\x1d" + orjson.dumps([(c.name, c.arguments) for c in answer.tool_calls],
+                                          option=orjson.OPT_SORT_KEYS).decode()
         except TypeError:
             pass
     return prompt, text, answer.text_pointer, requests[-1]
