@@ -87,7 +87,12 @@ def test_each_dialect_has_its_own_format_name(value, fmt):
     assert normalize(value).format == fmt
 
 
-@pytest.mark.parametrize("value", [LF_TOOL_USE, KTO_BAD, BEDROCK, BEDROCK_DPO, GEMINI, ANTHROPIC])
+TRL_CONVERSATIONAL_KTO = {"prompt": [{"role": "user", "content": "Capital of France?"}],
+                          "completion": [{"role": "assistant", "content": "Paris."}], "label": True}
+
+
+@pytest.mark.parametrize("value", [LF_TOOL_USE, KTO_BAD, BEDROCK, BEDROCK_DPO, GEMINI, ANTHROPIC,
+                                   TRL_CONVERSATIONAL_KTO])
 def test_valid_dialect_records_have_no_schema_findings(value):
     assert lint(json.dumps(value, ensure_ascii=False) + "\n", ["JL0", "JL1"]) == []
 
@@ -103,6 +108,13 @@ def test_kto_answer_is_marked_as_preference_data():
                                             {"from": "human", "value": "q2"}, {"from": "gpt", "value": "b"}],
                           "label": True})
     assert [t.branch for t in sharegpt.turns] == ["", "", "", "chosen"]  # earlier answers are context
+
+
+def test_trl_conversational_prompt_and_completion_are_turns():
+    ex = normalize(TRL_CONVERSATIONAL_KTO)
+    assert ex.format == KTO
+    assert [(t.role, t.pointer, t.branch) for t in ex.turns] == [("user", "/prompt/0", ""),
+                                                                 ("assistant", "/completion/0", "chosen")]
 
 
 def test_kto_label_is_not_an_unknown_key():
