@@ -138,6 +138,8 @@ class Settings(BaseModel):
     # Records nested deeper are reported (JL001) and not parsed: every check after the reader
     # walks records recursively, and the bound keeps that far from Python's recursion limit.
     max_depth: int = Field(MAX_DEPTH, ge=1, le=MAX_DEPTH_LIMIT)
+    backend: str = "local"  # where tasks run: "local" processes or "ray"
+    address: str | None = None  # the Ray cluster (default: RAY_ADDRESS, else a local one)
     # Where the config file lives (globs and relative paths resolve against it).
     root: str = ""
 
@@ -162,6 +164,15 @@ class Settings(BaseModel):
         if not isinstance(self.format, FormatMapping):
             return None
         return _field_mapping(self.format)
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, v: str) -> str:
+        from .backends import BACKENDS
+
+        if v not in BACKENDS:
+            raise ValueError(f"unknown backend {v!r} (allowed: {', '.join(BACKENDS)})")
+        return v
 
     @field_validator("model")
     @classmethod

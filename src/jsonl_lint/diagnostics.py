@@ -9,9 +9,11 @@ Positions are 1-based lines and 1-based columns counted in Unicode code points.
 
 from __future__ import annotations
 
+import contextvars
 import enum
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -55,6 +57,9 @@ class RecordRef(NamedTuple):
     column: int  # 1-based code-point column where the record starts
     offset: int
     length: int
+
+    def __reduce__(self):
+        return _record_ref, tuple(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,43 @@ class Secret(NamedTuple):
 class Position:
     line: int  # 1-based
     column: int  # 1-based, code points
+
+    def __reduce__(self):
+        return _position, (self.line, self.column)
+
+
+# -- line numbers of byte-range tasks ---------------------------------------------------
+# A task that reads a byte range of a JSONL file does not know how many lines come
+# before it, so it numbers its records from line 1. The run adds up the line counts of
+# the earlier ranges afterwards and unpickles each task's results inside
+# ``lines_shifted(lines before it)``: every RecordRef and Position in them (and the
+# rows of a ``similarity.refs.RefTable``) comes out with its line in the file. In a
+# JSONL file each line is one record, so the record index moves with the line.
+
+_LINE_SHIFT: contextvars.ContextVar[int] = contextvars.ContextVar("line_shift", default=0)
+
+
+@contextmanager
+def lines_shifted(lines: int) -> Iterator[None]:
+    token = _LINE_SHIFT.set(lines)
+    try:
+        yield
+    finally:
+        _LINE_SHIFT.reset(token)
+
+
+def line_shift() -> int:
+    """Lines to add to the line numbers being unpickled (0 outside ``lines_shifted``)."""
+    return _LINE_SHIFT.get()
+
+
+def _record_ref(path: str, index: int, line: int, column: int, offset: int, length: int) -> RecordRef:
+    shift = _LINE_SHIFT.get()
+    return RecordRef(path, index + shift, line + shift, column, offset, length)
+
+
+def _position(line: int, column: int) -> Position:
+    return Position(line + _LINE_SHIFT.get(), column)
 
 
 @dataclass(frozen=True, slots=True)

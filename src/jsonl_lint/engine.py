@@ -2,23 +2,31 @@
 
 Per-record rules run as each record is read; dataset rules collect small state
 and report after every file of the run. Large runs split JSONL files into
-byte ranges across processes; workers return findings and dataset state, never
-parsed records (shipping records between processes costs more than parsing).
+byte ranges (tasks) run by a backend (local processes or Ray, see ``backends``);
+tasks return findings and dataset state, never parsed records (shipping records
+between processes costs more than parsing). A task numbers its lines from 1 and
+the run adds the line counts of the earlier ranges afterwards, so nothing scans
+a file before the work starts. Rules that calibrate on the dataset (the
+near-duplicate boilerplate filter) first see a sample of records fixed by the
+files alone, so every split of the work gives the same findings.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
+import pickle
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import orjson
 
+from . import sources
+from .backends import Backend, dumps, make_backend
 from .config import ConfigError, Settings, load_settings
 from .diagnostics import (
     Diagnostic,
@@ -30,15 +38,25 @@ from .diagnostics import (
     ResolvedRelated,
     Secret,
     Severity,
+    lines_shifted,
 )
-from .procs import exit_with_parent
-from .reader import DATASET_SUFFIXES, Record, is_json_array_path, iter_lines_offsets, open_binary, read_records
+from .reader import DATASET_SUFFIXES, Record, is_json_array_path, open_binary, read_range_records, read_records
 from .registry import RulePack, resolve, secret_detectors
-from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, record_levels
+from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, ShuffledRule, record_levels
 
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
 CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
+SAMPLE_WINDOWS = 64  # calibration sample: records from this many places spread over the files
 Progress = Callable[[int, int], None]
+
+
+class Task(NamedTuple):
+    """A file, or the lines of a JSONL file that start in the byte range [start, end)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None  # None: to the end of the file
+    limit: int | None = None  # at most this many records (calibration windows)
 
 
 @dataclass
@@ -120,7 +138,9 @@ def discover(paths: Iterable[str], settings: Settings) -> list[str]:
     spec = PathSpec.from_lines("gitwildmatch", settings.exclude) if settings.exclude else None
     out: list[str] = []
     for p in paths:
-        if os.path.isdir(p):
+        if sources.is_remote(p):
+            out.extend(sources.expand(p, DATASET_SUFFIXES))
+        elif os.path.isdir(p):
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
                 for name in sorted(names):
@@ -133,7 +153,8 @@ def discover(paths: Iterable[str], settings: Settings) -> list[str]:
             raise ConfigError(f"{p}: no such file or folder")
     if spec is not None:
         root = settings.root or os.getcwd()
-        out = [f for f in out if not spec.match_file(os.path.relpath(os.path.abspath(f), root))]
+        out = [f for f in out if sources.is_remote(f)
+               or not spec.match_file(os.path.relpath(os.path.abspath(f), root))]
     return out
 
 
@@ -159,14 +180,23 @@ class Engine:
         self._active: dict[tuple[str, frozenset[str]], tuple] = {}
         # In-memory sources (stdin, editor buffers) by path, for re-reading records.
         self._texts: dict[str, bytes] = {}
+        # What calibrating rules learned from the run's sample, by rule code.
+        self.calibration: dict[str, Any] = {}
+        # Records of remote files read in one batch for the findings of dataset rules.
+        self._fetched: dict[tuple[str, int, int], bytes] = {}
 
     def context(self, path: str) -> Context:
         group = group_of(path, self.settings)
         key = (path, group)
         ctx = self._contexts.get(key)
         if ctx is None:
-            ctx = self._contexts[key] = Context(self.settings, path, group)
+            ctx = self._contexts[key] = Context(self.settings, path, group, calibration=self.calibration)
         return ctx
+
+    def use_calibration(self, calibration: dict[str, Any]) -> None:
+        if calibration is not self.calibration:
+            self.calibration = calibration
+            self._contexts.clear()
 
     def active_rules(self, path: str, levels: frozenset[str] = LEVELS
                      ) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
@@ -193,7 +223,8 @@ class Engine:
             filename = finding.path or (finding.record.path if finding.record else "")
             start = end = Position(1, 1)
             fingerprint = _fingerprint(rule.code, f"file:{os.path.basename(filename)}:{finding.message}")
-            return Diagnostic(rule.code, rule.name, severity, finding.message, filename, start, end, rule.url(),
+            return Diagnostic(rule.code, rule.name, severity, finding.message, sources.display(filename), start, end,
+                              rule.url(),
                               related=tuple(self._related(finding)), fingerprint=fingerprint)
         s, e = span_of(record, finding)
         start, end = Position(*record.position(s)), Position(*record.position(e))
@@ -202,7 +233,8 @@ class Engine:
             edits = tuple(ResolvedEdit(Position(*record.position(x.start)), Position(*record.position(x.end)), x.text)
                           for x in finding.fix.edits)
             fix = ResolvedFix(finding.fix.title, finding.fix.applicability, edits, record.ref, finding.fix.edits)
-        return Diagnostic(rule.code, rule.name, severity, finding.message, record.ref.path, start, end, rule.url(),
+        return Diagnostic(rule.code, rule.name, severity, finding.message, sources.display(record.ref.path), start, end,
+                          rule.url(),
                           fix=fix, related=tuple(self._related(finding)), pointer=finding.pointer,
                           record=record.ref, fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer),
                           secrets=self._secrets(record))
@@ -244,45 +276,152 @@ class Engine:
                 line, col = record.position(s)
             else:
                 line, col = rel.record.line, rel.record.column
-            yield ResolvedRelated(rel.record.path, Position(line, col), rel.message)
+            yield ResolvedRelated(sources.display(rel.record.path), Position(line, col), rel.message)
 
     # -- whole runs ------------------------------------------------------------------
     def run(self, files: list[str], jobs: int | None = None, progress: Progress | None = None,
-            texts: dict[str, bytes] | None = None, dataset_rules: bool = True) -> Report:
+            texts: dict[str, bytes] | None = None, dataset_rules: bool = True, *,
+            backend: Backend | None = None, tasks: int | None = None) -> Report:
         """Lint ``files`` as one dataset. ``texts`` supplies in-memory contents for some
-        paths (editor buffers, fixed files not yet written); those runs stay in-process."""
+        paths (editor buffers, fixed files not yet written); those runs stay in-process.
+        ``backend`` runs the tasks (default: the configured one with ``jobs`` workers);
+        ``tasks`` is how many byte-range tasks a large run is split into (default: one
+        per worker and file)."""
         if texts:
             self._texts.update(texts)
             jobs = 1
+        if "-" in files and "-" not in self._texts:
+            self._texts["-"] = _read_stdin()
         try:
-            return self._run(files, jobs, progress, dataset_rules)
+            if backend is None and self.settings.backend == "local":
+                jobs = self._jobs(files, jobs) if dataset_rules else 1
+                if jobs == 1:
+                    return self._run_serial(files, progress, dataset_rules)
+            if backend is None:
+                with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
+                    return self.run_plan(plan(files, tasks or own.workers, self._texts), own, progress)
+            return self.run_plan(plan(files, tasks or backend.workers, self._texts), backend, progress)
         finally:
-            for path in texts or ():
+            for path in set(texts or ()) | {"-"}:
                 self._texts.pop(path, None)
 
-    def _run(self, files: list[str], jobs: int | None, progress: Progress | None, dataset_rules: bool) -> Report:
-        jobs = self._jobs(files, jobs)
-        if jobs > 1 and dataset_rules:
-            return self._run_parallel(files, jobs, progress)
+    def _run_serial(self, files: list[str], progress: Progress | None, dataset_rules: bool) -> Report:
+        if dataset_rules:
+            self.calibrate(files, Backend())
         states = {r.code: r.initial(self.context("")) for r in self.pack.dataset_rules} if dataset_rules else {}
         diagnostics: list[Diagnostic] = []
         summaries: list[FileSummary] = []
-        total = sum(_size(f) for f in files)
+        total = sum(self._size(f) for f in files)
         done = 0
         for path in files:
             ctx = self.context(path)
             summary = FileSummary(path, ctx.group)
-            if path == "-":
-                self._texts[path] = _read_stdin()
             report_progress = None if progress is None else (lambda offset, base=done: progress(base + offset, total))
             with self._open(path) as stream:
                 self._consume(read_records(stream, path, max_depth=self.settings.max_depth,
                                            mapping=self.settings.field_mapping), ctx, states, diagnostics,
                               summary, report_progress)
-            done += _size(path)
+            done += self._size(path)
             summaries.append(summary)
-        diagnostics += self._finish(states)
+        diagnostics += self._finish(states, Backend())
         return self._report(diagnostics, summaries)
+
+    def calibrate(self, files: list[str], backend: Backend) -> None:
+        """Show the calibrating rules (``DatasetRule.calibrate``) their sample of the run:
+        up to ``calibration_size()`` records from ``SAMPLE_WINDOWS`` places spread over
+        the files by byte offset. The sample depends on the files alone, never on how
+        the run is split, and a small dataset is sampled whole."""
+        rules = [r for r in self.pack.dataset_rules if r.calibration_size() > 0]
+        self.use_calibration({})
+        if not rules:
+            return
+        windows = sample_windows(files, max(r.calibration_size() for r in rules), self._texts)
+        parts = max(1, min(backend.workers, len(windows)))
+        groups = [windows[i * len(windows) // parts:(i + 1) * len(windows) // parts] for i in range(parts)]
+        self._share_with_workers()
+        pieces: dict[str, list] = {r.code: [] for r in rules}
+        if type(backend) is Backend:  # in-process: in-memory sources are readable
+            results = (self._calibration_pieces(g) for g in groups)
+        else:
+            results = backend.map(_calibration_worker, [(self.settings, self._custom_pack, g) for g in groups])
+        for result in results:
+            for code, found in result.items():
+                pieces[code] += found
+        self.use_calibration({r.code: r.calibrated(pieces[r.code]) for r in rules})
+
+    def _calibration_pieces(self, windows: list[Task]) -> dict[str, list]:
+        """Each calibrating rule's counts over each window (in window order)."""
+        out: dict[str, list] = {}
+        for window in windows:
+            records: dict[str, list[Record]] = {}
+            with self._open(window.path, window) as stream:
+                for record in self._task_records(stream, window):
+                    for rule in self.active_rules(window.path, record_levels(record))[1]:
+                        if rule.calibration_size() > 0:
+                            records.setdefault(rule.code, []).append(record)
+            ctx = self.context(window.path)
+            for rule in self.pack.dataset_rules:
+                if rule.calibration_size() > 0:
+                    out.setdefault(rule.code, []).append(rule.calibrate(records.get(rule.code, []), ctx))
+        return out
+
+    def _task_records(self, stream, task: Task) -> Iterator[Record]:
+        depth, mapping = self.settings.max_depth, self.settings.field_mapping
+        if task.end is None:
+            return islice(read_records(stream, task.path, max_depth=depth, mapping=mapping), task.limit)
+        return read_range_records(stream, task.path, task.start, task.end, limit=task.limit, max_depth=depth,
+                                  mapping=mapping)
+
+    def run_plan(self, tasks: list[Task], backend: Backend, progress: Progress | None = None) -> Report:
+        """Run a list of tasks on ``backend``: merge their results in task order, and
+        shuffle the state of ``ShuffledRule``s by key across reduce tasks."""
+        files = list(dict.fromkeys(t.path for t in tasks))
+        self.calibrate(files, backend)
+        self._share_with_workers()
+        shuffled = [r for r in self.pack.dataset_rules if isinstance(r, ShuffledRule)]
+        parts = max(1, backend.workers) if shuffled else 0
+        diagnostics: list[Diagnostic] = []
+        summaries: dict[str, FileSummary] = {}
+        merged: dict[str, Any] = {}
+        heads: dict[str, list] = {r.code: [] for r in shuffled}
+        lines_before: dict[str, int] = {}
+        bases: list[int] = []
+        total = sum(self._size(f) for f in files)
+        done = 0
+        args = [(self.settings, self._custom_pack, self.calibration, t, parts) for t in tasks]
+        results, pieces = backend.shuffle(_worker, args, parts)
+        for task, (lines, blob) in zip(tasks, results):
+            base = lines_before.get(task.path, 0)
+            lines_before[task.path] = base + lines
+            bases.append(base)
+            with lines_shifted(base):
+                diags, states, summary = pickle.loads(blob)
+            diagnostics += diags
+            for rule in self.pack.dataset_rules:
+                state = states[rule.code]
+                if rule.code in heads:
+                    heads[rule.code].append(state)
+                else:
+                    merged[rule.code] = state if rule.code not in merged else rule.merge([merged[rule.code], state])
+            summaries.setdefault(summary.path, FileSummary(summary.path, summary.group)).add(summary)
+            done += (task.end if task.end is not None else self._size(task.path)) - task.start
+            if progress is not None:
+                progress(min(done, total), total)
+        for rule in self.pack.dataset_rules:
+            if rule.code not in merged and rule.code not in heads:
+                merged[rule.code] = rule.initial(self.context(""))
+        if shuffled:
+            extra = (self.settings, self._custom_pack, self.calibration, bases)
+            reduced = [pickle.loads(r) for r in backend.reduce(_reduce_worker, pieces, extra)]
+            for rule in shuffled:
+                merged[rule.code] = _Shuffled(heads[rule.code], [r[rule.code] for r in reduced])
+        diagnostics += self._finish(merged, backend)
+        return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
+
+    def _share_with_workers(self) -> None:
+        for rule in self.pack.rules:
+            rule.prepare(self.settings)  # workers fork after this and share what it loaded
+        _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
 
     def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
@@ -326,16 +465,21 @@ class Engine:
             for rule in self.active_rules(ctx.path, levels)[1]:
                 rule.collect(states[rule.code], record, ctx)
 
-    def _finish(self, states: dict) -> list[Diagnostic]:
+    def _finish(self, states: dict, backend: Backend) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        ctx = self.context("")
+        ctx = Context(self.settings, "", "train", calibration=self.calibration, backend=backend)
         by_path: dict[str, list[tuple[Rule, Finding]]] = {}
         for rule in self.pack.dataset_rules:
             if rule.code not in states:
                 continue
-            for finding in rule.finish(states[rule.code], ctx):
+            state = states[rule.code]
+            found = rule.finish_shuffled(state.heads, state.reduced, ctx) if isinstance(state, _Shuffled) \
+                else rule.finish(state, ctx)
+            for finding in found:
                 key = finding.record.path if finding.record else ""
                 by_path.setdefault(key, []).append((rule, finding))
+        self._fetch_remote([ref for items in by_path.values() for _, f in items
+                            for ref in ((f.record,) if f.record else ()) + tuple(r.record for r in f.related)])
         for path, items in by_path.items():
             items.sort(key=lambda rf: rf[1].record.offset if rf[1].record else -1)
             for rule, finding in items:
@@ -343,11 +487,35 @@ class Engine:
                 if finding.record is not None and record is None:
                     finding = Finding(finding.message, path=finding.record.path, related=finding.related)
                 out.append(self.diagnostic(rule, finding, record))
+        self._fetched.clear()
         return out
 
-    def _open(self, path: str):
+    def _fetch_remote(self, refs: list[RecordRef]) -> None:
+        """Read the records of remote findings in one batch per file (one request each
+        would take a round trip per finding)."""
+        by_path: dict[str, set[tuple[int, int]]] = {}
+        for ref in refs:
+            if sources.is_remote(ref.path) and not sources.is_compressed(ref.path):
+                by_path.setdefault(ref.path, set()).add((ref.offset, ref.length))
+        for path, ranges in by_path.items():
+            ordered = sorted(ranges)
+            try:
+                chunks = sources.read_ranges(path, ordered)
+            except ConfigError:
+                continue
+            self._fetched.update({(path, o, n): c for (o, n), c in zip(ordered, chunks)})
+
+    def _open(self, path: str, task: Task | None = None):
         data = self._texts.get(path)
-        return io.BytesIO(data) if data is not None else open_binary(path)
+        if data is not None:
+            return io.BytesIO(data)
+        if task is not None and task.end is not None:  # a range task reads little past its end
+            return open_binary(path, min(sources.READ_AHEAD, task.end - task.start + (64 << 10)))
+        return open_binary(path)
+
+    def _size(self, path: str) -> int:
+        data = self._texts.get(path)
+        return len(data) if data is not None else _size(path)
 
     def _reread(self, ref: RecordRef) -> Record | None:
         """Read one record again by its byte range (dataset findings, related links)."""
@@ -355,14 +523,11 @@ class Engine:
         try:
             if data is not None:
                 chunk = data[ref.offset: ref.offset + ref.length]
+            elif (ref.path, ref.offset, ref.length) in self._fetched:
+                chunk = self._fetched[(ref.path, ref.offset, ref.length)]
             else:
-                with open_binary(ref.path) as f:
-                    if ref.path.endswith(".gz"):
-                        f.read(ref.offset)
-                    else:
-                        f.seek(ref.offset)
-                    chunk = f.read(ref.length)
-        except OSError:
+                chunk = sources.read_range(ref.path, ref.offset, ref.length)
+        except (OSError, EOFError, ConfigError):
             return None
         from .reader import parse_text
 
@@ -391,49 +556,95 @@ class Engine:
             jobs = os.cpu_count() or 1
         return max(1, jobs)
 
-    def _run_parallel(self, files: list[str], jobs: int, progress: Progress | None) -> Report:
-        tasks: list[tuple[str, int, int | None, int, int]] = []
-        for path in files:
-            if is_json_array_path(path) or path.endswith(".gz"):
-                tasks.append((path, 0, None, 1, 0))
-            else:
-                for start, end, line, index in iter_lines_offsets(path, jobs):
-                    tasks.append((path, start, end, line, index))
-        diagnostics: list[Diagnostic] = []
-        summaries: dict[str, FileSummary] = {}
-        states_per_task = []
-        total = sum(_size(f) for f in files)
-        done = 0
-        for rule in self.pack.rules:
-            rule.prepare(self.settings)  # workers fork after this and share what it loaded
-        _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
-        with ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-            for task, (diags, states, summary) in zip(tasks, pool.map(_worker, [(self.settings, self._custom_pack, t) for t in tasks])):
-                diagnostics += diags
-                states_per_task.append(states)
-                summaries.setdefault(summary.path, FileSummary(summary.path, summary.group)).add(summary)
-                done += (task[2] or _size(task[0])) - task[1]
-                if progress is not None:
-                    progress(done, total)
-        merged = {r.code: r.merge([s[r.code] for s in states_per_task]) for r in self.pack.dataset_rules}
-        diagnostics += self._finish(merged)
-        return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
 
 
-def _worker(args: tuple[Settings, RulePack | None, tuple[str, int, int | None, int, int]]):
-    settings, pack, (path, start, end, line, index) = args
+class _Shuffled(NamedTuple):
+    heads: list  # each task's head, in task order
+    reduced: list  # each reduce task's result
+
+
+def _worker(args: tuple[Settings, RulePack | None, dict, Task, int]) -> tuple[tuple[int, bytes], list[bytes]]:
+    """One task: ((records read, pickled (diagnostics, dataset states, file summary)),
+    one pickled piece per reduce partition of the shuffled rules' states). Lines are
+    numbered from the task's first line (see ``diagnostics.lines_shifted``)."""
+    settings, pack, calibration, task, parts = args
     engine = _worker_engine(settings, pack)
-    ctx = engine.context(path)
+    engine.use_calibration(calibration)
+    ctx = engine.context(task.path)
     states = {r.code: r.initial(ctx) for r in engine.pack.dataset_rules}
     diagnostics: list[Diagnostic] = []
-    summary = FileSummary(path, ctx.group)
-    with open_binary(path) as stream:
-        if start:
-            stream.seek(start)
-        engine._consume(read_records(stream, path, start_line=line, start_offset=start, end_offset=end,
-                                     start_index=index, max_depth=settings.max_depth, mapping=settings.field_mapping),
-                        ctx, states, diagnostics, summary)
-    return diagnostics, states, summary
+    summary = FileSummary(task.path, ctx.group)
+    with engine._open(task.path, task) as stream:
+        engine._consume(engine._task_records(stream, task), ctx, states, diagnostics, summary)
+    pieces: list[dict] = [{} for _ in range(parts)]
+    for rule in engine.pack.dataset_rules:
+        if isinstance(rule, ShuffledRule):
+            states[rule.code], by_part = rule.partition(states[rule.code], parts, ctx)
+            for p, piece in enumerate(by_part):
+                pieces[p][rule.code] = piece
+    return (summary.records, dumps((diagnostics, states, summary))), [dumps(p) for p in pieces]
+
+
+def _reduce_worker(args: tuple[list[bytes], tuple]) -> bytes:
+    """One reduce partition: each shuffled rule's pieces from every task, in task order
+    (each unpickled with its task's lines added)."""
+    blobs, (settings, pack, calibration, bases) = args
+    engine = _worker_engine(settings, pack)
+    engine.use_calibration(calibration)
+    by_code: dict[str, list] = {}
+    for base, blob in zip(bases, blobs):
+        with lines_shifted(base):
+            for code, piece in pickle.loads(blob).items():
+                by_code.setdefault(code, []).append(piece)
+    ctx = engine.context("")
+    return dumps({r.code: r.reduce(by_code.get(r.code, []), ctx)
+                  for r in engine.pack.dataset_rules if isinstance(r, ShuffledRule)})
+
+
+def _calibration_worker(args: tuple[Settings, RulePack | None, list[Task]]) -> dict[str, list]:
+    settings, pack, windows = args
+    return _worker_engine(settings, pack)._calibration_pieces(windows)
+
+
+def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None) -> list[Task]:
+    """Tasks for a run: each JSONL file cut into ``parts`` byte ranges of equal size
+    (cut anywhere: a task starts at the first line start in its range); JSON arrays,
+    compressed files and in-memory sources are one task each."""
+    out: list[Task] = []
+    for path in files:
+        if parts <= 1 or not splittable(path, texts):
+            out.append(Task(path))
+            continue
+        size = _size(path)
+        bounds = sorted({size * k // parts for k in range(parts)})
+        out += [Task(path, s, e) for s, e in zip(bounds, bounds[1:] + [size])]
+    return out
+
+
+def splittable(path: str, texts: dict[str, bytes] | None = None) -> bool:
+    return not (path == "-" or (texts and path in texts) or is_json_array_path(path) or sources.is_compressed(path))
+
+
+def sample_windows(files: list[str], records: int, texts: dict[str, bytes] | None = None) -> list[Task]:
+    """The calibration sample as tasks: ``SAMPLE_WINDOWS`` windows spread over the
+    files in proportion to their sizes, each reading at most its share of ``records``
+    from the lines that start in it. Files that cannot be split give their first
+    records. Depends on the files alone."""
+    sizes = [len(texts[f]) if texts and f in texts else _size(f) for f in files]
+    total = sum(sizes)
+    out: list[Task] = []
+    for path, size in zip(files, sizes):
+        if not size:
+            continue
+        share = size / total
+        if not splittable(path, texts):
+            out.append(Task(path, limit=math.ceil(records * share)))
+            continue
+        k = max(1, round(SAMPLE_WINDOWS * share))
+        bounds = sorted({size * i // k for i in range(k)})
+        limit = math.ceil(records * share / len(bounds))
+        out += [Task(path, s, e, limit) for s, e in zip(bounds, bounds[1:] + [size])]
+    return out
 
 
 _WORKER_ENGINES: dict[tuple, Engine] = {}
@@ -461,9 +672,11 @@ def group_of(path: str, settings: Settings) -> str:
 
     if not path:
         return "train"
-    rel = os.path.relpath(os.path.abspath(path), settings.root) if settings.root else path
+    remote = sources.is_remote(path)
+    rel = os.path.relpath(os.path.abspath(path), settings.root) if settings.root and not remote else path
     for pattern in settings.validation:
-        if fnmatch.fnmatch(rel, pattern) or os.path.abspath(path) == os.path.abspath(pattern):
+        if fnmatch.fnmatch(rel, pattern) or path == pattern or (
+                not remote and os.path.abspath(path) == os.path.abspath(pattern)):
             return "validation"
     for group, patterns in settings.datasets.items():
         if any(fnmatch.fnmatch(rel, p) for p in patterns):
@@ -515,8 +728,8 @@ def _fingerprint(code: str, *parts: str) -> str:
 
 def _size(path: str) -> int:
     try:
-        return os.path.getsize(path)
-    except OSError:
+        return sources.size(path)
+    except (OSError, ConfigError):
         return 0
 
 

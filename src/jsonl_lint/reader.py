@@ -27,10 +27,12 @@ from .config import MAX_DEPTH
 from .diagnostics import RecordRef
 from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize
 from .positions import SourceMap, iter_strings
+from .sources import COMPRESSED_SUFFIXES, open_binary  # noqa: F401 - also imported from here
 
 BOM = b"\xef\xbb\xbf"
 JSON_ARRAY_SUFFIXES = (".json",)
-DATASET_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+DATASET_SUFFIXES = (".jsonl", ".ndjson", ".json") + tuple(
+    base + c for c in COMPRESSED_SUFFIXES for base in (".jsonl", ".ndjson", ".json"))
 
 
 class cached_property:
@@ -265,17 +267,11 @@ def _hint(text: str, exc: json.JSONDecodeError) -> str:
     return ""
 
 
-def open_binary(path: str) -> IO[bytes]:
-    if path.endswith(".gz"):
-        import gzip
-
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
 def is_json_array_path(path: str) -> bool:
-    p = path[:-3] if path.endswith(".gz") else path
-    return p.endswith(JSON_ARRAY_SUFFIXES)
+    for suffix in COMPRESSED_SUFFIXES:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    return path.endswith(JSON_ARRAY_SUFFIXES)
 
 
 def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None,
@@ -500,34 +496,25 @@ class _ArrayBuffer:
         return Record(ref, text, syntax=SyntaxProblem(message, 0), container="json-array")
 
 
-def iter_lines_offsets(path: str, parts: int) -> list[tuple[int, int, int, int]]:
-    """Split a JSONL file into ``parts`` byte ranges at line starts.
+def read_range_records(stream: IO[bytes], path: str, start: int, end: int | None, *, limit: int | None = None,
+                       max_depth: int = MAX_DEPTH, mapping: FieldMapping | None = None) -> Iterator[Record]:
+    """The records of a JSONL file whose lines start in the byte range [start, end).
 
-    Returns (start_offset, end_offset, start_line, start_index) tuples.
+    The range may start anywhere: reading begins at the first line start at or after
+    ``start`` (a line that begins before it belongs to the range before). Lines are
+    numbered from 1 at that first line; the run adds the lines of the earlier ranges
+    afterwards (``diagnostics.lines_shifted``).
     """
-    import os
+    offset = 0
+    if start > 0:
+        stream.seek(start - 1)
+        offset = start - 1 + len(stream.readline())  # through the end of the line in progress
+    if end is not None and offset >= end:
+        return
+    records = read_records(stream, path, json_array=False, start_offset=offset, end_offset=end, max_depth=max_depth,
+                           mapping=mapping)
+    if limit is not None:
+        from itertools import islice
 
-    size = os.path.getsize(path)
-    if parts <= 1 or size == 0:
-        return [(0, size, 1, 0)]
-    bounds = [0]
-    with open(path, "rb") as f:
-        for k in range(1, parts):
-            f.seek(size * k // parts)
-            f.readline()
-            at = f.tell()
-            if at > bounds[-1] and at < size:
-                bounds.append(at)
-    bounds.append(size)
-    ranges = []
-    line = 1
-    with open(path, "rb") as f:
-        for start, end in zip(bounds, bounds[1:]):
-            ranges.append((start, end, line, line - 1))
-            f.seek(start)
-            remaining = end - start
-            while remaining:
-                block = f.read(min(remaining, 1 << 22))
-                line += block.count(b"\n")
-                remaining -= len(block)
-    return ranges
+        records = islice(records, limit)
+    yield from records

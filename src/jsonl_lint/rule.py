@@ -50,6 +50,11 @@ class Context:
     path: str = ""
     group: str = "train"  # dataset group of the file ("train", "validation", ...)
     cache: dict = field(default_factory=dict, compare=False)  # per-run memo for shared work
+    # What calibrating dataset rules learned from the run's sample, by rule code.
+    calibration: dict = field(default_factory=dict, compare=False)
+    # The run's backend (``backends.Backend``) for work a dataset rule's finish spreads
+    # over tasks; None in tasks themselves.
+    backend: Any = field(default=None, compare=False)
 
 
 class Rule:
@@ -136,7 +141,24 @@ class DatasetRule(Rule, Generic[S]):
         file) with what the engine counted, so a rule also sees files without records."""
 
     def merge(self, states: list[S]) -> S:
-        """Combine states collected by separate workers (in input order)."""
+        """Combine states collected by separate tasks (in input order). Merging must be
+        associative: the run merges each task's state into the states before it."""
+        raise NotImplementedError
+
+    # Calibration (optional): a statistic that steers ``collect`` (the near-duplicate
+    # boilerplate filter) is learned from a sample of the whole run before any record is
+    # collected, never from whichever records one task happens to see.
+    def calibration_size(self) -> int:
+        """Records of the run's sample this rule calibrates on (0: no calibration)."""
+        return 0
+
+    def calibrate(self, records: "list[Record]", ctx: Context) -> Any:
+        """Counts over one piece of the sample (records the rule applies to)."""
+        raise NotImplementedError
+
+    def calibrated(self, pieces: list) -> Any:
+        """The calibration every task receives as ``ctx.calibration[self.code]``, from
+        the counts of all pieces of the sample (in sample order)."""
         raise NotImplementedError
 
     def finish(self, state: S, ctx: Context) -> Iterable[Finding]:
@@ -145,6 +167,38 @@ class DatasetRule(Rule, Generic[S]):
     @classmethod
     def mergeable(cls) -> bool:
         return cls.merge is not DatasetRule.merge
+
+
+class ShuffledRule(DatasetRule[S]):
+    """A dataset rule whose per-record state is too large to merge on one machine
+    (duplicates: every record's hashes). Each task's state is split into a small
+    ``head`` the driver keeps and one piece per reduce task by key (content hash,
+    LSH band key), so records that can match meet in the same reduce task, wherever
+    they were read. A serial run is the same with one task and one partition."""
+
+    def partition(self, state: S, parts: int, ctx: Context) -> tuple[Any, list]:
+        """(head, pieces): what the driver keeps of one task's state, and ``parts``
+        pieces by key. ``ctx.backend`` is None in a task (the state then leaves it)."""
+        raise NotImplementedError
+
+    def reduce(self, pieces: list, ctx: Context) -> Any:
+        """Runs in a reduce task: one partition's pieces from every task, in task order."""
+        raise NotImplementedError
+
+    def finish_shuffled(self, heads: list, reduced: list, ctx: Context) -> Iterable[Finding]:
+        """Findings from the heads of every task and the result of every reduce task."""
+        raise NotImplementedError
+
+    def merge(self, states: list[S]) -> S:
+        raise NotImplementedError("shuffled rules are partitioned, not merged")
+
+    @classmethod
+    def mergeable(cls) -> bool:
+        return True
+
+    def finish(self, state: S, ctx: Context) -> Iterable[Finding]:
+        head, pieces = self.partition(state, 1, ctx)
+        return self.finish_shuffled([head], [self.reduce(pieces, ctx)], ctx)
 
 
 _RAW = frozenset({"raw"})

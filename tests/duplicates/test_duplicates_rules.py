@@ -110,8 +110,9 @@ def test_candidates_are_sub_quadratic_for_one_huge_cluster():
     assert len(pairs) < 3 * 3000
 
 
-def test_state_pickles_for_workers():
-    from jsonl_lint.similarity.near import NearConfig, NearState
+def test_state_pickles_for_workers_and_splits_by_band_key():
+    from jsonl_lint.backends import Backend
+    from jsonl_lint.similarity.near import NearConfig, NearState, merge_heads, reduce_band_entries
     from jsonl_lint.reader import read_records
     import io
 
@@ -120,5 +121,6 @@ def test_state_pickles_for_workers():
     for r in read_records(io.BytesIO(data), "x.jsonl"):
         state.add(r, "train")
     clone = pickle.loads(pickle.dumps(state))
-    merged = NearState(NearConfig()).merge([clone])
-    assert [(p.first, p.second) for p in merged.pairs()] == [(0, 1)]
+    head, pieces = clone.partition(3, keep_texts=True)
+    merged, cand = merge_heads([head], [reduce_band_entries([p]) for p in pieces])
+    assert [(p.first, p.second) for p in merged.pairs(cand, Backend())] == [(0, 1)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from .. import sources
 from ..config import ConfigError, Settings, find_config_file, load_settings
 
 
@@ -29,6 +30,11 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
                         help="a validation file: judged separately, and leakage from training is an error")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto, all cores on large runs)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--backend", choices=["local", "ray"],
+                        help="where the work runs: local processes (default) or a Ray cluster (pip install "
+                             "'jsonl-lint[ray]')")
+    parser.add_argument("--address", metavar="ADDRESS",
+                        help="the Ray cluster to use (default: RAY_ADDRESS, else a new local one)")
 
 
 def add_show_secrets(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +56,8 @@ def config_groups(args: argparse.Namespace, base: Settings, files: list[str]) ->
         return [(base, files)]
     by_config: dict = {}
     for f in files:
-        by_config.setdefault(find_config_file(f) if f != "-" else None, []).append(f)
+        local = f if f != "-" and not sources.is_remote(f) else os.getcwd()
+        by_config.setdefault(find_config_file(local), []).append(f)
     if len(by_config) == 1:
         return [(base, files)]
     return [(with_overrides(args, load_settings(cfg) if cfg else load_settings(isolated=True)), group)
@@ -73,11 +80,16 @@ def with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
         changes["tokenizer"] = args.tokenizer
     if args.validation:
         for path in args.validation:
-            if not os.path.exists(path):
-                raise ConfigError(f"{path}: no such validation file")
-        changes["validation"] = settings.validation + tuple(os.path.abspath(p) for p in args.validation)
+            if not sources.exists(path):
+                raise ConfigError(f"{sources.display(path)}: no such validation file")
+        changes["validation"] = settings.validation + tuple(
+            p if sources.is_remote(p) else os.path.abspath(p) for p in args.validation)
     if args.jobs is not None:
         changes["jobs"] = args.jobs
+    if getattr(args, "backend", None):
+        changes["backend"] = args.backend
+    if getattr(args, "address", None):
+        changes["address"] = args.address
     if getattr(args, "fail_on", None):
         changes["fail_on"] = args.fail_on
     return settings.updated(**changes) if changes else settings
@@ -87,7 +99,7 @@ def dataset_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
     """The positional paths plus validation files, each once."""
     paths = list(args.paths)
     for v in getattr(args, "validation", None) or ():
-        if not any(os.path.abspath(v) == os.path.abspath(p) for p in paths):
+        if not any(v == p or os.path.abspath(v) == os.path.abspath(p) for p in paths):
             paths.append(v)
     return paths
 

@@ -20,44 +20,61 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 24) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows sharing at least one LSH band.
+def band_entries(sigs: np.ndarray, ids: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(band, band key, id) of every band of every signature: what the LSH buckets are
+    made of. Entries of different tasks can be concatenated, or split by key across
+    reduce tasks (a bucket is one (band, key) and lands whole in one of them)."""
+    n = len(sigs)
+    keys = band_keys(sigs, bands, rows)
+    band = np.repeat(np.arange(bands, dtype=np.uint8)[None, :], n, axis=0).ravel()
+    return band, keys.ravel(), np.repeat(np.asarray(ids, dtype=np.int64), bands)
+
+
+def bucket_pairs(band: np.ndarray, key: np.ndarray, ids: np.ndarray, full_bucket: int = 24) -> np.ndarray:
+    """Pairs (i, j), i < j, of ids sharing a bucket, unique. Ids order records as the
+    run reads them.
 
     Buckets up to ``full_bucket`` members give all their pairs; larger ones (large
     clusters of near-identical texts) give a star from their first member plus a
     chain of neighbours, so the work stays linear in the bucket size: clusters are
     completed by union-find over verified pairs.
     """
-    n = len(sigs)
-    if n < 2:
+    if len(ids) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = band_keys(sigs, bands, rows)
+    order = np.lexsort((ids, key, band))
+    b, k, members_all = band[order], key[order], ids[order]
+    brk = np.flatnonzero((k[1:] != k[:-1]) | (b[1:] != b[:-1])) + 1
+    starts = np.concatenate(([0], brk))
+    sizes = np.diff(np.concatenate((starts, [len(ids)])))
     found: list[np.ndarray] = []
-    for b in range(bands):
-        order = np.argsort(keys[:, b], kind="stable")
-        k = keys[order, b]
-        brk = np.flatnonzero(k[1:] != k[:-1]) + 1
-        starts = np.concatenate(([0], brk))
-        sizes = np.diff(np.concatenate((starts, [n])))
-        multi = sizes > 1
-        if not multi.any():
-            continue
-        small = multi & (sizes <= full_bucket)
-        for size in np.unique(sizes[small]):
-            st = starts[small & (sizes == size)]
-            members = order[st[:, None] + np.arange(size)[None, :]]
-            ii, jj = np.triu_indices(int(size), 1)
-            found.append(np.stack((members[:, ii].ravel(), members[:, jj].ravel()), axis=1))
-        for s, size in zip(starts[sizes > full_bucket], sizes[sizes > full_bucket]):
-            members = np.sort(order[s:s + size])
-            found.append(np.stack((np.repeat(members[0], size - 1), members[1:]), axis=1))
-            found.append(np.stack((members[1:-1], members[2:]), axis=1))
-    if not found:
+    small = (sizes > 1) & (sizes <= full_bucket)
+    for size in np.unique(sizes[small]):
+        st = starts[small & (sizes == size)]
+        members = members_all[st[:, None] + np.arange(size)[None, :]]
+        ii, jj = np.triu_indices(int(size), 1)
+        found.append(np.stack((members[:, ii].ravel(), members[:, jj].ravel()), axis=1))
+    for s, size in zip(starts[sizes > full_bucket], sizes[sizes > full_bucket]):
+        members = members_all[s:s + size]  # sorted by id
+        found.append(np.stack((np.repeat(members[0], size - 1), members[1:]), axis=1))
+        found.append(np.stack((members[1:-1], members[2:]), axis=1))
+    return unique_pairs(found)
+
+
+def unique_pairs(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct pairs of several (n, 2) arrays, sorted by (first, second)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
+    pairs = np.concatenate(parts).astype(np.int64)
     pairs.sort(axis=1)
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack((code // n, code % n), axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 24) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows sharing at least one LSH band (see ``bucket_pairs``)."""
+    if len(sigs) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    return bucket_pairs(*band_entries(sigs, np.arange(len(sigs)), bands, rows), full_bucket=full_bucket)
 
 
 def estimated_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:

@@ -8,9 +8,12 @@ frequency reaches ``boilerplate_df`` (a fraction of records, and at least
 ``boilerplate_min`` records) are dropped before signatures are computed, and
 the words they alone cover are dropped from the text that rapidfuzz compares.
 Assistant text is never boilerplate: the same answer in many records is exactly
-the repetition the rule is about. The frequencies are computed over the first
-``calibration`` records of each worker (all records of a smaller dataset), then
-fixed for the rest of that worker's records.
+the repetition the rule is about. The frequencies come from the run's calibration
+sample (``calibration`` records spread over the whole dataset, every record of a
+smaller one; see ``Engine.calibrate``): :func:`prompt_shingle_counts` counts each
+piece of the sample and :func:`boilerplate` adds the counts up. Every task then
+signs its records against the same boilerplate, so findings never depend on how
+the run is split.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .minhash import candidate_pairs, oph_signatures
-from .refs import RefTable, TextStore, group_id, merge_groups
+from .minhash import band_entries, bucket_pairs, oph_signatures, unique_pairs
+from .refs import RefTable, TextStore, group_id, merge_groups, reread
 from .shingles import shingle_hashes, tokens, word_hashes
 from .text import record_canonical_hash, sides, stable_hash64
 
@@ -62,10 +65,38 @@ def _empty_sigs(num_perm: int) -> np.ndarray:
     return np.zeros((0, num_perm), dtype=np.uint32)
 
 
+def prompt_shingle_counts(records, config: NearConfig) -> tuple[int, np.ndarray, np.ndarray]:
+    """(records, distinct prompt shingles, in how many of the records each occurs):
+    document frequency, not count. Shingles are compared by their top 44 bits."""
+    prompts = [sides(r.example, config.roles, config.boilerplate_roles)[0] for r in records]
+    if not prompts:
+        return 0, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    wh, wcount = word_hashes(prompts)
+    sh, counts = shingle_hashes(wh, wcount, config.shingle)
+    owner = np.repeat(np.arange(len(prompts), dtype=np.uint64), counts)
+    # One sort: the top 44 bits of the shingle hash with the record number below,
+    # so repeats inside a record count once (44 bits keep collisions negligible).
+    keys = np.unique((sh & ~np.uint64(_OWNER_MASK)) | (owner & np.uint64(_OWNER_MASK)))
+    values, df = np.unique(keys >> np.uint64(_OWNER_BITS), return_counts=True)
+    return len(prompts), values, df
+
+
+def boilerplate(pieces: list[tuple[int, np.ndarray, np.ndarray]], config: NearConfig) -> np.ndarray:
+    """Prompt shingles in at least ``boilerplate_df`` of the sampled records (and at
+    least ``boilerplate_min`` of them), sorted, from the counts of every piece."""
+    n = sum(p[0] for p in pieces)
+    if not n:
+        return np.zeros(0, dtype=np.uint64)
+    values, where = np.unique(np.concatenate([p[1] for p in pieces]), return_inverse=True)
+    df = np.bincount(where, weights=np.concatenate([p[2] for p in pieces]).astype(np.float64))
+    bar = max(config.boilerplate_min, int(np.ceil(config.boilerplate_df * n)))
+    return values[df >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
+
+
 class NearState:
     """Per-record: location, group, canonical hash, compared-text hash, signature."""
 
-    def __init__(self, config: NearConfig):
+    def __init__(self, config: NearConfig, boiler: np.ndarray | None = None):
         self.config = config
         self.refs = RefTable()
         self.groups: list[str] = []
@@ -75,10 +106,8 @@ class NearState:
         self.active = bytearray()  # 1 when the record has words to compare
         self.sig_chunks: list[np.ndarray] = []
         self.store = TextStore(config.text_budget)
-        self.boiler: np.ndarray | None = None  # sorted boilerplate shingle hashes
-        self.pending: list[tuple[int, np.ndarray, np.ndarray]] = []  # before calibration
+        self.boiler = boiler if boiler is not None else np.zeros(0, dtype=np.uint64)  # sorted boilerplate shingles
         self.batch: list[tuple[int, str, str]] = []
-        self.done = 0  # rows whose signature is in sig_chunks
 
     # -- collecting ------------------------------------------------------------
     def add(self, record, group: str) -> None:
@@ -93,56 +122,22 @@ class NearState:
         self.store.keep(i, (prompt, answer))
         self.batch.append((i, prompt, answer))
         if len(self.batch) >= BATCH:
-            self._process_batch()
+            self._sign_batch()
 
-    def _process_batch(self) -> None:
+    def _sign_batch(self) -> None:
+        """MinHash signatures of the batched records, boilerplate prompt shingles left out."""
         if not self.batch:
             return
-        n = self.config.shingle
-        idx = [b[0] for b in self.batch]
-        texts = [b[1] for b in self.batch] + [b[2] for b in self.batch]
-        self.batch = []
-        wh, wcount = word_hashes(texts)
-        sh, counts = shingle_hashes(wh, wcount, n)
+        cfg = self.config
+        batch, self.batch = self.batch, []
+        k = len(batch)
+        wh, wcount = word_hashes([b[1] for b in batch] + [b[2] for b in batch])
+        sh, counts = shingle_hashes(wh, wcount, cfg.shingle)
         offsets = np.concatenate(([0], np.cumsum(counts)))
-        k = len(idx)
-        for j, i in enumerate(idx):
+        parts, docs = [], []
+        for j, (i, _, _) in enumerate(batch):
             p = sh[offsets[j]:offsets[j + 1]]
             a = sh[offsets[k + j]:offsets[k + j + 1]]
-            self.pending.append((i, p, a))
-        if self.boiler is None and len(self.pending) < self.config.calibration:
-            return
-        if self.boiler is None:
-            self.boiler = self._calibrate()
-        self._sign_pending()
-
-    def _calibrate(self) -> np.ndarray:
-        """Prompt shingles in at least ``boilerplate_df`` of the pending records
-        (and at least ``boilerplate_min`` of them): document frequency, not count."""
-        cfg = self.config
-        sizes = [len(p) for _, p, _ in self.pending]
-        if not sum(sizes):
-            return np.zeros(0, dtype=np.uint64)
-        hashes = np.concatenate([p for _, p, _ in self.pending if len(p)])
-        owner = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
-        # One sort: the top 44 bits of the shingle hash with the record number below,
-        # so repeats inside a record count once (44 bits keep collisions negligible).
-        keys = np.unique((hashes & ~np.uint64(_OWNER_MASK)) | (owner & np.uint64(_OWNER_MASK)))
-        values, df = np.unique(keys >> np.uint64(_OWNER_BITS), return_counts=True)
-        bar = max(cfg.boilerplate_min, int(np.ceil(cfg.boilerplate_df * len(self.pending))))
-        return values[df >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
-
-    def _sign_pending(self) -> None:
-        pending, self.pending = self.pending, []
-        for s in range(0, len(pending), 4 * BATCH):  # bounded temporaries after calibration
-            self._sign(pending[s:s + 4 * BATCH])
-
-    def _sign(self, pending: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
-        cfg = self.config
-        if not pending:
-            return
-        parts, docs = [], []
-        for j, (i, p, a) in enumerate(pending):
             if len(p) and len(self.boiler):
                 p = p[~_isin_sorted(p >> np.uint64(_OWNER_BITS), self.boiler)]
             both = np.concatenate((p, a)) if len(p) else a
@@ -150,35 +145,15 @@ class NearState:
                 self.active[i] = 1
             parts.append(both)
             docs.append(np.full(len(both), j, dtype=np.int64))
-        sigs = oph_signatures(np.concatenate(parts), np.concatenate(docs), len(pending), cfg.num_perm)
-        order = np.array([i for i, _, _ in pending]) - self.done
-        chunk = np.empty_like(sigs)
-        chunk[order] = sigs
-        self.sig_chunks.append(chunk)
-        self.done += len(pending)
+        self.sig_chunks.append(oph_signatures(np.concatenate(parts), np.concatenate(docs), k, cfg.num_perm))
 
     def flush(self) -> None:
-        self._process_batch()
-        if self.boiler is None:
-            self.boiler = self._calibrate()
-        self._sign_pending()
+        self._sign_batch()
 
     # -- merging -----------------------------------------------------------------
     def merge(self, others: list["NearState"]) -> "NearState":
-        """Merge states in input order. Unflushed states (fewer records than the
-        calibration size) are calibrated together, so small runs split across
-        workers see the same boilerplate as a serial run."""
-        out = NearState(self.config)
-        raw = [s for s in others if s.boiler is None]
-        if raw:
-            for s in raw:
-                s._process_batch()
-            joint = [(i, p, a) for s in raw for (i, p, a) in s.pending]
-            tmp = NearState(self.config)
-            tmp.pending = joint
-            boiler = tmp._calibrate()
-            for s in raw:
-                s.boiler = boiler
+        """Merge states in input order (all signed against the same boilerplate)."""
+        out = NearState(self.config, others[0].boiler if others else None)
         for s in others:
             s.flush()
             base = len(out.canon)
@@ -189,14 +164,16 @@ class NearState:
             out.active.extend(s.active)
             out.sig_chunks.extend(s.sig_chunks)
             out.store.merge(s.store, base)
-            out.boiler = s.boiler if out.boiler is None else np.union1d(out.boiler, s.boiler)
             # The inputs are consumed: drop their references so the merged copy is the only one.
             s.refs, s.sig_chunks, s.store = RefTable(), [], TextStore(0)
             s.canon, s.thash, s.group, s.active = array("Q"), array("Q"), array("h"), bytearray()
-        out.done = len(out.canon)
         return out
 
-    # -- finishing -----------------------------------------------------------------
+    # -- the keyed shuffle -----------------------------------------------------------
+    # A task's state splits into a head (per record: location, group and hashes, no
+    # signatures and no texts) that goes to the driver, and the band entries of its
+    # signatures, split by band key across reduce tasks. Reducers turn buckets into
+    # candidate pairs; the driver verifies them in tasks that re-read the records.
     def signatures(self) -> np.ndarray:
         if len(self.sig_chunks) != 1:
             chunks, self.sig_chunks = self.sig_chunks, []
@@ -204,79 +181,120 @@ class NearState:
             del chunks
         return self.sig_chunks[0]
 
-    def pairs(self, keep=None) -> list[Pair]:
-        """Verified pairs (first < second in run order) with similarity at or above
-        the threshold. ``keep(i, j)`` filters candidate pairs before verification."""
+    def partition(self, parts: int, keep_texts: bool) -> tuple["NearState", list[tuple]]:
+        """(head, pieces): the band entries (band, key, row) of the active records,
+        split by key into ``parts`` pieces. ``keep_texts`` leaves the texts kept in
+        memory in the head (in-process runs; a task's texts never travel)."""
         self.flush()
         cfg = self.config
-        sigs = self.signatures()
-        active = np.frombuffer(bytes(self.active), dtype=np.uint8).astype(bool)
-        rows = np.flatnonzero(active)
-        if len(rows) < 2:
-            return []
-        if len(rows) == len(sigs):
-            cand = candidate_pairs(sigs, cfg.bands, cfg.rows)
-        else:
-            cand = rows[candidate_pairs(sigs[rows], cfg.bands, cfg.rows)]
+        rows = np.flatnonzero(np.frombuffer(bytes(self.active), dtype=np.uint8))
+        band, key, ids = band_entries(self.signatures()[rows], rows, cfg.bands, cfg.rows)
+        where = (key % np.uint64(parts)).astype(np.int64) if parts > 1 else np.zeros(len(key), dtype=np.int64)
+        pieces = [(band[where == p], key[where == p], ids[where == p]) for p in range(parts)]
+        self.sig_chunks = []
+        if not keep_texts:
+            self.store = TextStore(0)
+        return self, pieces
+
+    def pairs(self, cand: np.ndarray, backend, keep=None) -> list[Pair]:
+        """Verified pairs (first < second in run order) with similarity at or above the
+        threshold, from candidate pairs of rows. ``keep(pairs)`` filters candidates
+        before verification. Blocks of pairs (sorted, so blocks share records) are
+        verified by ``backend``'s tasks, which re-read records they do not have."""
         if keep is not None and len(cand):
             cand = cand[keep(cand)]
         if not len(cand):
             return []
-        # Verify in blocks of pairs (sorted, so blocks share records): only one block's
-        # texts are in memory at a time.
         cand = cand[np.lexsort((cand[:, 1], cand[:, 0]))]
-        out = []
-        cutoff = cfg.threshold
+        jobs = []
         for s in range(0, len(cand), VERIFY_BLOCK):
             block = cand[s:s + VERIFY_BLOCK]
-            texts = self.store.fetch(np.unique(block).tolist(), self.refs, self._extract,
-                                     lambda k, parts: stable_hash64("\x1e".join(parts)) == self.thash[k])
-            compared = self._compared(texts)
-            del texts
-            for i, j in block.tolist():
-                a, b = compared.get(i), compared.get(j)
-                if a is None or b is None:
-                    continue
-                if a == b:
-                    out.append(Pair(i, j, 1.0))
-                    continue
-                sim = Indel.normalized_similarity(a, b, score_cutoff=cutoff)
-                if sim >= cutoff:
-                    out.append(Pair(i, j, sim))
-        return out
+            rows = np.unique(block).tolist()
+            jobs.append((self.config, self.boiler, block, {r: self.refs.ref(r) for r in rows},
+                         {r: self.thash[r] for r in rows},
+                         {r: self.store.texts[r] for r in rows if r in self.store.texts}))
+        return [Pair(i, j, sim) for found in backend.map(verify_block, jobs) for i, j, sim in found]
 
-    def _extract(self, value) -> tuple[str, str] | None:
-        from ..formats import normalize
 
-        if not isinstance(value, dict):
-            return None
-        example = normalize(value)
-        if example is None:
-            return None
-        return sides(example, self.config.roles, self.config.boilerplate_roles)
+def reduce_band_entries(pieces: list[tuple]) -> np.ndarray:
+    """Candidate pairs of one partition: the pieces of every task, in task order, with
+    rows numbered ``task << 32 | row`` (run order)."""
+    if not pieces:
+        return np.zeros((0, 2), dtype=np.int64)
+    band = np.concatenate([p[0] for p in pieces])
+    key = np.concatenate([p[1] for p in pieces])
+    ids = np.concatenate([p[2].astype(np.int64) | (np.int64(t) << np.int64(32)) for t, p in enumerate(pieces)])
+    return bucket_pairs(band, key, ids)
 
-    def _compared(self, texts: dict[int, tuple[str, ...]]) -> dict[int, str]:
-        """The normalized strings rapidfuzz compares: lowercased words, prompt
-        words covered only by boilerplate shingles removed."""
-        out: dict[int, str] = {}
-        boiler = self.boiler if self.boiler is not None else np.zeros(0, dtype=np.uint64)
-        keys = list(texts)
-        for s in range(0, len(keys), BATCH):
-            chunk = keys[s:s + BATCH]
-            prompts = [texts[k][0] for k in chunk]
-            wh, wcount = word_hashes(prompts)
-            sh, counts = shingle_hashes(wh, wcount, self.config.shingle)
-            is_boiler = (_isin_sorted(sh >> np.uint64(_OWNER_BITS), boiler) if len(boiler)
-                         else np.zeros(len(sh), dtype=bool))
-            soff = np.concatenate(([0], np.cumsum(counts)))
-            for j, k in enumerate(chunk):
-                words = tokens(prompts[j])
-                flags = is_boiler[soff[j]:soff[j + 1]]
-                if len(words) and flags.any():
-                    words = _uncovered(words, flags, self.config.shingle)
-                answer = tokens(texts[k][1])
-                out[k] = " ".join(words + answer)
-        return out
+
+def merge_heads(heads: list[NearState], reduced: list[np.ndarray]) -> tuple[NearState, np.ndarray]:
+    """One state of the whole run from the tasks' heads, and the candidate pairs of
+    every partition in its row numbers."""
+    bases = np.cumsum([0] + [len(h.canon) for h in heads])
+    state = NearState(heads[0].config).merge(heads) if heads else None
+    cand = np.concatenate([r for r in reduced if len(r)]) if any(len(r) for r in reduced) else \
+        np.zeros((0, 2), dtype=np.int64)
+    cand = bases[cand >> np.int64(32)] + (cand & np.int64(0xFFFFFFFF))
+    return state, unique_pairs([cand])
+
+
+def verify_block(job) -> list[tuple[int, int, float]]:
+    """Verify one block of candidate pairs: texts from memory or re-read by byte range
+    (and checked against the hash taken during the pass), compared with rapidfuzz."""
+    config, boiler, block, refs, thash, texts = job
+    missing = [(r, ref) for r, ref in refs.items() if r not in texts]
+    for r, value in reread(missing).items():
+        parts = _extract(value, config)
+        if parts is not None and stable_hash64("\x1e".join(parts)) == thash[r]:
+            texts[r] = parts
+    compared = _compared(texts, boiler, config)
+    out = []
+    cutoff = config.threshold
+    for i, j in block.tolist():
+        a, b = compared.get(i), compared.get(j)
+        if a is None or b is None:
+            continue
+        if a == b:
+            out.append((i, j, 1.0))
+            continue
+        sim = Indel.normalized_similarity(a, b, score_cutoff=cutoff)
+        if sim >= cutoff:
+            out.append((i, j, sim))
+    return out
+
+
+def _extract(value, config: NearConfig) -> tuple[str, str] | None:
+    from ..formats import normalize
+
+    if not isinstance(value, dict):
+        return None
+    example = normalize(value)
+    if example is None:
+        return None
+    return sides(example, config.roles, config.boilerplate_roles)
+
+
+def _compared(texts: dict[int, tuple[str, ...]], boiler: np.ndarray, config: NearConfig) -> dict[int, str]:
+    """The normalized strings rapidfuzz compares: lowercased words, prompt words
+    covered only by boilerplate shingles removed."""
+    out: dict[int, str] = {}
+    keys = list(texts)
+    for s in range(0, len(keys), BATCH):
+        chunk = keys[s:s + BATCH]
+        prompts = [texts[k][0] for k in chunk]
+        wh, wcount = word_hashes(prompts)
+        sh, counts = shingle_hashes(wh, wcount, config.shingle)
+        is_boiler = (_isin_sorted(sh >> np.uint64(_OWNER_BITS), boiler) if len(boiler)
+                     else np.zeros(len(sh), dtype=bool))
+        soff = np.concatenate(([0], np.cumsum(counts)))
+        for j, k in enumerate(chunk):
+            words = tokens(prompts[j])
+            flags = is_boiler[soff[j]:soff[j + 1]]
+            if len(words) and flags.any():
+                words = _uncovered(words, flags, config.shingle)
+            answer = tokens(texts[k][1])
+            out[k] = " ".join(words + answer)
+    return out
 
 
 def _uncovered(words: list[str], boiler_flags: np.ndarray, n: int) -> list[str]:

@@ -14,9 +14,10 @@ import os
 from array import array
 from typing import Callable, Iterable
 
+import numpy as np
 import orjson
 
-from ..diagnostics import RecordRef
+from ..diagnostics import RecordRef, line_shift
 
 _FIELDS = 7  # path id, index, line, column, offset, byte length, code-point length
 
@@ -63,49 +64,67 @@ class RefTable:
             self.rows.append(remap[rows[k]])
             self.rows.extend(rows[k + 1: k + _FIELDS])
 
+    def subset(self, rows) -> "RefTable":
+        """The rows at the given positions, in that order."""
+        out = RefTable()
+        out.paths, out._ids = list(self.paths), dict(self._ids)
+        table = np.frombuffer(self.rows, dtype=np.int64).reshape(-1, _FIELDS)
+        out.rows.frombytes(table[np.asarray(rows, dtype=np.int64)].tobytes())
+        return out
+
     def __getstate__(self):
         return self.paths, self.rows
 
     def __setstate__(self, state):
         self.paths, self.rows = state
         self._ids = {p: i for i, p in enumerate(self.paths)}
+        shift = line_shift()  # a task's rows, unpickled by the run with its line offset
+        if shift and self.rows:
+            rows = np.frombuffer(self.rows, dtype=np.int64).reshape(-1, _FIELDS)
+            rows[:, 1:3] += shift  # index and line
 
 
 def reread(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, object]:
     """Parsed JSON values of records by their byte ranges: {key: value}. Records
     that cannot be read or parsed are left out."""
+    from .. import sources
+    from ..config import ConfigError
+    from ..reader import open_binary, parse_text
+
     by_path: dict[str, list[tuple[int, RecordRef]]] = {}
     for key, ref in refs:
         by_path.setdefault(ref.path, []).append((key, ref))
     out: dict[int, object] = {}
     for path, items in by_path.items():
-        if not os.path.isfile(path):
-            continue
         items.sort(key=lambda kr: kr[1].offset)
-        from ..reader import open_binary
-
         try:
-            with open_binary(path) as f:
-                pos = 0
-                for key, ref in items:
-                    if path.endswith(".gz"):
-                        if ref.offset < pos:
-                            continue
-                        f.read(ref.offset - pos)
-                    else:
-                        f.seek(ref.offset)
-                    chunk = f.read(ref.length)
-                    pos = ref.offset + len(chunk)
-                    try:
-                        out[key] = orjson.loads(chunk)
-                    except orjson.JSONDecodeError:
-                        from ..reader import parse_text
-
-                        value, problem = parse_text(chunk.decode("utf-8", "replace"))
-                        if problem is None:
-                            out[key] = value
-        except (OSError, EOFError, ValueError):
+            if sources.is_remote(path) and not sources.is_compressed(path):
+                chunks = sources.read_ranges(path, [(ref.offset, ref.length) for _, ref in items])
+            else:
+                if not os.path.isfile(path) and not sources.is_remote(path):
+                    continue
+                chunks = []
+                with open_binary(path) as f:
+                    pos = 0
+                    for _, ref in items:
+                        if sources.is_compressed(path):
+                            if ref.offset < pos:
+                                chunks.append(b"")
+                                continue
+                            f.read(ref.offset - pos)
+                        else:
+                            f.seek(ref.offset)
+                        chunks.append(f.read(ref.length))
+                        pos = ref.offset + len(chunks[-1])
+        except (OSError, EOFError, ValueError, ConfigError):
             continue
+        for (key, _), chunk in zip(items, chunks):
+            try:
+                out[key] = orjson.loads(chunk)
+            except orjson.JSONDecodeError:
+                value, problem = parse_text(chunk.decode("utf-8", "replace"))
+                if problem is None:
+                    out[key] = value
     return out
 
 
@@ -126,6 +145,13 @@ class TextStore:
 
     def shifted(self, offset: int) -> dict[int, tuple[str, ...]]:
         return {i + offset: t for i, t in self.texts.items()}
+
+    def subset(self, rows) -> "TextStore":
+        """The texts of the given rows, renumbered by their position in ``rows``."""
+        out = TextStore(self.budget)
+        out.texts = {i: self.texts[r] for i, r in enumerate(rows) if r in self.texts}
+        out.used = sum(len(p) for t in out.texts.values() for p in t)
+        return out
 
     def merge(self, other: "TextStore", offset: int) -> None:
         self.texts.update(other.shifted(offset))

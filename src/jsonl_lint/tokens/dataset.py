@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..config import Settings
+from ..diagnostics import line_shift
 from ..engine import Engine, FileSummary
 from ..registry import RulePack
 from ..rule import DatasetRule
@@ -34,9 +35,19 @@ class ExampleRow:
     images: int
     approximate: bool
 
+    def __reduce__(self):
+        return _example_row, tuple(getattr(self, f) for f in self.__slots__)
+
     def as_dict(self) -> dict:
         return {"file": self.path, "line": self.line, "index": self.index, "format": self.format,
                 "turns": self.turns, "total": self.total, "trained": self.trained}
+
+
+def _example_row(path: str, line: int, index: int, *rest) -> ExampleRow:
+    """Unpickle a row; rows of a byte-range task get the lines before the task added
+    (``diagnostics.lines_shifted``)."""
+    shift = line_shift()
+    return ExampleRow(path, line + shift, index + shift, *rest)
 
 
 @dataclass

@@ -61,10 +61,11 @@ def merge(states: list[dict]) -> dict:
         for key, (count, text, refs) in s["groups"].items():
             g = out["groups"].get(key)
             if g is None:
-                out["groups"][key] = [count, text, list(refs)]
+                # Texts of the first MAX_TEXTS distinct prompts of the run, as a serial run keeps.
+                keep = text if len(out["groups"]) < MAX_TEXTS else None
+                out["groups"][key] = [count, keep, list(refs)]
             else:
                 g[0] += count
-                g[1] = g[1] if g[1] is not None else text
                 g[2].extend(refs[: max(0, GROUP_REFS - len(g[2]))])
     return out
 

@@ -7,8 +7,8 @@ import os
 from pydantic import Field
 
 from ...diagnostics import Applicability, Edit, Fix, RecordRef
-from ...rule import Options
-from ...similarity.near import NearConfig
+from ...rule import Context, Options
+from ...similarity.near import NearConfig, NearState, boilerplate, prompt_shingle_counts
 
 SPLIT_ALIASES = {
     "train": "train", "training": "train",
@@ -28,6 +28,9 @@ class NearOptions(Options):
     boilerplate_df: float = Field(0.05, gt=0.0, le=1.0,
                                   description="fraction of records a prompt shingle must occur in to be boilerplate")
     boilerplate_min: int = Field(10, ge=2, description="and at least this many records")
+    boilerplate_sample: int = Field(20000, ge=100,
+                                    description="records sampled evenly over the whole run to measure how often "
+                                                "prompt shingles occur (a smaller dataset is measured whole)")
     shingle_size: int = Field(3, ge=1, le=10, description="words per shingle")
     num_perm: int = Field(64, description="MinHash size (a power of two)")
     bands: int = Field(16, ge=1, description="LSH bands (num-perm / bands rows each; 16x4 targets Jaccard ~0.5)")
@@ -36,7 +39,24 @@ class NearOptions(Options):
         return NearConfig(roles=tuple(self.roles), boilerplate_roles=tuple(self.boilerplate_roles),
                           shingle=self.shingle_size, num_perm=self.num_perm, bands=self.bands,
                           threshold=self.threshold, boilerplate_df=self.boilerplate_df,
-                          boilerplate_min=self.boilerplate_min)
+                          boilerplate_min=self.boilerplate_min, calibration=self.boilerplate_sample)
+
+
+class NearCalibration:
+    """The boilerplate filter of the near-duplicate rules, learned from the run's
+    calibration sample (a mixin for rules with ``NearOptions``)."""
+
+    def calibration_size(self) -> int:
+        return self.options.near_config().calibration
+
+    def calibrate(self, records, ctx: Context):
+        return prompt_shingle_counts(records, self.options.near_config())
+
+    def calibrated(self, pieces: list):
+        return boilerplate(pieces, self.options.near_config())
+
+    def near_state(self, ctx: Context) -> NearState:
+        return NearState(self.options.near_config(), ctx.calibration.get(self.code))
 
 
 def where(ref: RecordRef, anchor: RecordRef | None = None) -> str:

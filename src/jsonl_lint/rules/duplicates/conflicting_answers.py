@@ -7,7 +7,7 @@ import orjson
 
 from ...diagnostics import Finding, Related, Severity
 from ...formats import answer_turns
-from ...rule import Context, DatasetRule
+from ...rule import Context, ShuffledRule
 from ...similarity.claims import claims, disagreement, open_ended, prompt_words
 from ...similarity.refs import RefTable, TextStore, group_id, merge_groups
 from ...similarity.text import stable_hash64
@@ -59,8 +59,19 @@ class _State:
         self.group = array("h")
         self.store = TextStore(16 << 20)
 
+    def subset(self, rows: np.ndarray, keep_texts: bool) -> "_State":
+        out = _State()
+        out.refs = self.refs.subset(rows)
+        out.prompt.frombytes(np.frombuffer(self.prompt, dtype=np.uint64)[rows].tobytes())
+        out.answer.frombytes(np.frombuffer(self.answer, dtype=np.uint64)[rows].tobytes())
+        out.pointers = [self.pointers[r] for r in rows.tolist()]
+        out.groups = list(self.groups)
+        out.group.frombytes(np.frombuffer(self.group, dtype=np.int16)[rows].tobytes())
+        out.store = self.store.subset(rows.tolist()) if keep_texts else TextStore(0)
+        return out
 
-class ConflictingAnswers(DatasetRule):
+
+class ConflictingAnswers(ShuffledRule):
     """Reports records that repeat an earlier prompt with an answer that disagrees with it.
 
     ## What it does
@@ -114,9 +125,17 @@ class ConflictingAnswers(DatasetRule):
         state.group.append(group_id(state.groups, ctx.group))
         state.store.keep(i, (answer, prompt, request))
 
-    def merge(self, states: list[_State]) -> _State:
+    def partition(self, state: _State, parts: int, ctx: Context) -> tuple[None, list[_State]]:
+        """Records with the same prompt meet in one reduce task (split by prompt hash);
+        texts stay behind and are re-read there."""
+        prompt = np.frombuffer(state.prompt, dtype=np.uint64)
+        where = prompt % np.uint64(parts) if parts > 1 else np.zeros(len(prompt), dtype=np.uint64)
+        keep_texts = ctx.backend is not None  # in-process: the texts never leave
+        return None, [state.subset(np.flatnonzero(where == p), keep_texts) for p in range(parts)]
+
+    def reduce(self, pieces: list[_State], ctx: Context) -> list[Finding]:
         out = _State()
-        for s in states:
+        for s in pieces:
             base = len(out.prompt)
             out.refs.extend(s.refs)
             out.prompt.extend(s.prompt)
@@ -124,9 +143,13 @@ class ConflictingAnswers(DatasetRule):
             out.pointers.extend(s.pointers)
             merge_groups(out.groups, out.group, s.groups, s.group)
             out.store.merge(s.store, base)
-        return out
+        return list(self._findings(out))
 
-    def finish(self, state: _State, ctx: Context):
+    def finish_shuffled(self, heads: list, reduced: list[list[Finding]], ctx: Context):
+        for findings in reduced:
+            yield from findings
+
+    def _findings(self, state: _State):
         n = len(state.prompt)
         if n < 2:
             return

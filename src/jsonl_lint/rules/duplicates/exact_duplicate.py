@@ -5,7 +5,7 @@ from array import array
 import numpy as np
 
 from ...diagnostics import Finding, Related, Severity
-from ...rule import Context, DatasetRule
+from ...rule import Context, ShuffledRule
 from ...similarity.refs import RefTable, group_id, merge_groups
 from ...similarity.text import record_canonical_hash
 from ._shared import delete_fix, where
@@ -23,8 +23,16 @@ class _State:
         self.canon.append(record_canonical_hash(record))
         self.group.append(group_id(self.groups, group))
 
+    def subset(self, rows: np.ndarray) -> "_State":
+        out = _State()
+        out.refs = self.refs.subset(rows)
+        out.canon.frombytes(np.frombuffer(self.canon, dtype=np.uint64)[rows].tobytes())
+        out.groups = list(self.groups)
+        out.group.frombytes(np.frombuffer(self.group, dtype=np.int16)[rows].tobytes())
+        return out
 
-class ExactDuplicate(DatasetRule):
+
+class ExactDuplicate(ShuffledRule):
     """Reports records that repeat an earlier record exactly, pointing at the first copy.
 
     ## What it does
@@ -66,15 +74,26 @@ class ExactDuplicate(DatasetRule):
     def collect(self, state: _State, record, ctx: Context) -> None:
         state.add(record, ctx.group)
 
-    def merge(self, states: list[_State]) -> _State:
+    def partition(self, state: _State, parts: int, ctx: Context) -> tuple[None, list[_State]]:
+        """Copies meet in one reduce task: records are split by content hash."""
+        if parts == 1:
+            return None, [state]
+        where = np.frombuffer(state.canon, dtype=np.uint64) % np.uint64(parts)
+        return None, [state.subset(np.flatnonzero(where == p)) for p in range(parts)]
+
+    def reduce(self, pieces: list[_State], ctx: Context) -> list[Finding]:
         out = _State()
-        for s in states:
+        for s in pieces:
             out.refs.extend(s.refs)
             merge_groups(out.groups, out.group, s.groups, s.group)
             out.canon.extend(s.canon)
-        return out
+        return list(self._findings(out))
 
-    def finish(self, state: _State, ctx: Context):
+    def finish_shuffled(self, heads: list, reduced: list[list[Finding]], ctx: Context):
+        for findings in reduced:
+            yield from findings
+
+    def _findings(self, state: _State):
         n = len(state.canon)
         if n < 2:
             return

@@ -3,12 +3,12 @@ from __future__ import annotations
 import numpy as np
 
 from ...diagnostics import Finding, Related, Severity
-from ...rule import Context, DatasetRule
-from ...similarity.near import NearState, clusters
-from ._shared import NearOptions, delete_fix, where
+from ...rule import Context, ShuffledRule
+from ...similarity.near import NearState, clusters, merge_heads, reduce_band_entries
+from ._shared import NearCalibration, NearOptions, delete_fix, where
 
 
-class NearDuplicate(DatasetRule):
+class NearDuplicate(NearCalibration, ShuffledRule):
     """Reports records whose text is nearly the same as an earlier record's.
 
     ## What it does
@@ -19,7 +19,10 @@ class NearDuplicate(DatasetRule):
     (rapidfuzz Indel, normalized); pairs at or above `threshold` (0.9) are near
     duplicates. Prompt text shared by many records (a long system prompt, a tool
     preamble, an instruction template) is boilerplate and does not count as
-    similarity. Each cluster is reported once: every later member points at the
+    similarity: a prompt shingle is boilerplate when at least `boilerplate-df` of
+    the records contain it, measured on `boilerplate-sample` records spread evenly
+    over the whole run (every record of a smaller run), so the findings are the
+    same however the run is split across processes or machines. Each cluster is reported once: every later member points at the
     first, with the similarity in the message; the unsafe fix deletes the later
     record. Exact copies are left to `exact-duplicate`, copies across the
     train/validation split to `train-validation-leakage`.
@@ -51,18 +54,21 @@ class NearDuplicate(DatasetRule):
     Options = NearOptions
 
     def initial(self, ctx: Context) -> NearState:
-        return NearState(self.options.near_config())
+        return self.near_state(ctx)
 
     def collect(self, state: NearState, record, ctx: Context) -> None:
         state.add(record, ctx.group)
 
-    def merge(self, states: list[NearState]) -> NearState:
-        return NearState(self.options.near_config()).merge(states)
+    def partition(self, state: NearState, parts: int, ctx: Context):
+        return state.partition(parts, keep_texts=ctx.backend is not None)
 
-    def finish(self, state: NearState, ctx: Context):
-        state.flush()
+    def reduce(self, pieces: list, ctx: Context):
+        return reduce_band_entries(pieces)
+
+    def finish_shuffled(self, heads: list[NearState], reduced: list, ctx: Context):
+        state, cand = merge_heads(heads, reduced)
         group = np.frombuffer(state.group, dtype=np.int16)
-        pairs = state.pairs(keep=lambda c: group[c[:, 0]] == group[c[:, 1]])
+        pairs = state.pairs(cand, ctx.backend, keep=lambda c: group[c[:, 0]] == group[c[:, 1]])
         yield from report_clusters(state, pairs)
 
 

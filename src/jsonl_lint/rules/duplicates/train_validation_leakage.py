@@ -4,9 +4,9 @@ import numpy as np
 from pydantic import Field
 
 from ...diagnostics import Finding, Related, Severity
-from ...rule import Context, DatasetRule
-from ...similarity.near import NearState
-from ._shared import NearOptions, delete_fix, split_of, where
+from ...rule import Context, ShuffledRule
+from ...similarity.near import NearState, merge_heads, reduce_band_entries
+from ._shared import NearCalibration, NearOptions, delete_fix, split_of, where
 
 
 class LeakageOptions(NearOptions):
@@ -14,7 +14,7 @@ class LeakageOptions(NearOptions):
                                                     "for datasets that keep both in one file")
 
 
-class TrainValidationLeakage(DatasetRule):
+class TrainValidationLeakage(NearCalibration, ShuffledRule):
     """Reports validation records that duplicate or nearly duplicate training records.
 
     ## What it does
@@ -57,26 +57,31 @@ class TrainValidationLeakage(DatasetRule):
         return bool(s.validation or s.datasets or self.options.split_key)
 
     def initial(self, ctx: Context) -> NearState | None:
-        return NearState(self.options.near_config()) if self._enabled(ctx) else None
+        return self.near_state(ctx) if self._enabled(ctx) else None
 
     def collect(self, state: NearState | None, record, ctx: Context) -> None:
         if state is not None:
             state.add(record, split_of(record, ctx, self.options.split_key))
 
-    def merge(self, states: list[NearState | None]) -> NearState | None:
-        live = [s for s in states if s is not None]
-        return NearState(self.options.near_config()).merge(live) if live else None
-
-    def finish(self, state: NearState | None, ctx: Context):
+    def partition(self, state: NearState | None, parts: int, ctx: Context):
         if state is None:
+            return None, [None] * parts
+        return state.partition(parts, keep_texts=ctx.backend is not None)
+
+    def reduce(self, pieces: list, ctx: Context):
+        return reduce_band_entries([p for p in pieces if p is not None])
+
+    def finish_shuffled(self, heads: list[NearState | None], reduced: list, ctx: Context):
+        heads = [h for h in heads if h is not None]
+        if not heads:
             return
-        state.flush()
+        state, cand = merge_heads(heads, reduced)
         if len(state.groups) < 2:
             return
         group = np.frombuffer(state.group, dtype=np.int16)
         train = state.groups.index("train") if "train" in state.groups else -1
         reported: set[int] = set()
-        for p in sorted(state.pairs(keep=lambda c: group[c[:, 0]] != group[c[:, 1]]),
+        for p in sorted(state.pairs(cand, ctx.backend, keep=lambda c: group[c[:, 0]] != group[c[:, 1]]),
                         key=lambda p: (p.second, -p.similarity)):
             a, b = p.first, p.second
             # Anchor on the evaluation side; between two non-train groups, on the later record.

@@ -70,7 +70,8 @@ class MixedFormats(DatasetRule[dict]):
                 m = out.setdefault(path, _FileFormats())
                 m.counts.update(f.counts)
                 for fmt, refs in f.refs.items():
-                    m.refs.setdefault(fmt, []).extend(refs)
+                    kept = m.refs.setdefault(fmt, [])
+                    kept.extend(refs[: max(0, MAX_REFS_PER_FORMAT - len(kept))])
         return out
 
     def finish(self, state: dict, ctx: Context):

@@ -73,8 +73,8 @@ class MixedLineEndings(DatasetRule[dict]):
         for state in states:
             for path, f in state.items():
                 m = out.setdefault(path, _FileEndings())
-                m.lf += f.lf
-                m.crlf += f.crlf
+                m.lf = (m.lf + f.lf)[:MAX_REFS]  # the first lines of the file, as a serial run keeps
+                m.crlf = (m.crlf + f.crlf)[:MAX_REFS]
                 m.lf_count += f.lf_count
                 m.crlf_count += f.crlf_count
         return out

@@ -73,7 +73,8 @@ class VolatileShare(DatasetRule[ShareState]):
         if not analysis.volatile:
             return
         state.volatile += 1
-        state.categories.update({h.category for _, h in analysis.facts + analysis.questions})
+        # Sorted: a set's order changes with the hash seed of each worker process.
+        state.categories.update(sorted({h.category for _, h in analysis.facts + analysis.questions}))
         if len(state.refs) < _KEEP:
             index, hit = (analysis.facts + analysis.questions)[0]
             state.refs.append(record.ref)

@@ -1,0 +1,146 @@
+"""Where the tasks of a run execute: in this process, local processes, or Ray.
+
+The engine needs two things from an executor, and nothing else:
+
+* ``map(fn, args)``: run ``fn`` over a list of task arguments and yield the results
+  **in task order** (the engine merges per-rule states in that order);
+* ``shuffle(fn, args, parts)`` then ``reduce(fn, pieces, extra)``: map tasks that
+  return ``(result, pieces)`` with one piece (bytes) per reduce partition, and reduce
+  tasks that receive partition ``p`` of every map task, in task order. ``shuffle``
+  returns the results as an iterator in task order and a list that holds the pieces
+  (or handles to them) once the iterator is done. The pieces never pass through the
+  driver: on Ray they stay in the object store, locally they go through files in a
+  temporary folder.
+
+Everything that crosses a process boundary is picklable and built by the caller, so
+another engine (Dask, Spark) is a short class implementing these three methods.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterator, Sequence
+
+from .config import ConfigError
+from .procs import exit_with_parent
+
+BACKENDS = ("local", "ray")
+
+
+class Backend:
+    """In-process execution: the serial path, and the reference the others must equal."""
+
+    workers = 1
+
+    def map(self, fn: Callable, args: Sequence) -> Iterator:
+        for a in args:
+            yield fn(a)
+
+    def shuffle(self, fn: Callable, args: Sequence, parts: int) -> tuple[Iterator, list]:
+        pieces: list = []
+
+        def results():
+            for a in args:
+                result, task_pieces = fn(a)
+                pieces.append(task_pieces)
+                yield result
+
+        return results(), pieces
+
+    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
+        parts = len(shuffled[0]) if shuffled else 0
+        return [fn(([task[p] for task in shuffled], extra)) for p in range(parts)]
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Backend":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ProcessBackend(Backend):
+    """Local worker processes (the default for large runs)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._spill: str | None = None
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=exit_with_parent,
+                                             initargs=(os.getpid(),))
+        return self._pool
+
+    def map(self, fn: Callable, args: Sequence) -> Iterator:
+        return self.pool.map(fn, args)
+
+    def shuffle(self, fn: Callable, args: Sequence, parts: int) -> tuple[Iterator, list]:
+        if self._spill is None:
+            self._spill = tempfile.mkdtemp(prefix="jsonl-lint-shuffle-")
+        folder = tempfile.mkdtemp(dir=self._spill)
+        jobs = [(fn, a, os.path.join(folder, str(i))) for i, a in enumerate(args)]
+        pieces: list = []
+
+        def results():
+            for result, names in self.pool.map(_spilled, jobs):
+                pieces.append(names)
+                yield result
+
+        return results(), pieces
+
+    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
+        parts = len(shuffled[0]) if shuffled else 0
+        return list(self.pool.map(_from_spill, [(fn, [task[p] for task in shuffled], extra) for p in range(parts)]))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        if self._spill is not None:
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+
+def _spilled(job):
+    """Run a map task and write each of its pieces to a file: only names go back."""
+    fn, args, stem = job
+    result, pieces = fn(args)
+    names = []
+    for p, piece in enumerate(pieces):
+        name = f"{stem}.{p}"
+        with open(name, "wb") as f:
+            f.write(piece)
+        names.append(name)
+    return result, names
+
+
+def _from_spill(job):
+    fn, names, extra = job
+    pieces = []
+    for name in names:
+        with open(name, "rb") as f:
+            pieces.append(f.read())
+    return fn((pieces, extra))
+
+
+def make_backend(name: str, jobs: int, address: str | None = None) -> Backend:
+    if name == "ray":
+        from .ray_backend import RayBackend
+
+        return RayBackend(address)
+    if name != "local":
+        raise ConfigError(f"unknown backend {name!r} (allowed: {', '.join(BACKENDS)})")
+    return ProcessBackend(jobs) if jobs > 1 else Backend()
+
+
+def dumps(obj: Any) -> bytes:
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
