@@ -32,16 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-
-def _kb(pid, key: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+from duplicates import _status_kb as _kb  # noqa: E402
 
 
 class _Sampler(threading.Thread):
@@ -83,6 +74,7 @@ def lint_once(path: str, backend: str, tasks: int, select: list[str], out: str) 
     from jsonl_lint.engine import Engine
 
     sent, shuffled = [0], [0]
+    phases: dict[str, float] = {}
 
     def counting(cls):
         class Counting(cls):
@@ -92,12 +84,14 @@ def lint_once(path: str, backend: str, tasks: int, select: list[str], out: str) 
                 def counted():
                     for lines, blob in results:
                         sent[0] += len(blob)
+                        phases["map_done"] = time.perf_counter()  # the last task's result
                         yield lines, blob
                 return counted(), pieces
 
             def reduce(self, fn, pieces, extra):
                 out = super().reduce(fn, pieces, extra)
                 sent[0] += sum(len(r) for r in out)
+                phases["reduce_done"] = time.perf_counter()
                 return out
         return Counting
 
@@ -140,6 +134,9 @@ def lint_once(path: str, backend: str, tasks: int, select: list[str], out: str) 
         f.write(json.dumps({
             "backend": backend, "tasks": tasks, "records": records, "seconds": round(elapsed, 1),
             "start_seconds": round(ready - start, 1), "findings": len(report.diagnostics),
+            "map_seconds": round(phases["map_done"] - ready, 1),
+            "reduce_seconds": round(phases["reduce_done"] - phases["map_done"], 1),
+            "finish_seconds": round(ready + elapsed - phases["reduce_done"], 1),
             "driver_mb": round(_kb("self", "VmHWM") / 1024), "workers_mb": sorted(
                 (round(v / 1024) for v in sampler.peaks.values() if v), reverse=True)[:6],
             "sent_bytes_per_record": round(sent[0] / records, 1),
@@ -173,6 +170,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tasks", default="2,8,32")
     ap.add_argument("--select", default="JL0,JL1,JL3")
     ap.add_argument("--skip-ray", action="store_true")
+    ap.add_argument("--data", help="an existing dataset written by an earlier run (kept)")
     ap.add_argument("--child", nargs=5, metavar=("PATH", "BACKEND", "TASKS", "SELECT", "OUT"))
     args = ap.parse_args(argv)
     if args.child:
@@ -180,8 +178,9 @@ def main(argv=None) -> int:
         lint_once(path, backend, int(tasks), select.split(","), out)
         return 0
     folder = tempfile.mkdtemp(prefix="bench-distributed-")
-    data = os.path.join(folder, "train.jsonl")
-    write_dataset(args.records, data)
+    data = args.data or os.path.join(folder, "train.jsonl")
+    if not args.data:
+        write_dataset(args.records, data)
     out = os.path.join(folder, "results.jsonl")
     counts = [int(t) for t in args.tasks.split(",")]
     runs = [("local", counts[0])] + ([] if args.skip_ray else [("ray", counts[0])]) + [("local", t) for t in counts[1:]]
@@ -190,7 +189,8 @@ def main(argv=None) -> int:
         subprocess.run([sys.executable, __file__, "--child", data, backend, str(tasks), args.select, out], check=True)
         with open(out) as f:
             print(f.read().splitlines()[-1], flush=True)
-    os.remove(data)
+    if not args.data:
+        os.remove(data)
     return 0
 
 

@@ -289,17 +289,16 @@ class Engine:
         per worker and file)."""
         if texts:
             self._texts.update(texts)
-            jobs = 1
         if "-" in files and "-" not in self._texts:
             self._texts["-"] = _read_stdin()
         try:
-            if backend is None and self.settings.backend == "local":
-                jobs = self._jobs(files, jobs) if dataset_rules else 1
-                if jobs == 1:
-                    return self._run_serial(files, progress, dataset_rules)
+            in_memory = any(f in self._texts for f in files)  # only this process can read them
+            if backend is None and (in_memory or not dataset_rules or (
+                    self.settings.backend == "local" and self._jobs(files, jobs) == 1)):
+                return self._run_serial(files, progress, dataset_rules)
             if backend is None:
                 with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
-                    return self.run_plan(plan(files, tasks or own.workers, self._texts), own, progress)
+                    return self.run_plan(plan(files, tasks or own.workers), own, progress)
             return self.run_plan(plan(files, tasks or backend.workers, self._texts), backend, progress)
         finally:
             for path in set(texts or ()) | {"-"}:

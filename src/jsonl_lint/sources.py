@@ -89,26 +89,22 @@ def remote_error(path: str, exc: BaseException) -> ConfigError:
     return ConfigError(f"{display(path)}: cannot read ({name}: {display(text)[:200]})")
 
 
-def size(path: str) -> int:
-    if not is_remote(path):
-        return os.path.getsize(path)
+def _remote(path: str, call):
+    """``call(filesystem, bare path)`` with its errors made readable."""
     try:
-        return int(_fs(path).size(_strip(path)))
+        return call(_fs(path), _strip(path))
     except ConfigError:
         raise
     except Exception as exc:  # noqa: BLE001 - every backend raises its own errors
         raise remote_error(path, exc) from None
 
 
+def size(path: str) -> int:
+    return os.path.getsize(path) if not is_remote(path) else int(_remote(path, lambda fs, p: fs.size(p)))
+
+
 def exists(path: str) -> bool:
-    if not is_remote(path):
-        return os.path.exists(path)
-    try:
-        return bool(_fs(path).exists(_strip(path)))
-    except ConfigError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise remote_error(path, exc) from None
+    return os.path.exists(path) if not is_remote(path) else bool(_remote(path, lambda fs, p: fs.exists(p)))
 
 
 READ_AHEAD = 4 << 20  # bytes fetched per remote request
@@ -147,10 +143,7 @@ def open_binary(path: str, read_ahead: int = READ_AHEAD) -> IO[bytes]:
 def read_range(path: str, offset: int, length: int) -> bytes:
     """``length`` bytes at ``offset`` (of the decompressed stream for .gz/.zst files)."""
     if is_remote(path) and not is_compressed(path):
-        try:
-            return _fs(path).cat_file(_strip(path), start=offset, end=offset + length)
-        except Exception as exc:  # noqa: BLE001
-            raise remote_error(path, exc) from None
+        return _remote(path, lambda fs, p: fs.cat_file(p, start=offset, end=offset + length))
     with open_binary(path) as f:
         if is_compressed(path):
             _skip(f, offset)
@@ -164,11 +157,8 @@ def read_ranges(path: str, ranges: list[tuple[int, int]]) -> list[bytes]:
     (fetched concurrently by the async filesystems)."""
     if not ranges:
         return []
-    bare = _strip(path)
-    try:
-        return _fs(path).cat_ranges([bare] * len(ranges), [o for o, _ in ranges], [o + n for o, n in ranges])
-    except Exception as exc:  # noqa: BLE001
-        raise remote_error(path, exc) from None
+    return _remote(path, lambda fs, p: fs.cat_ranges([p] * len(ranges), [o for o, _ in ranges],
+                                                     [o + n for o, n in ranges]))
 
 
 def _skip(stream: IO[bytes], n: int) -> None:

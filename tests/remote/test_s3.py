@@ -76,3 +76,21 @@ def test_credentials_in_a_path_never_reach_the_output(s3):
     err = io.StringIO()
     assert main(["check", "s3://AKIAXXX:hunter2@bucket/nope.jsonl", "--isolated"], io.StringIO(), err) == 2
     assert "hunter2" not in err.getvalue() and "AKIAXXX" not in err.getvalue()
+
+
+def test_stats_and_report_read_s3(s3, tmp_path):
+    data = every_rule_dataset()
+    local = tmp_path / "every.jsonl"
+    local.write_bytes(data)
+    s3.pipe("bucket/every.jsonl", data)
+    outputs = []
+    for path in (str(local), "s3://bucket/every.jsonl"):
+        out = io.StringIO()
+        assert main(["stats", path, "--output-format", "json", "--isolated", "--no-progress"], out, io.StringIO()) == 0
+        outputs.append(out.getvalue().replace(path, "F"))
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[1])["per_example"][-1]["line"] == 360
+    html = tmp_path / "report.html"
+    assert main(["report", "s3://bucket/every.jsonl", "-o", str(html), "--isolated", "--no-progress"],
+                io.StringIO(), io.StringIO()) in (0, 1)
+    assert "every.jsonl" in html.read_text()

@@ -12,6 +12,7 @@ from typing import Iterable
 
 from ..config import Settings
 from ..diagnostics import line_shift
+from ..sources import display
 from ..engine import Engine, FileSummary
 from ..registry import RulePack
 from ..rule import DatasetRule
@@ -39,7 +40,7 @@ class ExampleRow:
         return _example_row, tuple(getattr(self, f) for f in self.__slots__)
 
     def as_dict(self) -> dict:
-        return {"file": self.path, "line": self.line, "index": self.index, "format": self.format,
+        return {"file": display(self.path), "line": self.line, "index": self.index, "format": self.format,
                 "turns": self.turns, "total": self.total, "trained": self.trained}
 
 
@@ -92,7 +93,7 @@ class DatasetStats:
             "approximate_reason": t.counter.reason or None,
             "limit": self.limit,
             "limit_source": t.limit_source,
-            "files": [{"file": f.path, "group": f.group, "records": f.records, "blank": f.blank,
+            "files": [{"file": display(f.path), "group": f.group, "records": f.records, "blank": f.blank,
                        "invalid": f.invalid, "unknown_format": f.unknown} for f in self.files],
             "records": sum(f.records for f in self.files),
             "examples": len(self.rows),

@@ -29,8 +29,8 @@ class NearOptions(Options):
                                   description="fraction of records a prompt shingle must occur in to be boilerplate")
     boilerplate_min: int = Field(10, ge=2, description="and at least this many records")
     boilerplate_sample: int = Field(20000, ge=100,
-                                    description="records sampled evenly over the whole run to measure how often "
-                                                "prompt shingles occur (a smaller dataset is measured whole)")
+                                    description="records sampled evenly over the whole run (from 64 equal byte "
+                                                "slices) to measure how often prompt shingles occur")
     shingle_size: int = Field(3, ge=1, le=10, description="words per shingle")
     num_perm: int = Field(64, description="MinHash size (a power of two)")
     bands: int = Field(16, ge=1, description="LSH bands (num-perm / bands rows each; 16x4 targets Jaccard ~0.5)")

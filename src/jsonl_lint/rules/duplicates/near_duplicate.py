@@ -20,9 +20,10 @@ class NearDuplicate(NearCalibration, ShuffledRule):
     duplicates. Prompt text shared by many records (a long system prompt, a tool
     preamble, an instruction template) is boilerplate and does not count as
     similarity: a prompt shingle is boilerplate when at least `boilerplate-df` of
-    the records contain it, measured on `boilerplate-sample` records spread evenly
-    over the whole run (every record of a smaller run), so the findings are the
-    same however the run is split across processes or machines. Each cluster is reported once: every later member points at the
+    the records contain it, measured on a sample spread evenly over the whole run
+    (the first records of 64 equal byte slices, up to `boilerplate-sample` / 64
+    from each), so the findings are the same however the run is split across
+    processes or machines. Each cluster is reported once: every later member points at the
     first, with the similarity in the message; the unsafe fix deletes the later
     record. Exact copies are left to `exact-duplicate`, copies across the
     train/validation split to `train-validation-leakage`.
