@@ -49,8 +49,9 @@ def every_rule_dataset(n: int = 360, seed: int = 3) -> bytes:
         elif kind == 5:
             records.append(_chat(user, answer, id=i))  # schema drift
         elif kind == 6:
-            records.append(_chat(user, "Claro, puedes restablecer tu contraseña desde la página de la cuenta en "
-                                       "cualquier momento del día."))  # language outlier
+            records.append(_chat(f"#{i}?",  # no language to read in the request
+                                 "Claro, puedes restablecer tu contraseña desde la página de la cuenta en "
+                                 "cualquier momento del día, y te enviaremos un correo de confirmación."))
         elif kind == 7:
             records.append({"prompt": user, "completion": answer})  # mixed formats
         elif kind == 8:
@@ -60,15 +61,14 @@ def every_rule_dataset(n: int = 360, seed: int = 3) -> bytes:
         elif kind == 10:
             records.append(_chat(user, '{"status": "ok", "steps": 3}'))  # structure outlier
         elif kind == 11:
-            records.append(_chat(user, "Don't worry, it's easy: you can't lose data. " + answer))  # contractions
+            records.append(_chat(user, "Don't worry, it's easy: you can't lose data. Hello {{customer_name}}, "
+                                       + answer))  # contractions, a placeholder
         elif kind == 12 and i > 40:
             records.append(records[i - 37])  # exact duplicate far away
-        elif kind == 13 and i > 40:
-            prev = records[i - 36]
-            if isinstance(prev, dict) and "messages" in prev:
-                records.append(_chat(prev["messages"][-2]["content"], "A different answer: " + answer))  # conflict
-            else:
-                records.append(_chat(user, answer))
+        elif kind == 13:
+            days = 5 if i % 2 else 12  # the same question answered two ways
+            records.append(_chat("How many days does a refund take to reach my card?",
+                                 f"A refund takes {days} days to reach your card."))
         elif kind == 14 and i > 40:
             prev = records[i - 31]
             if isinstance(prev, dict) and "messages" in prev:
@@ -96,6 +96,8 @@ def every_rule_dataset(n: int = 360, seed: int = 3) -> bytes:
             records.append(_chat(user, answer) | {"messages": [{"role": "user", "content": [
                 {"type": "text", "text": user}, {"type": "image_url", "image_url": {"url": "https://x.test/a.png"}}]},
                 {"role": "assistant", "content": answer}]})
+        elif kind == 21 and i % 2:
+            records.append({"id": i, "body": user, "reply": answer})  # no known format
         else:
             records.append(_chat(user, answer))
     out = []
@@ -181,8 +183,9 @@ def test_the_datasets_exercise_every_dataset_rule(datasets):
     path, settings, serial = datasets["every"]
     reported = {k[5] for k in serial}
     dataset_rules = {r.code for r in Engine(settings).pack.dataset_rules}
-    # JL000 needs a baseline; a dataset gets one size finding (here JL202).
-    assert dataset_rules - reported == {"JL000", "JL201", "JL203"}
+    # JL000 needs a baseline, JL009 an empty file (its state adds up counts per file);
+    # a dataset gets one size finding (here JL202).
+    assert dataset_rules - reported == {"JL000", "JL009", "JL201", "JL203"}
     template = {k[5] for k in datasets["template"][2]}
     assert "JL303" not in template  # the template is 6% of the run: boilerplate, not similarity
 
