@@ -324,13 +324,14 @@ def test_the_language_of_the_request_not_of_the_passage():
     ("Respond with just the name of the city.", None, None, None),
 ])
 def test_request_model_reads_held_out_phrasings(text, kind, fmt, register):
-    req = request.analyze(normalize(_chat("x", user=text)))
+    example = normalize(_chat("x", user=text))
+    req = request.analyze(example)
     if kind:
         assert req.kind == kind, req
     if fmt:
-        assert fmt in req.formats, req
+        assert fmt in request.formats_of(example, req.kind), req
     if register:
-        assert register in req.registers, req
+        assert register in request.registers_of(example), req
     if text.startswith("Put this paragraph"):
         assert "fr" in req.languages
     if text.startswith("Respond with just"):

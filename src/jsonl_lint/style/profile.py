@@ -25,7 +25,7 @@ from typing import NamedTuple
 from ..formats import TEXT_TOOL_CALL, answer_turns, has_text_tool_call
 from . import hostility, language, lexicon, readability, request
 from .request import Request
-from .structure import JSON_ARRAY, JSON_OBJECT, LIST, TABLE, TEXT, structure
+from .structure import HEADINGS, JSON_ARRAY, JSON_OBJECT, LIST, TABLE, TEXT, structure
 from .structure import CODE as CODE_FEATURE
 
 _KEY = "jl4.style"
@@ -106,6 +106,7 @@ class StyleProfile:
     features: tuple[str, ...] = ()
     tool_call: bool = False  # the reply is a tool call, not a text reply
     request: Request = request.NONE
+    asked_formats: frozenset = frozenset()  # formats the prompt asks for (read when the shape needs it)
     # category -> (pointer, span, up to three markers) of the first marker found
     evidence: dict = field(default_factory=dict)
 
@@ -229,7 +230,7 @@ def profile_record(record) -> StyleProfile | None:
             turns = reply_turns(example)
             if turns:
                 user = " ".join(t.text for t in example.turns if t.role == "user")
-                prof = _profile(turns, _Echo.of(user), request.of(record))
+                prof = _profile(turns, _Echo.of(user), request.of(record), example)
         PROFILES.put(key, prof)
     record.extra[_KEY] = prof
     return prof
@@ -254,13 +255,40 @@ class _Echo(NamedTuple):
 NO_ECHO = _Echo(frozenset(), frozenset(), 0)
 
 
-def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE) -> StyleProfile:
+class _Registers:
+    """The registers a prompt asks for, read on first use: most replies have no marker
+    to license, and reading them is the costliest part of the request."""
+
+    __slots__ = ("example", "read", "extra")
+
+    def __init__(self, example):
+        self.example = example
+        self.read: frozenset | None = None if example is not None else frozenset()
+        self.extra: set = set()  # registers the reply itself shows (a dialogue), or "code"
+
+    def add(self, register: str) -> None:
+        self.extra.add(register)
+
+    def __contains__(self, register: str) -> bool:
+        return register in self.extra
+
+    def isdisjoint(self, registers) -> bool:
+        if not self.extra.isdisjoint(registers):
+            return False
+        if self.read is None:
+            self.read = request.registers_of(self.example)
+        return self.read.isdisjoint(registers)
+
+
+def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE, example=None) -> StyleProfile:
     main = max(turns, key=lambda t: len(t.text))
     p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req, replies=len(turns))
     p.kind, p.keys, p.features = structure(main.text)
+    if example is not None and (p.kind != TEXT or not {TABLE, CODE_FEATURE, HEADINGS}.isdisjoint(p.features)):
+        p.asked_formats = request.formats_of(example, req.kind)
     json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
     calls = req.kind == request.TOOL  # a tool-use prompt: calls written into the reply are not prose
-    registers = set(req.registers)
+    registers = _Registers(example)
     if req.kind == request.CODE:
         registers.add("code")
     texts = []
@@ -288,7 +316,7 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE) -> Style
     return p
 
 
-def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, registers: set) -> bool:
+def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, registers: _Registers) -> bool:
     """A reading grade means something for the reply's own prose only: not for math,
     code, lists, tables, verse, enumerations, the answer to a closed question, or a
     voice the prompt asked for (a persona, a story, a child's level)."""
@@ -333,44 +361,46 @@ def _note(p: StyleProfile, category: str, turn, start: int, end: int, marker: st
         p.evidence[category] = (ev[0], ev[1], ev[2] + (marker,))
 
 
-def _licensed(marker: str, registers: set) -> bool:
+def _licensed(marker: str, registers: _Registers) -> bool:
     return not registers.isdisjoint(LICENSED_BY[marker])
 
 
-def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: set) -> None:
+def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Registers) -> None:
+    # Each marker is found first and licensed after: the request's registers are read only
+    # for the few replies that have a marker.
     voice = mask_quotes(text)
-    if not text.isascii() and not _licensed("emoji", registers):
-        for m in _EMOJI.finditer(voice):
+    emoji = list(_EMOJI.finditer(voice)) if not text.isascii() else []
+    if ":" in voice or ";" in voice:
+        emoji += _EMOTICON.finditer(voice)
+    if emoji and not _licensed("emoji", registers):
+        for m in emoji:
             p.emoji += 1
             _note(p, "emoji", turn, m.start(), m.end(), m.group())
-    if (":" in voice or ";" in voice) and not _licensed("emoji", registers):
-        for m in _EMOTICON.finditer(voice):
-            p.emoji += 1
-            _note(p, "emoji", turn, m.start(), m.end(), m.group())
-    if "!" in voice and not _licensed("exclaim", registers):
-        for m in _EXCLAIM.finditer(voice):
-            if voice[m.end():m.end() + 1] == "=" or (m.start() and voice[m.start() - 1] in "=<>"):
-                continue  # != and friends in code
-            p.exclaim += 1
-            if len(m.group()) > 1 or "exclaim" not in p.evidence:
-                _note(p, "exclaim", turn, m.start(), m.end(), m.group())
+    if "!" in voice:
+        # != and friends in code are not exclamations
+        bangs = [m for m in _EXCLAIM.finditer(voice) if voice[m.end():m.end() + 1] != "="
+                 and not (m.start() and voice[m.start() - 1] in "=<>")]
+        if bangs and not _licensed("exclaim", registers):
+            for m in bangs:
+                p.exclaim += 1
+                if len(m.group()) > 1 or "exclaim" not in p.evidence:
+                    _note(p, "exclaim", turn, m.start(), m.end(), m.group())
     if "'" in text:
         p.contractions += len(_CONTRACTION.findall(text))
-    words = _WORD.findall(voice)
-    p.letters_words += len(words)
-    if _HAS_UPPER_RUN.search(voice) and not _licensed("caps", registers) and "code" not in registers:
-        _shouting(p, turn, voice, echo.caps)
+    if _HAS_UPPER_RUN.search(voice) and "code" not in registers:
+        _shouting(p, turn, voice, echo.caps, registers)
     lower = voice.lower().replace("\u2019", "'")
-    lower_words = _WORD.findall(lower) if len(lower) == len(voice) else None  # split once, shared
-    if not _licensed("hostile", registers):
-        found = hostility.find(voice, set(lower_words) if lower_words is not None else None)
+    lower_words = _WORD.findall(lower)  # split once: lexicons, hostility and the capitals' base
+    p.letters_words += len(lower_words)
+    found = hostility.find(voice, set(lower_words))
+    if found and not _licensed("hostile", registers):
         for start, end, weight in sorted(found, key=lambda f: (-f[2], f[0])):  # strongest first
             p.hostile += weight
             _note(p, "hostile", turn, start, end, text[start:end])
     get = _CATEGORY.get
     n = [0] * 7
     seen: dict[int, set] = {}
-    for w in lower_words if lower_words is not None else _WORD.findall(lower):
+    for w in lower_words:
         c = get(w)
         if c is None:
             continue
@@ -385,15 +415,14 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: set) -> N
     if n[_SLANG] and not _licensed("slang", registers):
         p.slang += n[_SLANG]
         _cite(p, "slang", turn, voice, seen[_SLANG])
-    if not _licensed("legalese", registers):
-        phrases = [(s, e) for s, e in _phrases(lower, lexicon.LEGAL_PHRASES)]
-        strong = n[_LEGAL] + len(phrases)
-        if strong and strong + n[_LEGAL_ORDINARY] >= 2:
-            # Legalese is a cluster: "shall" or "whereas" alone is ordinary English.
-            p.legalese += strong + n[_LEGAL_ORDINARY]
-            for s, e in phrases:
-                _note(p, "legalese", turn, s, e, text[s:e])
-            _cite(p, "legalese", turn, voice, seen.get(_LEGAL, set()) | seen.get(_LEGAL_ORDINARY, set()))
+    # Legalese is a cluster: "shall" or "whereas" alone is ordinary English.
+    phrases = list(_phrases(lower, lexicon.LEGAL_PHRASES)) if n[_LEGAL] or n[_LEGAL_ORDINARY] else []
+    strong = n[_LEGAL] + len(phrases)
+    if strong and strong + n[_LEGAL_ORDINARY] >= 2 and not _licensed("legalese", registers):
+        p.legalese += strong + n[_LEGAL_ORDINARY]
+        for s, e in phrases:
+            _note(p, "legalese", turn, s, e, text[s:e])
+        _cite(p, "legalese", turn, voice, seen.get(_LEGAL, set()) | seen.get(_LEGAL_ORDINARY, set()))
 
 
 def _cite(p: StyleProfile, category: str, turn, voice: str, wanted: set) -> None:
@@ -413,14 +442,14 @@ def _phrases(lower: str, phrases: tuple[str, ...]):
             i = lower.find(phrase, i + 1)
 
 
-def _shouting(p: StyleProfile, turn, voice: str, user_caps: frozenset) -> None:
+def _shouting(p: StyleProfile, turn, voice: str, user_caps: frozenset, registers: _Registers) -> None:
     """Words in capitals, counted when they shout: a run of capitals with capitalised
     function words ("YOU NEED TO"), not acronyms, units or SQL keywords."""
     if "SELECT" in voice or "UPDATE" in voice or "CREATE" in voice or "INSERT" in voice or "DELETE" in voice:
         voice = _SQL.sub(_blank, voice)
     caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2 and m.group() not in user_caps]
     function = sum(1 for m in caps if m.group() in lexicon.SHOUT_WORDS)
-    if function < 2:
+    if function < 2 or _licensed("caps", registers):
         return
     long_caps = [m for m in caps if len(m.group()) >= 3]
     p.caps_words += len(long_caps)

@@ -100,7 +100,7 @@ class StructureOutlier(ProfileRule):
     def entry(self, p):
         if p.tool_call:
             return None
-        return StructureRow(p.pointer, p.kind, p.keys, p.features, p.request.formats)
+        return StructureRow(p.pointer, p.kind, p.keys, p.features, p.asked_formats)
 
     def finish(self, state: list, ctx: Context):
         opts = self.options
