@@ -31,3 +31,23 @@ def test_toolformer_extra_key_is_schema_drift():
 
 def test_templated_dataset_is_quiet():
     assert not _run(corpus("fastchat", "dummy_conversation.json"))
+
+
+def test_replies_in_the_prompts_language_are_not_language_findings():
+    """LLaMA-Factory's Chinese identity block answers Chinese prompts in Chinese."""
+    diags = _run(corpus("llamafactory", "v1_sft_demo.jsonl"), ["JL405", "JL406"])
+    assert not diags, [d.message for d in diags]
+
+
+def test_requested_formats_are_not_structure_outliers():
+    """Alpaca asks for JSON, HTML, tables, code and arrays; the audit found 42 such JL404s."""
+    diags = _run(corpus("alpaca", "alpaca_5000.json"), ["JL404"])
+    assert len(diags) <= 3, [d.message for d in diags]
+
+
+def test_tone_of_requested_voices_is_not_an_outlier():
+    """Role-play personas, adverts and tweets: the audit found 16 + 22 JL401s in these files."""
+    for path in (corpus("alpaca-cleaned", "roleplay-simple-deduped-roleplay-dataset.json"),
+                 corpus("alpaca", "alpaca_5000.json")):
+        diags = _run(path, ["JL401", "JL402"])
+        assert len(diags) <= 2, [d.message for d in diags]
