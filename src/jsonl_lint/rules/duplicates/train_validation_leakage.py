@@ -56,6 +56,9 @@ class TrainValidationLeakage(NearCalibration, ShuffledRule):
         s = ctx.settings
         return bool(s.validation or s.datasets or self.options.split_key)
 
+    def calibrate(self, records, ctx: Context):
+        return super().calibrate(records if self._enabled(ctx) else [], ctx)  # no split: nothing to filter
+
     def initial(self, ctx: Context) -> NearState | None:
         return self.near_state(ctx) if self._enabled(ctx) else None
 
