@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Severity
-from ..engine import Engine, discover, merge_reports
+from ..engine import Engine, Report, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
 from ._common import (add_dataset_options, add_show_secrets, config_groups, dataset_paths, progress_bar,
                       settings_from_args, write_selection_notes)
+
+if TYPE_CHECKING:
+    from ..fixer import FixResult
 
 
 def register(subparsers) -> None:
@@ -58,37 +63,23 @@ def run(args, out, err) -> int:
     not_written: dict[str, str] = {}
     diffs = []
     selection_notes: set[str] = set()
-    for group_settings, group_files in config_groups(args, settings, files):
-        engine = Engine(group_settings)
-        write_selection_notes(engine, err, selection_notes)
-        stats = None
-        if args.fix or args.diff:
-            from ..fixer import file_stats
-
-            stats = file_stats(group_files)
-        report = engine.run(group_files, progress=progress)
-        if args.fix or args.diff:
-            from ..fixer import fix_files
-
-            fixed = fix_files(engine, group_files, report, unsafe=args.unsafe_fixes, stats=stats)
-            if args.diff:
-                mask = None
-                if not args.show_secrets:
-                    from ..masking import line_masker
-
-                    mask = line_masker(engine, report.diagnostics + fixed.report.diagnostics)
-                diffs.append((fixed, mask))
-                continue
-            report = fixed.report
-            problems = fixed.write()
+    for run in lint_groups(args, settings, files, progress, fixes=args.fix or args.diff):
+        write_selection_notes(run.engine, err, selection_notes)
+        report = run.report
+        if args.diff:
+            diffs.append(run)
+            continue
+        if args.fix:
+            report = run.fixed.report
+            problems = run.fixed.write()
             not_written.update(problems)
-            notes += _fix_notes(fixed, problems, args)
+            notes += fix_notes(run.fixed, problems, args)
         if args.diff_base:
             from ..gitdiff import changed_records
 
-            changes = changed_records(group_files, args.diff_base)
+            changes = changed_records(run.files, args.diff_base)
             report = changes.filter(report)
-            notes.append(changes.budget_line(group_settings))
+            notes.append(changes.budget_line(run.engine.settings))
         reports.append(report)
     if progress is not None:
         progress.close()
@@ -126,24 +117,63 @@ def run(args, out, err) -> int:
     return 0 if args.exit_zero else report.exit_code()
 
 
-def _write_diff(fixes: list, args, out, err) -> int:
+@dataclass
+class GroupRun:
+    """The lint of one config group (the files under one config file, linted as one dataset)."""
+
+    engine: Engine
+    files: list[str]
+    report: Report  # the files as they are on disk
+    fixed: FixResult | None = None  # with fixes: the files fixed in memory, nothing written yet
+
+    def diff(self, show_secrets: bool = False) -> str:
+        """The fixes as a unified diff, every line shown masked (see :mod:`jsonl_lint.masking`)."""
+        mask = None
+        if not show_secrets:
+            from ..masking import line_masker
+
+            mask = line_masker(self.engine, self.report.diagnostics + self.fixed.report.diagnostics)
+        return self.fixed.diff(mask)
+
+
+def lint_groups(args, settings, files: list[str], progress=None, *, fixes: bool = False) -> Iterator[GroupRun]:
+    """Lint ``files`` one config group at a time, as `check` does (the MCP tools too); with
+    ``fixes``, also apply the fixes in memory (safe ones, and unsafe ones with
+    ``args.unsafe_fixes``), writing nothing."""
+    for group_settings, group_files in config_groups(args, settings, files):
+        engine = Engine(group_settings)
+        if not fixes:
+            yield GroupRun(engine, group_files, engine.run(group_files, progress=progress))
+            continue
+        from ..fixer import file_stats, fix_files
+
+        stats = file_stats(group_files)  # before the lint, so a write refuses files edited meanwhile
+        report = engine.run(group_files, progress=progress)
+        fixed = fix_files(engine, group_files, report, unsafe=args.unsafe_fixes, stats=stats)
+        yield GroupRun(engine, group_files, report, fixed)
+
+
+def _write_diff(runs: list[GroupRun], args, out, err) -> int:
     """``--diff``: the fixes as a unified diff; nothing is written."""
     n = files = 0
-    for fixed, mask in fixes:
-        out.write(fixed.diff(mask))
-        n += fixed.total_applied
-        files += len(fixed.changed)
+    for run in runs:
+        out.write(run.diff(args.show_secrets))
+        n += run.fixed.total_applied
+        files += len(run.fixed.changed)
     if n:
         err.write(f"Would fix {plural(n, 'finding')} in {plural(files, 'file')}.\n")
     else:
         err.write("No fixes available.\n")
-    for fixed, _ in fixes:
-        for line in _fix_notes(fixed, {}, args, written=False):
+    for run in runs:
+        for line in fix_notes(run.fixed, {}, args, written=False):
             err.write(line + "\n")
     return 1 if n else 0
 
 
-def _fix_notes(fixed, problems: dict[str, str], args, written: bool = True) -> list[str]:
+def fix_notes(fixed, problems: dict[str, str], args, written: bool = True,
+              unsafe_hint: str = "`--fix --unsafe-fixes`") -> list[str]:
+    """What a fix run did or would do, beyond the findings: files fixed, not written, left
+    alone, and the unsafe fixes not applied (``unsafe_hint`` says how to get them)."""
     from ..fixer import MAX_ITERATIONS, hidden_unsafe
 
     notes = []
@@ -159,7 +189,7 @@ def _fix_notes(fixed, problems: dict[str, str], args, written: bool = True) -> l
         notes.append(f"warning: fixes did not settle after {MAX_ITERATIONS} passes; run again to fix the rest")
     hidden = hidden_unsafe(fixed.report.diagnostics) if not args.unsafe_fixes else 0
     if hidden:
-        notes.append(f"{hidden:,} more fix{'es' if hidden != 1 else ''} available with `--fix --unsafe-fixes`.")
+        notes.append(f"{hidden:,} more fix{'es' if hidden != 1 else ''} available with {unsafe_hint}.")
     return notes
 
 

@@ -23,11 +23,15 @@ def register(subparsers) -> None:
 
 
 def gather(args, progress=None):
+    settings = settings_from_args(args)
+    return stats_of(args, settings, discover(dataset_paths(args, settings), settings), progress)
+
+
+def stats_of(args, settings, files: list[str], progress=None):
+    """The statistics of ``files`` (found from ``args.paths``) with ``args.epochs``."""
     from ..config import ConfigError
     from ..tokens.dataset import collect
 
-    settings = settings_from_args(args)
-    files = discover(dataset_paths(args, settings), settings)
     if not files:
         raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
     if args.epochs is not None and args.epochs < 1:

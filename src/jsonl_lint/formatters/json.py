@@ -38,8 +38,12 @@ def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> d
 
 
 class JsonFormatter(Formatter):
+    def findings(self, diagnostics) -> list[dict]:
+        """The findings as this format writes them (the MCP server's ``check`` returns them too)."""
+        return [diagnostic_dict(d, self.shown) for d in diagnostics]
+
     def write_report(self, report) -> None:
-        json.dump([diagnostic_dict(d, self.shown) for d in report.diagnostics], self.stream, indent=2, ensure_ascii=False)
+        json.dump(self.findings(report.diagnostics), self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
 
 

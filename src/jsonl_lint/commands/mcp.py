@@ -1,0 +1,35 @@
+"""`jsonl-lint mcp`: the MCP server (stdio) that gives coding agents jsonl-lint's tools."""
+
+from __future__ import annotations
+
+import os
+
+from ..config import ConfigError
+
+MISSING_SDK = ("jsonl-lint mcp needs the MCP Python SDK (version 2): pip install 'jsonl-lint[mcp]'")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("mcp", help="run the MCP server (stdio) for coding agents",
+                              description="Serve jsonl-lint's tools (check, stats, explain_rule, fix_preview, "
+                                          "apply_fixes) over the Model Context Protocol on stdin/stdout. See "
+                                          "docs/mcp.md for Claude Code, VS Code and Cursor.")
+    p.add_argument("--root", action="append", metavar="FOLDER",
+                   help="a folder the tools may read and fix files in, when the client declares no roots "
+                        "(repeatable; default: the working directory)")
+    p.set_defaults(func=run)
+
+
+def run(args, out, err) -> int:
+    roots = args.root or [os.getcwd()]
+    for root in roots:
+        if not os.path.isdir(root):
+            raise ConfigError(f"--root {root}: no such folder")
+    try:
+        from ..mcp_server.server import serve
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in ("mcp", "mcp_types"):
+            raise ConfigError(MISSING_SDK) from None
+        raise
+    serve(roots)
+    return 0
