@@ -245,22 +245,43 @@ def test_apply_fixes_writes_only_with_its_flag(client, workspace, tmp_path):
 def test_paths_outside_the_roots_are_refused(client, workspace):
     outside = workspace.parent / "outside.jsonl"
     before = outside.read_bytes()
-    link = workspace / "data" / "link.jsonl"
-    if not link.exists():
-        link.symlink_to(outside)
-    for path in ("../outside.jsonl", str(outside), "data/../../outside.jsonl", "data/link.jsonl"):
+    folder = workspace / "linked"
+    folder.mkdir()
+    (folder / "own.jsonl").write_text(sample_dataset())
+    link = folder / "link.jsonl"
+    link.symlink_to(outside)
+    for path in ("../outside.jsonl", str(outside), "data/../../outside.jsonl", "linked/link.jsonl"):
         for tool, extra in (("check", {}), ("stats", {}), ("fix_preview", {}), ("apply_fixes", {"write": True})):
             message = client.error(tool, {"paths": [path], **extra})
             assert "is outside the workspace roots" in message and str(workspace) in message, message
-    assert "-> " + str(outside) in client.error("check", {"paths": ["data/link.jsonl"]})
+    assert "-> " + str(outside) in client.error("check", {"paths": ["linked/link.jsonl"]})
     assert "outside the workspace" in client.error("check", {"text": "{}", "name": "../x.jsonl"})
     # a folder holding a link to a file outside: the link is left out, and said so
-    data = client.ok("check", {"paths": ["data"], "select": ["JL104"]})
-    assert str(link) not in {f["file"] for f in data["files"]} and outside.name not in json.dumps(data["findings"])
+    data = client.ok("check", {"paths": ["linked"], "select": ["JL104"]})
+    assert [f["file"] for f in data["files"]] == [str(folder / "own.jsonl")]
     assert any("link.jsonl: left out" in n for n in data["notes"])
-    client.ok("apply_fixes", {"paths": ["data"], "unsafe": True, "write": True})
+    fixed = client.ok("apply_fixes", {"paths": ["linked"], "unsafe": True, "write": True})
+    assert [f["file"] for f in fixed["files"]] == [str(folder / "own.jsonl")]
     assert outside.read_bytes() == before
-    link.unlink()
+
+
+def test_remote_locations_are_refused_and_file_uris_resolved(client, workspace):
+    for path in ("s3://bucket/train.jsonl", "hf://datasets/org/name/train.jsonl"):
+        assert "only local files inside the workspace" in client.error("check", {"paths": [path]})
+    assert "is outside the workspace roots" in client.error("check", {"paths": [(workspace.parent / "outside.jsonl")
+                                                                                .as_uri()]})
+    inside = client.ok("check", {"paths": [(workspace / "data" / "train.jsonl").as_uri()], "select": ["JL104"]})
+    assert inside["by_rule"] == {"JL104": 1}
+
+
+def test_the_configuration_cannot_send_the_work_to_a_cluster(tmp_path):
+    from jsonl_lint.commands._common import settings_from_args
+    from jsonl_lint.mcp_server.server import dataset_args
+
+    (tmp_path / ".jsonl-lint.toml").write_text('backend = "ray"\naddress = "127.0.0.1:6379"\nignore = ["JL202"]\n')
+    (tmp_path / "a.jsonl").write_text(sample_dataset())
+    settings = settings_from_args(dataset_args([str(tmp_path / "a.jsonl")]))
+    assert settings.backend == "local" and "JL202" in settings.ignore  # the rest of the file still applies
 
 
 def test_without_client_roots_the_working_directory_is_the_workspace(plain_client, workspace):

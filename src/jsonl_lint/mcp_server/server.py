@@ -76,12 +76,15 @@ Roots = Annotated[Optional[ListRootsResult], Resolve(_client_roots)]
 
 def dataset_args(paths: list[str], **options: Any) -> argparse.Namespace:
     """The options the CLI's dataset commands parse, at their defaults, with ``options`` set:
-    the tools go through the CLI's own option handling and configuration discovery."""
+    the tools go through the CLI's own option handling and configuration discovery. The
+    work always runs on this machine: a repository's configuration that names a Ray
+    cluster (``backend``, ``address``) must not send the agent's data there."""
     parser = argparse.ArgumentParser(add_help=False)
     add_dataset_options(parser)
     args = parser.parse_args([])
     args.paths = paths
     args.no_progress = True
+    args.backend = "local"
     for name, value in options.items():
         setattr(args, name, value)
     return args

@@ -14,6 +14,7 @@ from typing import Iterable
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+from .. import sources
 from ..config import ConfigError
 
 
@@ -46,6 +47,11 @@ class Workspace:
         with a clear error unless it is inside a root."""
         if not path or "\0" in path:
             raise PathRefused(f"{path!r} is not a path")
+        if path.startswith("file://"):
+            path = self.from_uris([path]).roots[0]
+        elif "://" in path:
+            raise PathRefused(f"{sources.display(path)}: the MCP tools read only local files inside the workspace, "
+                              "not remote locations (run the CLI for those)")
         real = os.path.realpath(os.path.join(self.roots[0], path))
         if not self.contains(real):
             shown = path if real == os.path.abspath(os.path.join(self.roots[0], path)) else f"{path} (-> {real})"
