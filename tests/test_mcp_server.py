@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shlex
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -136,6 +138,7 @@ def fresh(workspace: Path, name: str, text: str | None = None) -> Path:
 
 
 def test_every_tool_is_listed_with_its_schemas(client):
+    assert client.run(client.session.initialize).protocol_version == "2025-11-25"  # as docs/mcp.md says
     tools = {t.name: t for t in client.run(client.session.list_tools).tools}
     assert set(tools) == TOOLS
     for tool in tools.values():
@@ -334,3 +337,19 @@ def test_the_cli_names_the_extra_when_the_sdk_is_missing(monkeypatch):
     assert main(["mcp"], out, err) == 2
     assert "pip install 'jsonl-lint[mcp]'" in err.getvalue() and out.getvalue() == ""
     assert main(["mcp", "--root", "/no/such/folder"], out, err) == 2 and "no such folder" in err.getvalue()
+
+
+def test_the_documented_client_configurations_start_this_server():
+    from jsonl_lint.cli import build_parser
+
+    doc = (Path(__file__).parents[1] / "docs" / "mcp.md").read_text()
+    commands = [shlex.split(line.split(" -- ", 1)[1]) for line in doc.splitlines() if line.startswith("claude mcp add")]
+    for block in re.findall(r"```json\n(.*?)```", doc, re.S):
+        servers = json.loads(block)
+        (server,) = (servers.get("mcpServers") or servers["servers"]).values()
+        commands.append([server["command"], *server["args"]])
+    assert len(commands) == 4  # the Claude Code command, its .mcp.json, VS Code, Cursor
+    for command in commands:
+        assert command[0] == "jsonl-lint"
+        args = build_parser().parse_args([a.replace("${workspaceFolder}", "/work/project") for a in command[1:]])
+        assert args.func.__module__ == "jsonl_lint.commands.mcp" and args.root in (None, ["/work/project"])
