@@ -9,6 +9,9 @@ from .. import sources
 from ..config import ConfigError, Settings, find_config_file, load_settings
 
 
+NO_DATASET_FILES = "no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)"
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 

@@ -11,7 +11,7 @@ from ..diagnostics import Severity
 from ..engine import Engine, Report, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
-from ._common import (add_dataset_options, add_show_secrets, config_groups, dataset_paths, progress_bar,
+from ._common import (NO_DATASET_FILES, add_dataset_options, add_show_secrets, config_groups, dataset_paths, progress_bar,
                       settings_from_args, write_selection_notes)
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def run(args, out, err) -> int:
         return 0
     files = discover(dataset_paths(args, settings), settings)
     if not files:
-        err.write("jsonl-lint: no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)\n")
+        err.write(f"jsonl-lint: {NO_DATASET_FILES}\n")
         return 2
     progress = progress_bar(args, err)
     reports = []

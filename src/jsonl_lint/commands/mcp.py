@@ -31,5 +31,8 @@ def run(args, out, err) -> int:
         if (exc.name or "").split(".")[0] in ("mcp", "mcp_types"):
             raise ConfigError(MISSING_SDK) from None
         raise
+    if os.isatty(0):  # started by hand in a terminal, not by an agent
+        err.write("jsonl-lint mcp: serving the Model Context Protocol on stdin/stdout for a coding agent; "
+                  "docs/mcp.md says how to add it to one (Ctrl-D stops)\n")
     serve(roots)
     return 0

@@ -7,7 +7,7 @@ import json
 from ..config import DEFAULT_MODEL
 from ..engine import discover
 from ..formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
-from ._common import add_dataset_options, dataset_paths, progress_bar, settings_from_args
+from ._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, progress_bar, settings_from_args
 
 
 def register(subparsers) -> None:
@@ -33,7 +33,7 @@ def stats_of(args, settings, files: list[str], progress=None):
     from ..tokens.dataset import collect
 
     if not files:
-        raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
+        raise ConfigError(NO_DATASET_FILES)
     if args.epochs is not None and args.epochs < 1:
         raise ConfigError("--epochs must be at least 1")
     return collect(files, settings, epochs=args.epochs, progress=progress)

@@ -30,7 +30,7 @@ from mcp_types import CallToolResult, ListRootsResult, TextContent, ToolAnnotati
 from pydantic import Field
 
 from .. import __version__
-from ..commands._common import add_dataset_options, dataset_paths, settings_from_args, with_overrides
+from ..commands._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, settings_from_args, with_overrides
 from ..commands.check import fix_notes, lint_groups
 from ..commands.stats import stats_of
 from ..config import ConfigError, load_settings
@@ -94,7 +94,7 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
     """The server. ``fallback_roots``: the workspace when the client declares no roots."""
     warnings.filterwarnings("ignore", category=MCPDeprecationWarning)  # roots: deprecated, still what clients send
     server = MCPServer("jsonl-lint", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
-    engine_lock = threading.Lock()  # one engine run at a time: its caches are per process
+    engine_lock = threading.Lock()  # one engine run at a time: the engine's caches are not shared between threads
 
     def workspace(roots: ListRootsResult | None) -> Workspace:
         if roots is None:
@@ -128,7 +128,7 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
         files, outside = ws.keep(discover(dataset_paths(args, settings), settings))
         notes = [f"{f}: left out: a link to a file outside the workspace roots" for f in outside]
         if not files:
-            raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
+            raise ConfigError(NO_DATASET_FILES)
         return settings, files, notes
 
     @server.tool(annotations=READ_ONLY)
