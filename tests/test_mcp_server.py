@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from anyio.from_thread import start_blocking_portal
+from mcp import Client as ModernClient
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 
@@ -266,6 +267,27 @@ def test_paths_outside_the_roots_are_refused(client, workspace):
     fixed = client.ok("apply_fixes", {"paths": ["linked"], "unsafe": True, "write": True})
     assert [f["file"] for f in fixed["files"]] == [str(folder / "own.jsonl")]
     assert outside.read_bytes() == before
+
+
+def test_the_2026_protocol_asks_for_the_roots_within_the_call(workspace):
+    """From protocol 2026-07-28 on, there is no session: the server asks for the roots as part
+    of the tool call (an input-required round trip), which the SDK's Client answers."""
+    async def list_roots(context) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=[types.Root(uri=workspace.as_uri())])
+
+    async def calls():
+        params = StdioServerParameters(command=sys.executable, args=["-m", "jsonl_lint", "mcp"],
+                                       cwd=str(workspace.parent))
+        async with ModernClient(params, mode="2026-07-28", list_roots_callback=list_roots) as modern:
+            inside = await modern.call_tool("check", {"paths": ["data/train.jsonl"], "select": ["JL104"]})
+            outside = await modern.call_tool("check", {"paths": ["../outside.jsonl"]})
+            return modern.session.protocol_version, inside, outside
+
+    with start_blocking_portal() as portal:
+        version, inside, outside = portal.call(calls)
+    assert version == "2026-07-28"
+    assert not inside.is_error and inside.structured_content["by_rule"] == {"JL104": 1}
+    assert outside.is_error and "is outside the workspace roots" in outside.content[0].text
 
 
 def test_remote_locations_are_refused_and_file_uris_resolved(client, workspace):
