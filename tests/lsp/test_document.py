@@ -116,3 +116,15 @@ def test_a_lone_cr_inside_a_record_moves_the_editor_lines_after_it():
     assert doc.editor_line(1) == 2 and doc.to_editor(0, 6) == (1, 0) and doc.to_record(2, 3) == (1, 3)
     doc.apply(2, (1, 1), (1, 1), " ")  # typed on the record's second editor line
     assert doc.lines[0] == '{"a":\r1 }'
+
+
+def test_server_check_reports_the_version_for_the_extension():
+    import io
+    import json
+
+    from jsonl_lint import __version__
+    from jsonl_lint.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["server", "--check"], out, err) == 0
+    assert json.loads(out.getvalue())["version"] == __version__

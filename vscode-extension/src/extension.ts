@@ -1,6 +1,20 @@
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from "vscode-languageclient/node";
-import { Launch, RESTART_SETTINGS, ServerState, pythonFromExtensionApi, resolveLaunch, statusFor } from "./server";
+import { execFile } from "node:child_process";
+import {
+  CheckResult,
+  Launch,
+  RESTART_SETTINGS,
+  ServerState,
+  checkCommand,
+  installCommand,
+  launchSettings,
+  missingServerMessage,
+  parseCheck,
+  pythonFromExtensionApi,
+  resolveLaunch,
+  statusFor,
+} from "./server";
 
 const ID = "jsonlLint"; // also the prefix of the trace setting: jsonlLint.trace.server
 const PYTHON_EXTENSION = "ms-python.python";
@@ -10,6 +24,7 @@ let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let launch: Launch | undefined;
 let restarting: Promise<void> | undefined;
+const notified = new Set<string>();
 
 function setStatus(state: ServerState, detail?: string): void {
   const s = statusFor(state, launch, detail);
@@ -43,25 +58,88 @@ async function pythonFromExtension(resource?: vscode.Uri): Promise<string[] | un
   }
 }
 
+/** Whether the launch can run the server: `server --check` (imports everything, prints the version). */
+function checkServer(l: Launch, cwd: string): Promise<CheckResult> {
+  const { command, args } = checkCommand(l);
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, timeout: 60_000, windowsHide: true }, (err, stdout, stderr) => {
+      const spawnError = err && typeof err.code === "string" ? `${err.code}: ${err.message}` : undefined;
+      const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+      resolve(parseCheck(code, String(stdout), String(stderr), spawnError));
+    });
+  });
+}
+
+/**
+ * One notification (per launch and reason) instead of a restart loop: what was tried, why it
+ * cannot run, and buttons to install jsonl-lint in a terminal, pick another interpreter, or
+ * read the logs. A successful install restarts the server.
+ */
+async function showMissingServer(context: vscode.ExtensionContext, l: Launch, check: CheckResult): Promise<void> {
+  const key = `${l.command} ${l.args.join(" ")}: ${check.reason}`;
+  if (notified.has(key)) {
+    return;
+  }
+  notified.add(key);
+  const windows = process.platform === "win32";
+  const install = "Install in terminal";
+  const pick = "Select interpreter";
+  const logs = "Show logs";
+  const choice = await vscode.window.showErrorMessage(missingServerMessage(l, check, windows), install, pick, logs);
+  if (choice === install) {
+    const cmd = installCommand(l, windows);
+    const task = new vscode.Task({ type: "jsonl-lint", action: "install" }, vscode.TaskScope.Workspace,
+      "install jsonl-lint", "jsonl-lint", new vscode.ShellExecution(cmd));
+    const done = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.name === task.name && e.execution.task.source === task.source) {
+        done.dispose();
+        output.info(`${cmd}: exit code ${e.exitCode}`);
+        if (e.exitCode === 0) {
+          notified.delete(key);
+          void restart(context);
+        }
+      }
+    });
+    context.subscriptions.push(done);
+    await vscode.tasks.executeTask(task);
+  } else if (choice === pick) {
+    if (vscode.extensions.getExtension(PYTHON_EXTENSION)) {
+      await vscode.commands.executeCommand("python.setInterpreter");
+    } else {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "jsonlLint.interpreter");
+    }
+  } else if (choice === logs) {
+    output.show(true);
+  }
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const config = vscode.workspace.getConfiguration("jsonlLint", folder?.uri);
+  // Restricted Mode: the workspace's interpreter, path and server arguments are not read, nor
+  // the interpreter the Python extension picked for it (it may live in the workspace).
+  const trusted = vscode.workspace.isTrusted;
   launch = resolveLaunch(
-    {
-      path: config.get<string[]>("path", []),
-      interpreter: config.get<string[]>("interpreter", []),
-      serverArgs: config.get<string[]>("serverArgs", []),
-    },
-    await pythonFromExtension(folder?.uri),
+    launchSettings(trusted, (key) => config.inspect(key)),
+    trusted ? await pythonFromExtension(folder?.uri) : undefined,
   );
-  output.info(`starting: ${launch.command} ${launch.args.join(" ")} (from ${launch.source})`);
+  const cwd = context.extensionPath; // not the workspace: `python -m` imports from its working folder
+  output.info(`checking: ${launch.command} ${checkCommand(launch).args.join(" ")} (from ${launch.source}${trusted ? "" : ", Restricted Mode"})`);
   setStatus("starting");
+  const check = await checkServer(launch, cwd);
+  if (!check.ok) {
+    output.error(missingServerMessage(launch, check, process.platform === "win32"));
+    setStatus("missing", check.reason);
+    void showMissingServer(context, launch, check);
+    return;
+  }
+  output.info(`starting jsonl-lint ${check.version}: ${launch.command} ${launch.args.join(" ")}`);
 
   // No `transport`: the server talks stdio by default and `--stdio` is already in args.
   const serverOptions: ServerOptions = {
     command: launch.command,
     args: launch.args,
-    options: { cwd: folder?.uri.fsPath, env: { ...process.env } },
+    options: { cwd, env: { ...process.env } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -135,6 +213,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void restart(context);
       }
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context)),
   );
   const py = vscode.extensions.getExtension(PYTHON_EXTENSION);
   if (py) {

@@ -1,7 +1,17 @@
 // Unit tests of the extension's own logic: `npm test` (node's test runner, no VS Code).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pythonFromExtensionApi, resolveLaunch, statusFor } from "../src/server";
+import {
+  MIN_SERVER_VERSION,
+  checkCommand,
+  installCommand,
+  launchSettings,
+  missingServerMessage,
+  parseCheck,
+  pythonFromExtensionApi,
+  resolveLaunch,
+  statusFor,
+} from "../src/server";
 
 test("path setting wins and gets server --stdio", () => {
   const l = resolveLaunch({ path: ["/opt/bin/jsonl-lint"], interpreter: ["/usr/bin/python3.12"], serverArgs: ["--log-file", "x"] });
@@ -50,4 +60,54 @@ test("Python extension API: active environment resolved to its executable", asyn
   assert.equal(await pythonFromExtensionApi({}), undefined);
   const broken = { environments: { getActiveEnvironmentPath: () => { throw new Error("no"); } } };
   assert.equal(await pythonFromExtensionApi(broken), undefined);
+});
+
+test("the check asks the same installation, without starting a server", () => {
+  const viaPython = resolveLaunch({ interpreter: ["/venv/bin/python", "-X", "utf8"], serverArgs: ["--log-file", "x"] });
+  assert.deepEqual(checkCommand(viaPython), { command: "/venv/bin/python", args: ["-X", "utf8", "-m", "jsonl_lint", "server", "--check"] });
+  const viaPath = resolveLaunch({ path: ["/opt/jsonl-lint"] });
+  assert.deepEqual(checkCommand(viaPath), { command: "/opt/jsonl-lint", args: ["server", "--check"] });
+});
+
+test("check results: ok, not installed, a missing dependency, too old, not found", () => {
+  const ok = parseCheck(0, '{"version": "0.1.0", "python": "3.11.7"}\n', "");
+  assert.deepEqual(ok, { ok: true, version: "0.1.0" });
+  const absent = parseCheck(1, "", "/venv/bin/python: No module named jsonl_lint\n");
+  assert.equal(absent.ok, false);
+  assert.equal(absent.reason, "jsonl-lint is not installed there");
+  const dep = parseCheck(1, "", "Traceback (most recent call last):\n ...\nModuleNotFoundError: No module named 'lsprotocol'\n");
+  assert.match(dep.reason!, /dependency lsprotocol is missing/);
+  const old = parseCheck(2, "", "jsonl-lint server: error: unrecognized arguments: --check\n");
+  assert.match(old.reason!, /older than/);
+  assert.match(parseCheck(0, '{"version": "0.0.9"}', "").reason!, /0\.0\.9 is older than/);
+  assert.equal(parseCheck(null, "", "", "ENOENT: spawn /nope ENOENT").reason, "the program was not found");
+});
+
+test("the notification names the interpreter and the exact install command", () => {
+  const l = resolveLaunch({ interpreter: ["/home/me/my venv/bin/python"] });
+  const message = missingServerMessage(l, { ok: false, reason: "jsonl-lint is not installed there" });
+  assert.match(message, /the Python interpreter \/home\/me\/my venv\/bin\/python: jsonl-lint is not installed there/);
+  assert.equal(installCommand(l), `'/home/me/my venv/bin/python' -m pip install --upgrade 'jsonl-lint>=${MIN_SERVER_VERSION}'`);
+  assert.ok(message.endsWith(installCommand(l)));
+  assert.equal(installCommand(resolveLaunch({ interpreter: ["C:\\Py 3\\python.exe"] }), true),
+    `"C:\\Py 3\\python.exe" -m pip install --upgrade "jsonl-lint>=${MIN_SERVER_VERSION}"`);
+  assert.match(missingServerMessage(resolveLaunch({ path: ["/opt/jl"] }), { ok: false, reason: "the program was not found" }),
+    /jsonlLint.path \(\/opt\/jl\): the program was not found/);
+});
+
+test("Restricted Mode reads only the user's launch settings, never the workspace's", () => {
+  const values: Record<string, object> = {
+    interpreter: { globalValue: ["/usr/bin/python3"], workspaceValue: ["./evil/python"] },
+    path: { workspaceFolderValue: ["./bin/jsonl-lint"], defaultValue: [] },
+    serverArgs: { workspaceValue: ["--log-file", "/etc/x"], defaultValue: [] },
+  };
+  const inspect = (key: string) => values[key] as never;
+  assert.deepEqual(launchSettings(false, inspect), { path: [], interpreter: ["/usr/bin/python3"], serverArgs: [] });
+  assert.deepEqual(launchSettings(true, inspect), { path: ["./bin/jsonl-lint"], interpreter: ["./evil/python"], serverArgs: ["--log-file", "/etc/x"] });
+});
+
+test("missing-server status", () => {
+  const s = statusFor("missing", resolveLaunch({}), "jsonl-lint is not installed there");
+  assert.equal(s.error, true);
+  assert.match(s.tooltip, /cannot run: jsonl-lint is not installed there/);
 });

@@ -9,11 +9,33 @@ def register(subparsers) -> None:
                    help="talk LSP over stdin/stdout (the default and only transport; accepted because "
                         "editor clients such as vscode-languageclient add it)")
     p.add_argument("--log-file", metavar="FILE", help="write the server's debug log to FILE")
+    p.add_argument("--check", action="store_true",
+                   help="check that this environment can run the server (everything it imports is installed), "
+                        "print its version as JSON and exit (the VS Code extension asks before it starts one)")
     p.set_defaults(func=run)
+
+
+def check(out, err) -> int:
+    import json
+    import sys
+
+    from .. import __version__
+
+    try:
+        from ..lsp import server  # noqa: F401  (pygls, lsprotocol and every rule)
+    except ImportError as exc:
+        err.write(f"jsonl-lint server: cannot import {exc.name or exc}: {exc}\n")
+        return 3
+    out.write(json.dumps({"version": __version__, "python": sys.version.split()[0],
+                          "executable": sys.executable}) + "\n")
+    return 0
 
 
 def run(args, out, err) -> int:
     import logging
+
+    if args.check:
+        return check(out, err)
 
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.DEBUG,
