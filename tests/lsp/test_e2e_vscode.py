@@ -25,3 +25,9 @@ def test_vscode_extension_in_a_real_editor(tmp_path):
     assert "all checks passed" in run.stdout
     assert (tmp_path / "vscode-quickfix.png").stat().st_size > 10_000
     assert (tmp_path / "vscode-hover.png").stat().st_size > 10_000
+    # an interpreter without jsonl-lint: one notification with the install command, no restart loop
+    run = subprocess.run(["bash", str(REPO / "scripts" / "e2e-vscode" / "run.sh"), "--missing-server"], env=env,
+                         capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert "all checks passed" in run.stdout
+    assert (tmp_path / "vscode-missing-server.png").stat().st_size > 10_000
