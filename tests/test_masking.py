@@ -94,21 +94,36 @@ def leaks(text: str, secrets: dict[str, str]) -> list[str]:
             if piece in text]
 
 
+# A house rule whose message quotes what it matched: an email and a key with their labels.
+QUOTING_RULE = """\
+extends: existence
+message: "quoted '%s'"
+level: warning
+scope: [user, assistant]
+tokens:
+  - mail \\S+
+  - aws_secret_access_key = \\S+
+"""
+
+
 @pytest.fixture
 def secret_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     secrets = realistic_secrets()
     path = tmp_path / "train.jsonl"
     path.write_text(dataset(secrets))
+    (tmp_path / "rules" / "House").mkdir(parents=True)
+    (tmp_path / "rules" / "House" / "Quote.yml").write_text(QUOTING_RULE)
+    (tmp_path / "lint.toml").write_text('rules-path = ["rules"]\n')
     return path, secrets
 
 
-@pytest.mark.parametrize("select", [None, "JL1,JL3"])
+@pytest.mark.parametrize("select", [None, "JL1,JL3,House."])
 def test_every_output_format_masks_every_secret(secret_file, tmp_path, monkeypatch, select):
     path, secrets = secret_file
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    extra = ["--isolated"] + (["--select", select] if select else [])
+    extra = ["--config", str(tmp_path / "lint.toml")] + (["--select", select] if select else [])
     outputs = {fmt: run("check", str(path), "--output-format", fmt, *extra)
                for fmt in ("full", "concise", "json", "json-lines", "sarif", "github")}
     outputs["step summary"] = summary.read_text()
@@ -119,6 +134,8 @@ def test_every_output_format_masks_every_secret(secret_file, tmp_path, monkeypat
     outputs["fix"] = run("check", str(fixed), "--fix", "--unsafe-fixes", *extra)
     # the run found what it should: excerpts, fixes and the diff are there to be masked
     assert "JL104" in outputs["full"] and "JL116" in outputs["full"] and "^" in outputs["full"]
+    assert "quoted 'aws_secret_access_key = " + secrets["aws-secret"][:2] + "****" in outputs["full"]
+    assert "quoted 'mail m*****" in outputs["full"]
     assert '"content":' in outputs["json"] and "--- a/" in outputs["diff"]
     if select is None:
         assert outputs["concise"].count("JL70") >= 9
@@ -129,7 +146,7 @@ def test_every_output_format_masks_every_secret(secret_file, tmp_path, monkeypat
 
 def test_show_secrets_shows_them(secret_file):
     path, secrets = secret_file
-    out = run("check", str(path), "--isolated", "--show-secrets")
+    out = run("check", str(path), "--config", str(path.parent / "lint.toml"), "--show-secrets")
     assert secrets["github"] in out and secrets["aws-secret"] in out
     assert leaks(out, secrets)  # the leak check itself finds an unmasked secret
 

@@ -240,3 +240,30 @@ def test_stderr_is_quiet_for_a_normal_session(ws):
     finally:
         client.kill()
     assert os.path.exists(ws / "a.jsonl") is False  # the server never writes the dataset
+
+
+def test_secrets_are_masked_in_diagnostics_and_hovers(tmp_path):
+    """A house rule that quotes what it matched, next to JL7xx findings: the language server
+    shows neither the key nor the email unmasked."""
+    from test_masking import QUOTING_RULE, dataset, leaks, realistic_secrets
+
+    (tmp_path / "rules" / "House").mkdir(parents=True)
+    (tmp_path / "rules" / "House" / "Quote.yml").write_text(QUOTING_RULE)
+    (tmp_path / ".jsonl-lint.toml").write_text('rules-path = ["rules"]\n')
+    secrets = realistic_secrets()
+    text = dataset(secrets)
+    client = RawClient(tmp_path, FAST)
+    try:
+        client.initialize(tmp_path)
+        uri = (tmp_path / "train.jsonl").as_uri()
+        client.open(uri, text)
+        ds = client.diagnostics(uri, lambda ds: any(d["code"].startswith("House") for d in ds)
+                                and any(d["code"] == "JL701" for d in ds))
+        hovers = [client.call("textDocument/hover", hover_params(uri, d["range"]["start"]["line"],
+                                                                 d["range"]["start"]["character"]))
+                  for d in ds]
+        shown = str(ds) + str(hovers) + str(client.call("textDocument/codeLens", {"textDocument": {"uri": uri}}))
+        assert "quoted 'mail m*****" in shown
+        assert not leaks(shown, secrets)
+    finally:
+        client.kill()

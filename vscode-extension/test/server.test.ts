@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   MIN_SERVER_VERSION,
+  RESTART_SETTINGS,
   checkCommand,
   installCommand,
   launchSettings,
@@ -110,4 +111,12 @@ test("missing-server status", () => {
   const s = statusFor("missing", resolveLaunch({}), "jsonl-lint is not installed there");
   assert.equal(s.error, true);
   assert.match(s.tooltip, /cannot run: jsonl-lint is not installed there/);
+});
+
+test("package.json: limited support in untrusted workspaces, the settings that run a program restricted", async () => {
+  const { readFileSync } = await import("node:fs");
+  const pkg = JSON.parse(readFileSync(`${__dirname}/../../package.json`, "utf8"));
+  const trust = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, "limited");
+  assert.deepEqual([...trust.restrictedConfigurations].sort(), RESTART_SETTINGS.slice().sort());
 });
