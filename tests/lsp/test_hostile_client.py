@@ -217,6 +217,22 @@ def test_the_server_ends_when_the_editor_process_does(ws):
         client.kill()
 
 
+def test_a_process_id_from_elsewhere_is_not_watched(ws):
+    """An editor outside the server's PID namespace (a container) sends a pid the server
+    cannot see: the server keeps serving instead of ending at once."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    client = RawClient(ws, FAST)
+    try:
+        client.initialize(ws, process_id=gone.pid)
+        time.sleep(2.5)  # more than two checks of a watched process
+        assert client.proc.poll() is None
+        assert "result" in client.call("shutdown")
+        assert "not watched" in client.stderr_text
+    finally:
+        client.kill()
+
+
 @linux_only
 def test_closing_stdin_ends_the_server(ws):
     client = RawClient(ws, FAST)

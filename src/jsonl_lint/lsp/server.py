@@ -214,9 +214,15 @@ class JsonlLanguageServer(LanguageServer):
         os._exit(code)
 
     def watch_client(self, pid: int | None) -> None:
-        """``initialize.processId``: the server ends when the editor's process does."""
-        if pid and pid > 0:
+        """``initialize.processId``: the server ends when the editor's process does. A pid
+        not alive now is from another PID namespace (an editor outside a container): not
+        watched, else the server would end at once."""
+        if not pid or pid <= 0:
+            return
+        if pid_alive(pid):
             watch(lambda: pid_alive(pid), lambda: self.stop(1))
+        else:
+            log.warning("initialize.processId %s is not a process here: not watched", pid)
 
     def report_server_error(self, error: Exception, source) -> None:
         """Never a pop-up: malformed client messages are answered with an error response
