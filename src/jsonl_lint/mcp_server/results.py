@@ -144,6 +144,7 @@ class StatsResult(BaseModel):
     per_example: Optional[list[ExampleTokens]] = Field(
         None, description="with per_example: token counts of the examples from per_example_offset")
     per_example_truncated: Optional[bool] = None
+    notes: list[str] = Field(description="files left out (links to files outside the workspace)")
 
 
 class RuleDoc(_Out):

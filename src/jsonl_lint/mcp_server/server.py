@@ -192,8 +192,8 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
         args = dataset_args(list(paths), model=model, epochs=epochs)
 
         def work(progress):
-            settings, files, _ = dataset_files(ws, args)
-            return stats_of(args, settings, files, progress).as_dict(per_example=per_example)
+            settings, files, notes = dataset_files(ws, args)
+            return {**stats_of(args, settings, files, progress).as_dict(per_example=per_example), "notes": notes}
 
         data = await in_thread(ctx, work)
         if per_example:
