@@ -1,6 +1,6 @@
 """Benchmark: `jsonl-lint server` driven like an editor, next to the CLI on the same file.
 
-    python bench/lsp.py [--lines 50000] [--edits 100] [--seed 7]
+    python bench/lsp.py [--lines 50000] [--edits 100] [--seed 7] [--file data.jsonl]
 
 Generates a chat dataset (fixed seed, ~1% invalid lines, ~1% unknown roles) in a temp
 folder, starts the server over stdio, and measures
@@ -115,7 +115,12 @@ async def run(args) -> dict:
 
     tmp = tempfile.mkdtemp(prefix="jsonl-lint-bench-")
     path = os.path.join(tmp, "train.jsonl")
-    lines = make_dataset(args.lines, args.seed)
+    if args.file:  # chat records written elsewhere (bench/full.py's real-text records)
+        with open(args.file, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        args.lines = len(lines)
+    else:
+        lines = make_dataset(args.lines, args.seed)
     text = "\n".join(lines) + "\n"
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -222,6 +227,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--wait", type=float, default=5.0, help="seconds between initialize and opening the file")
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI run (profiling the server)")
+    ap.add_argument("--file", help="open this JSONL chat file instead of generating one (every record a "
+                                   "system, user and assistant turn)")
     args = ap.parse_args()
     r = asyncio.run(run(args))
     print(f"dataset: {r['lines']:,} lines, {r['bytes'] / 1e6:.1f} MB; CLI findings: {r['cli_findings']:,}")

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import orjson
 
-from . import sources
+from . import sources, timings
 from .backends import Backend, dumps, make_backend
 from .config import ConfigError, Settings, load_settings
 from .diagnostics import (
@@ -44,6 +44,10 @@ from .reader import DATASET_SUFFIXES, Record, is_json_array_path, open_binary, r
 from .registry import RulePack, resolve, secret_detectors
 from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, ShuffledRule, record_levels
 
+READ_STAGE = "read and parse"
+CALIBRATION_STAGE = "calibration sample"
+REDUCE_STAGE = "shuffle and reduce"
+DIAGNOSTICS_STAGE = "positions and diagnostics"
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
 CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
 SAMPLE_WINDOWS = 64  # calibration sample: records from this many places spread over the files
@@ -87,6 +91,7 @@ class Report:
     settings: Settings
     rules: tuple[Rule, ...] = ()
     severities: dict[str, Severity] = field(default_factory=dict)
+    timings: "timings.Timings | None" = None  # when the run was timed (--timings)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -211,10 +216,27 @@ class Engine:
 
     # Per-record work, pure in (record, options, settings): the LSP caches it by line.
     def check_record(self, record: Record, ctx: Context, levels: frozenset[str] | None = None) -> list[Diagnostic]:
+        rules = self.active_rules(ctx.path, levels or record_levels(record))[0]
+        t = timings.current()
+        if t is not None:
+            return self._check_record_timed(record, ctx, rules, t)
         out: list[Diagnostic] = []
-        for rule in self.active_rules(ctx.path, levels or record_levels(record))[0]:
+        for rule in rules:
             for finding in rule.check(record, ctx):
                 out.append(self.diagnostic(rule, finding, record))
+        return out
+
+    def _check_record_timed(self, record: Record, ctx: Context, rules: tuple[RecordRule, ...],
+                            t: timings.Timings) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for rule in rules:
+            t.push(rule.code)
+            found = list(rule.check(record, ctx))
+            t.pop()
+            if found:
+                t.push(DIAGNOSTICS_STAGE)
+                out += [self.diagnostic(rule, finding, record) for finding in found]
+                t.pop()
         return out
 
     def diagnostic(self, rule: Rule, finding: Finding, record: Record | None) -> Diagnostic:
@@ -244,7 +266,8 @@ class Engine:
         to mask (see :mod:`jsonl_lint.masking`)."""
         found = record.extra.get("secrets")
         if found is None:
-            found = record.extra["secrets"] = tuple(self._find_secrets(record)) if record.parsed else ()
+            with timings.section("secrets to mask"):
+                found = record.extra["secrets"] = tuple(self._find_secrets(record)) if record.parsed else ()
         return found
 
     def secrets_in_text(self, text: str, path: str) -> tuple[Secret, ...]:
@@ -291,6 +314,9 @@ class Engine:
             self._texts.update(texts)
         if "-" in files and "-" not in self._texts:
             self._texts["-"] = _read_stdin()
+        t = timings.current()
+        if t is not None:
+            t.kinds.update((rule.code, "rule") for rule in self.pack.rules)
         try:
             in_memory = any(f in self._texts for f in files)  # only this process can read them
             if backend is None and (in_memory or not dataset_rules or (
@@ -375,8 +401,10 @@ class Engine:
         """Run a list of tasks on ``backend``: merge their results in task order, and
         shuffle the state of ``ShuffledRule``s by key across reduce tasks."""
         files = list(dict.fromkeys(t.path for t in tasks))
-        self.calibrate(files, backend)
+        with timings.section(CALIBRATION_STAGE):
+            self.calibrate(files, backend)
         self._share_with_workers()
+        timed = timings.current()
         shuffled = [r for r in self.pack.dataset_rules if isinstance(r, ShuffledRule)]
         parts = max(1, backend.workers) if shuffled else 0
         diagnostics: list[Diagnostic] = []
@@ -387,39 +415,48 @@ class Engine:
         bases: list[int] = []
         total = sum(self._size(f) for f in files)
         done = 0
-        args = [(self.settings, self._custom_pack, self.calibration, t, parts) for t in tasks]
+        args = [(self.settings, self._custom_pack, self.calibration, t, parts, timed is not None) for t in tasks]
         results, pieces = backend.shuffle(_worker, args, parts)
         for task, (lines, blob) in zip(tasks, results):
             base = lines_before.get(task.path, 0)
             lines_before[task.path] = base + lines
             bases.append(base)
             with lines_shifted(base):
-                diags, states, summary = pickle.loads(blob)
+                diags, states, summary, worker_timings = pickle.loads(blob)
+            if worker_timings is not None:
+                timed.merge(worker_timings)
             diagnostics += diags
             for rule in self.pack.dataset_rules:
                 state = states[rule.code]
                 if rule.code in heads:
                     heads[rule.code].append(state)
+                elif rule.code not in merged:
+                    merged[rule.code] = state
                 else:
-                    merged[rule.code] = state if rule.code not in merged else rule.merge([merged[rule.code], state])
+                    with timings.section(rule.code):
+                        merged[rule.code] = rule.merge([merged[rule.code], state])
             summaries.setdefault(summary.path, FileSummary(summary.path, summary.group)).add(summary)
             done += (task.end if task.end is not None else self._size(task.path)) - task.start
             if progress is not None:
                 progress(min(done, total), total)
+        if timed is not None:
+            timed.processes = 1 + min(backend.workers, len(tasks))
         for rule in self.pack.dataset_rules:
             if rule.code not in merged and rule.code not in heads:
                 merged[rule.code] = rule.initial(self.context(""))
         if shuffled:
             extra = (self.settings, self._custom_pack, self.calibration, bases)
-            reduced = [pickle.loads(r) for r in backend.reduce(_reduce_worker, pieces, extra)]
+            with timings.section(REDUCE_STAGE):
+                reduced = [pickle.loads(r) for r in backend.reduce(_reduce_worker, pieces, extra)]
             for rule in shuffled:
                 merged[rule.code] = _Shuffled(heads[rule.code], [r[rule.code] for r in reduced])
         diagnostics += self._finish(merged, backend)
         return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
 
     def _share_with_workers(self) -> None:
-        for rule in self.pack.rules:
-            rule.prepare(self.settings)  # workers fork after this and share what it loaded
+        with timings.section("prepare rules"):
+            for rule in self.pack.rules:
+                rule.prepare(self.settings)  # workers fork after this and share what it loaded
         _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
 
     def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:
@@ -430,11 +467,18 @@ class Engine:
                  summary: FileSummary, progress: Callable[[int], None] | None = None) -> None:
         """Check a stream of records in chunks: each chunk's prefetch hooks run first."""
         prefetchers = self._prefetchers(ctx.path)
+        t = timings.current()
+        if t is not None:
+            records = timings.timed_iter(READ_STAGE, records)
         while chunk := list(islice(records, CHUNK)):
             for rule in prefetchers:
+                if t is not None:
+                    t.push(rule.code)
                 rule.prefetch(chunk, ctx)
+                if t is not None:
+                    t.pop()
             for record in chunk:
-                self._one(record, ctx, states, out, summary)
+                self._one(record, ctx, states, out, summary, t)
             if progress is not None:
                 progress(chunk[-1].ref.offset)
         for rule in self.active_rules(ctx.path)[1]:
@@ -450,7 +494,8 @@ class Engine:
                 by_hook.setdefault(hook, rule)
         return list(by_hook.values())
 
-    def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary) -> None:
+    def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary,
+             t: timings.Timings | None = None) -> None:
         levels = record_levels(record)
         summary.records += 1
         if "example" in levels:
@@ -461,8 +506,14 @@ class Engine:
             summary.invalid += 1
         out.extend(self.check_record(record, ctx, levels))
         if states:  # empty when the run leaves dataset rules out
+            if t is None:
+                for rule in self.active_rules(ctx.path, levels)[1]:
+                    rule.collect(states[rule.code], record, ctx)
+                return
             for rule in self.active_rules(ctx.path, levels)[1]:
+                t.push(rule.code)
                 rule.collect(states[rule.code], record, ctx)
+                t.pop()
 
     def _finish(self, states: dict, backend: Backend) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -472,20 +523,22 @@ class Engine:
             if rule.code not in states:
                 continue
             state = states[rule.code]
-            found = rule.finish_shuffled(state.heads, state.reduced, ctx) if isinstance(state, _Shuffled) \
-                else rule.finish(state, ctx)
+            with timings.section(rule.code):
+                found = list(rule.finish_shuffled(state.heads, state.reduced, ctx) if isinstance(state, _Shuffled)
+                             else rule.finish(state, ctx))
             for finding in found:
                 key = finding.record.path if finding.record else ""
                 by_path.setdefault(key, []).append((rule, finding))
         self._fetch_remote([ref for items in by_path.values() for _, f in items
                             for ref in ((f.record,) if f.record else ()) + tuple(r.record for r in f.related)])
-        for path, items in by_path.items():
-            items.sort(key=lambda rf: rf[1].record.offset if rf[1].record else -1)
-            for rule, finding in items:
-                record = self._reread(finding.record) if finding.record else None
-                if finding.record is not None and record is None:
-                    finding = Finding(finding.message, path=finding.record.path, related=finding.related)
-                out.append(self.diagnostic(rule, finding, record))
+        with timings.section(DIAGNOSTICS_STAGE):
+            for path, items in by_path.items():
+                items.sort(key=lambda rf: rf[1].record.offset if rf[1].record else -1)
+                for rule, finding in items:
+                    record = self._reread(finding.record) if finding.record else None
+                    if finding.record is not None and record is None:
+                        finding = Finding(finding.message, path=finding.record.path, related=finding.related)
+                    out.append(self.diagnostic(rule, finding, record))
         self._fetched.clear()
         return out
 
@@ -562,11 +615,13 @@ class _Shuffled(NamedTuple):
     reduced: list  # each reduce task's result
 
 
-def _worker(args: tuple[Settings, RulePack | None, dict, Task, int]) -> tuple[tuple[int, bytes], list[bytes]]:
-    """One task: ((records read, pickled (diagnostics, dataset states, file summary)),
-    one pickled piece per reduce partition of the shuffled rules' states). Lines are
-    numbered from the task's first line (see ``diagnostics.lines_shifted``)."""
-    settings, pack, calibration, task, parts = args
+def _worker(args: tuple[Settings, RulePack | None, dict, Task, int, bool]) -> tuple[tuple[int, bytes], list[bytes]]:
+    """One task: ((records read, pickled (diagnostics, dataset states, file summary,
+    timings or None)), one pickled piece per reduce partition of the shuffled rules'
+    states). Lines are numbered from the task's first line (see ``diagnostics.lines_shifted``)."""
+    settings, pack, calibration, task, parts, timed = args
+    timings.stop()  # a forked worker inherits the parent's timer: it must not add to that copy
+    own = timings.start() if timed else None
     engine = _worker_engine(settings, pack)
     engine.use_calibration(calibration)
     ctx = engine.context(task.path)
@@ -581,7 +636,8 @@ def _worker(args: tuple[Settings, RulePack | None, dict, Task, int]) -> tuple[tu
             states[rule.code], by_part = rule.partition(states[rule.code], parts, ctx)
             for p, piece in enumerate(by_part):
                 pieces[p][rule.code] = piece
-    return (summary.records, dumps((diagnostics, states, summary))), [dumps(p) for p in pieces]
+    timings.stop()
+    return (summary.records, dumps((diagnostics, states, summary, own))), [dumps(p) for p in pieces]
 
 
 def _reduce_worker(args: tuple[list[bytes], tuple]) -> bytes:

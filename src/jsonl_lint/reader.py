@@ -28,8 +28,11 @@ from .diagnostics import RecordRef
 from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize
 from .positions import SourceMap, iter_strings
 from .sources import COMPRESSED_SUFFIXES, open_binary  # noqa: F401 - also imported from here
+from . import timings
+from .timings import stage
 
 BOM = b"\xef\xbb\xbf"
+PARSE_STAGE = "parse (orjson)"
 JSON_ARRAY_SUFFIXES = (".json",)
 DATASET_SUFFIXES = (".jsonl", ".ndjson", ".json") + tuple(
     base + c for c in COMPRESSED_SUFFIXES for base in (".jsonl", ".ndjson", ".json"))
@@ -112,6 +115,7 @@ class Record:
         return self.ref.line
 
     @cached_property
+    @stage("format detection")
     def format(self) -> str | None:
         """The dataset format of the record (see :mod:`jsonl_lint.formats`), or None when
         it is not an object or its format is unknown. Cheaper than ``example``."""
@@ -120,6 +124,7 @@ class Record:
         return detect_format(self.value) if self.mapping is None else self.mapping.detect(self.value)
 
     @cached_property
+    @stage("normalized view")
     def example(self):
         """The normalized view (turns with role, text, pointer), or None exactly when
         ``format`` is None. Built on first use: rules that need only the raw value or the
@@ -128,17 +133,20 @@ class Record:
         return normalize(self.value, fmt, self.mapping) if fmt is not None else None
 
     @cached_property
+    @stage("message lists")
     def message_lists(self) -> list[MessageList]:
         """Every message list of the record with the dialect it is written in (schema rules)."""
         fmt = self.format
         return message_lists(self.value, fmt, self.mapping) if fmt is not None else []
 
     @cached_property
+    @stage("string values")
     def string_values(self) -> list[tuple[str, str]]:
         """(pointer, text) of every string value of the record (secrets, control characters)."""
         return list(iter_strings(self.value))
 
     @cached_property
+    @stage("source map")
     def source_map(self) -> SourceMap:
         return SourceMap(self.text)
 
@@ -302,6 +310,8 @@ def read_records(stream: IO[bytes], path: str, *, json_array: bool | None = None
 
 def _read_jsonl(stream, path, line_no, offset, end_offset, index, max_depth) -> Iterator[Record]:
     loads, invalid = orjson.loads, orjson.JSONDecodeError
+    if timings.enabled():
+        loads = stage(PARSE_STAGE)(loads)
     for raw in stream:
         if end_offset is not None and offset >= end_offset:
             return

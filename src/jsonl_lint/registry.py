@@ -23,11 +23,13 @@ from pydantic import ValidationError
 from .config import ConfigError, Settings, format_validation_error
 from .diagnostics import Severity
 from .rule import DatasetRule, RecordRule, Rule
+from .timings import stage
 
 ENTRY_POINT_GROUP = "jsonl_lint.rules"
 
 
 @lru_cache(maxsize=1)
+@stage("load rules")
 def builtin_rules() -> tuple[type[Rule], ...]:
     from . import rules as package
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
+from .. import timings
 from ..diagnostics import Severity
 from ..engine import Engine, Report, discover, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
@@ -33,6 +35,9 @@ def register(subparsers) -> None:
     p.add_argument("--no-group", action="store_true",
                    help="human formats: list every finding, even when many are identical (JSON and SARIF always do)")
     add_show_secrets(p)
+    p.add_argument("--timings", action="store_true",
+                   help="print where the time went (rules and shared stages, slowest first) on stderr, or as a "
+                        f"top-level \"timings\" object in JSON output; also {timings.ENV_VAR}=1 (=N or =all: rows shown)")
     fixes = p.add_argument_group("fixes and changed records")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files (atomic writes)")
     fixes.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
@@ -45,6 +50,47 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    rows = timings.env_rows()
+    if rows is False and args.timings:
+        rows = timings.TABLE_ROWS
+    if rows is False:
+        return _check(args, out, err, None)
+    clock = _Clock(timings.start(), rows)
+    try:
+        return _check(args, out, err, clock)
+    finally:
+        timings.stop()
+        if not clock.shown:
+            clock.finish()
+            err.write(clock.timings.table(rows))
+
+
+class _Clock:
+    """A timed run: from the process start (interpreter and imports) to the report written."""
+
+    def __init__(self, t: timings.Timings, rows: int | None):
+        self.timings, self.rows, self.shown = t, rows, False
+        self.began = time.perf_counter()
+        self.before = timings.since_process_start() if _own_process() else None
+        if self.before is not None:
+            t.add(timings.STARTUP_STAGE, self.before)
+
+    def finish(self) -> timings.Timings:
+        self.timings.wall = (self.before or 0.0) + time.perf_counter() - self.began
+        self.timings.cpu = timings.cpu_seconds()
+        return self.timings
+
+
+def _own_process() -> bool:
+    """Whether this process is jsonl-lint's own (the command, or ``python -m jsonl_lint``),
+    not a program calling :func:`jsonl_lint.cli.main`, whose start-up is not ours."""
+    import sys
+
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return os.path.basename(sys.argv[0]) == "jsonl-lint" or getattr(spec, "name", "") == "jsonl_lint.__main__"
+
+
+def _check(args, out, err, clock: _Clock | None) -> int:
     settings = settings_from_args(args)
     if args.show_settings:
         engine = Engine(settings)
@@ -99,7 +145,10 @@ def run(args, out, err) -> int:
         if fmt in ("full", "auto"):
             kwargs["color"] = args.color == "always" or (args.color == "auto" and _isatty(stream)
                                                          and "NO_COLOR" not in os.environ)
-        get_formatter(fmt, stream, **kwargs).write_report(report)
+        if clock is not None and fmt in ("json", "json-lines"):
+            report.timings, clock.shown = clock.finish(), True  # written with the findings
+        with timings.section("write report"):
+            get_formatter(fmt, stream, **kwargs).write_report(report)
         # Notes (fixes made, the --diff-base budget) follow a human-readable report;
         # they go to stderr when stdout carries JSON or SARIF, and so do errors.
         human = fmt in ("full", "concise", "github", "auto")

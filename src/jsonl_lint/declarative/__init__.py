@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..config import ConfigError
 from .schema import STYLE_NAME, RULE_NAME, Meta, parse_meta, parse_rule
+from ..timings import stage
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -160,6 +161,7 @@ def _load_folder(folder: str, style: str, stamp: tuple) -> tuple[type["Rule"], .
     return tuple(rules)
 
 
+@stage("load rule packs")
 def load_declarative_rules(settings: "Settings") -> list[type["Rule"]]:
     """Rule classes of every enabled style (raises ConfigError naming file and line)."""
     rules: list[type[Rule]] = []

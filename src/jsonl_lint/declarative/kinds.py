@@ -26,7 +26,7 @@ from ..formats import answer_turns
 from ..positions import join_pointer, resolve_pointer
 from ..rule import Context, DatasetRule, RecordRule, Rule
 from . import schema
-from .schema import Definition, compile_alternation, compile_regex, required_literal
+from .schema import Definition, compile_alternation, compile_regex, required_literals
 
 MAX_TIMEOUTS = 5
 _MARK = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|%s")
@@ -137,10 +137,10 @@ def _may_match(literals: tuple[tuple[str, bool], ...], text: str) -> bool:
 def _literals(tokens, ignorecase: bool):
     found = []
     for t in tokens:
-        lit = required_literal(t, ignorecase)
-        if lit is None:
+        lits = required_literals(t, ignorecase)
+        if lits is None:
             return None
-        found.append((lit[0].casefold(), True) if lit[1] else lit)
+        found += [(lit.casefold(), True) if fold else (lit, False) for lit, fold in lits]
     return tuple(found)
 
 
@@ -552,9 +552,10 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
     elif d.extends == "consistency":
         for (pa, pb), (a, b) in zip(attrs["pairs"], d.either.items()):
             literals[id(pa)], literals[id(pb)] = _literals([a], ic), _literals([b], ic)
-    attrs["literals"] = {k: v for k, v in literals.items() if v is not None}
     if d.unless_prompt:
         attrs["unless_prompt"] = compile_alternation(d.unless_prompt, ic, True)
+        literals[id(attrs["unless_prompt"])] = _literals(d.unless_prompt, ic)
+    attrs["literals"] = {k: v for k, v in literals.items() if v is not None}
     cls_name = re.sub(r"\W", "_", name)
     return type(cls_name, (BASES[d.extends],), attrs)
 

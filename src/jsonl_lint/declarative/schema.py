@@ -44,27 +44,50 @@ def compile_regex(pattern: str, ignorecase: bool = False, nonword: bool = True) 
     return regex.compile(pattern, (regex.IGNORECASE if ignorecase else 0) | regex.V0)
 
 
-def required_literal(pattern: str, ignorecase: bool = False) -> tuple[str, bool] | None:
-    """The longest run of literal characters every match of ``pattern`` contains
-    (at the top level of the pattern), with whether to compare case-insensitively;
-    None when there is no run of 3 or more characters or the syntax is not stdlib's."""
-    import re._constants as c
+def required_literals(pattern: str, ignorecase: bool = False) -> tuple[tuple[str, bool], ...] | None:
+    """Literals one of which every match of ``pattern`` contains, each with whether to
+    compare case-insensitively: the longest literal run of the pattern's top level, else
+    one run of each alternative of a top-level alternation (``(?:i hope|let me know)...``);
+    None when some match may contain none of 3 or more characters, or the syntax is not
+    stdlib's."""
     import re._parser as p
 
     try:
         parsed = p.parse(pattern, re.IGNORECASE if ignorecase else 0)
     except Exception:  # regex-module-only syntax: no prefilter
         return None
+    found = _sequence_literals(parsed.data)
+    if found is None:
+        return None
+    fold = bool(parsed.state.flags & re.IGNORECASE)
+    if fold and len(found) > 1 and not all(lit.isascii() for lit in found):
+        return None  # alternatives are new: kept to ASCII, where case folding and IGNORECASE agree
+    return tuple((lit, fold) for lit in dict.fromkeys(found))
+
+
+def _sequence_literals(items) -> list[str] | None:
+    import re._constants as c
+
     best = run = ""
-    for op, arg in parsed.data:
+    branches = None
+    for op, arg in items:
         if op is c.LITERAL:
             run += chr(arg)
             best = max(best, run, key=len)
-        else:
-            run = ""
-    if len(best) < 3:
-        return None
-    return best, bool(parsed.state.flags & re.IGNORECASE)
+            continue
+        run = ""
+        alternatives = None
+        if op is c.BRANCH:
+            alternatives = arg[1]
+        elif op is c.SUBPATTERN and len(arg[-1].data) == 1 and arg[-1].data[0][0] is c.BRANCH:
+            alternatives = arg[-1].data[0][1][1]  # a group holding only an alternation
+        if alternatives and branches is None:
+            each = [_sequence_literals(alt.data) for alt in alternatives]
+            if all(e is not None for e in each):
+                branches = [lit for e in each for lit in e]
+    if len(best) >= 3:
+        return [best]
+    return branches
 
 
 def compile_alternation(tokens: list[str], ignorecase: bool = False, nonword: bool = True,

@@ -38,16 +38,24 @@ def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> d
 
 
 class JsonFormatter(Formatter):
+    """A list of findings; an object with ``diagnostics`` and ``timings`` when the run was timed."""
+
     def findings(self, diagnostics) -> list[dict]:
         """The findings as this format writes them (the MCP server's ``check`` returns them too)."""
         return [diagnostic_dict(d, self.shown) for d in diagnostics]
 
     def write_report(self, report) -> None:
-        json.dump(self.findings(report.diagnostics), self.stream, indent=2, ensure_ascii=False)
+        found = self.findings(report.diagnostics)
+        data = found if report.timings is None else {"diagnostics": found, "timings": report.timings.as_dict()}
+        json.dump(data, self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
 
 
 class JsonLinesFormatter(Formatter):
+    """One finding per line; a last line ``{"timings": ...}`` when the run was timed."""
+
     def write_report(self, report) -> None:
         for d in report.diagnostics:
             self.stream.write(json.dumps(diagnostic_dict(d, self.shown), ensure_ascii=False) + "\n")
+        if report.timings is not None:
+            self.stream.write(json.dumps({"timings": report.timings.as_dict()}) + "\n")

@@ -28,6 +28,7 @@ from .minhash import band_entries, bucket_pairs, oph_signatures, unique_pairs
 from .refs import RefTable, TextStore, group_id, merge_groups, reread
 from .shingles import shingle_hashes, tokens, word_hashes
 from .text import record_canonical_hash, sides, stable_hash64
+from ..timings import stage
 
 BATCH = 512
 VERIFY_BLOCK = 8192  # candidate pairs verified per block
@@ -110,6 +111,7 @@ class NearState:
         self.batch: list[tuple[int, str, str]] = []
 
     # -- collecting ------------------------------------------------------------
+    @stage("shingles and MinHash")
     def add(self, record, group: str) -> None:
         cfg = self.config
         prompt, answer = sides(record.example, cfg.roles, cfg.boilerplate_roles)
@@ -124,6 +126,7 @@ class NearState:
         if len(self.batch) >= BATCH:
             self._sign_batch()
 
+    @stage("shingles and MinHash")
     def _sign_batch(self) -> None:
         """MinHash signatures of the batched records, boilerplate prompt shingles left out."""
         if not self.batch:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import threading
 
+from ..timings import stage
+
 MIN_LETTERS = 40  # below this no detector is reliable
 MIN_REQUEST_LETTERS = 12  # a short instruction, accepted only when both detectors agree
 MAX_CHARS = 1200  # detection reads at most this much of a text
@@ -55,6 +57,7 @@ def _norm(code: str) -> str:
     return code.split("-")[0]
 
 
+@stage("language identification")
 def detect(text: str, min_letters: int = MIN_LETTERS, confirm_english: bool = True) -> str | None:
     """ISO 639-1 code, or None when the text is too short or the detectors disagree.
     English needs no confirmation on texts of ``MIN_LETTERS`` or more; a shorter text

@@ -27,6 +27,7 @@ from . import hostility, language, lexicon, readability, request
 from .request import Request
 from .structure import HEADINGS, JSON_ARRAY, JSON_OBJECT, LIST, TABLE, TEXT, structure
 from .structure import CODE as CODE_FEATURE
+from ..timings import stage
 
 _KEY = "jl4.style"
 _LANG_KEY = "jl4.lang"
@@ -216,6 +217,7 @@ def reply_turns(example) -> list:
     return [t for t in answer_turns(example) if t.text]
 
 
+@stage("style profile")
 def profile_record(record) -> StyleProfile | None:
     """The memoized profile of the record's replies (None without any)."""
     cached = record.extra.get(_KEY, False)
@@ -465,6 +467,7 @@ class Languages(NamedTuple):
     explained: bool  # the user asked for it, or wrote the request or the passage in it
 
 
+@stage("style languages")
 def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languages:
     """The languages of a record's replies and request, memoized."""
     cached = record.extra.get(_LANG_KEY)

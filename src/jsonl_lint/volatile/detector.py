@@ -19,6 +19,7 @@ from typing import Iterable
 from ..formats import answer_turns, has_text_tool_call, reply_calls_tool
 from . import lexicon
 from .lexicon import CREATIVE, DEFERRALS, MONTH, NOT_NAMES, PATTERNS, QUESTION_PATTERNS, REASONS, YEAR
+from ..timings import stage
 
 
 def _bytes_set(words) -> frozenset[bytes]:
@@ -53,12 +54,24 @@ class Hit:
         return REASONS.get(self.category, "")
 
 
-@dataclass(frozen=True, slots=True)
 class _Cue:
-    order: int  # earlier cues win when two matches overlap
-    category: str
-    strength: str  # "strong" | "anchored" | "weak" (see the lexicon)
-    regex: re.Pattern
+    """One cue pattern; compiled when a text first has one of its keys (most runs, and
+    every small file, need only a few of them: compiling all took most of the import)."""
+
+    __slots__ = ("order", "category", "strength", "pattern", "_regex")
+
+    def __init__(self, order: int, category: str, strength: str, pattern: str):
+        self.order = order  # earlier cues win when two matches overlap
+        self.category = category
+        self.strength = strength  # "strong" | "anchored" | "weak" (see the lexicon)
+        self.pattern = pattern
+        self._regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.I)
+        return self._regex
 
 
 _Keyed = dict
@@ -70,7 +83,7 @@ def _index(patterns) -> tuple[_Keyed, _Keyed]:
     by_word: dict[bytes, list[tuple[_Cue, int]]] = {}
     by_phrase: dict[str, list[tuple[_Cue, int]]] = {}
     for i, (category, strength, keys, pattern) in enumerate(patterns):
-        cue = _Cue(i, category, strength, re.compile(pattern, re.I))
+        cue = _Cue(i, category, strength, pattern)
         for item in keys.split():
             key, _, back = item.rpartition(":")
             key = key.replace("_", " ")
@@ -577,6 +590,7 @@ class Analysis:
         return bool(self.facts or self.questions)
 
 
+@stage("volatile detector")
 def analyze(example) -> Analysis:
     """Volatile facts in an example's trained answers (the chosen side of preference data),
     and current-state questions whose trained answer states a fact instead of deferring

@@ -7,14 +7,32 @@ from ...reader import Record
 from ...rule import Context
 
 
+EVERY = 0.0  # counted_from: the rule needs the counts of every record
+NONE = float("inf")  # counted_from: the rule never needs counts to pass a record
+
+
 def prepare_tokens(rule, settings) -> None:
-    """Rule.prepare for JL6xx: load the encoding before workers fork."""
+    """Rule.prepare for JL6xx: resolve the target (the encoding file found and verified)
+    before workers fork; the encoding itself loads when a record is first tokenized."""
     tokens.target(settings)
 
 
-def prefetch_tokens(rule, records: list[Record], ctx: Context) -> None:
-    """Rule.prefetch for JL6xx: count a chunk of records in one tokenizer loop."""
-    tokens.count_records(records, ctx.settings)
+def token_prefetch():
+    """A Rule.prefetch hook for one JL6xx rule class (each class its own function, so the
+    engine calls each): count, in one tokenizer loop, the chunk's records the rule may
+    report, those whose :func:`tokens.bound` reaches ``rule.counted_from(ctx)``. Records far
+    below every limit are never tokenized."""
+
+    def prefetch(rule, records: list[Record], ctx: Context) -> None:
+        start = rule.counted_from(ctx)
+        if start == NONE:
+            return
+        settings = ctx.settings
+        todo = records if start <= EVERY else [r for r in records if tokens.bound(r, settings) >= start]
+        if todo:
+            tokens.count_records(todo, settings)
+
+    return prefetch
 
 
 def counts(record: Record, ctx: Context) -> tokens.ExampleTokens | None:

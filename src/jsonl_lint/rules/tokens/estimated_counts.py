@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n, prefetch_tokens, prepare_tokens
+from ._shared import n, prepare_tokens
 
 
 class TokenCountsEstimated(DatasetRule[dict]):
@@ -39,7 +39,6 @@ class TokenCountsEstimated(DatasetRule[dict]):
     name = "token-counts-estimated"
     summary = "Token counts are estimates (no offline encoding, or images)"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.INFO
     requires = "example"
 
@@ -51,19 +50,19 @@ class TokenCountsEstimated(DatasetRule[dict]):
                 "image_pointer": ""}
 
     def collect(self, state: dict, record, ctx: Context) -> None:
-        c = counts(record, ctx)
-        if c is None:
+        if record.format is None:
             return
-        if c.approximate:
+        if not tokens._target_for(ctx.settings).exact:  # the counter, known without counting
             state["approximate"] += 1
             if state["path"] is None:
                 state["path"] = record.path
-        if c.images:
+        images, pointer = tokens.image_tokens(record, ctx.settings)
+        if images:
             state["image_examples"] += 1
-            state["image_tokens"] += c.images
+            state["image_tokens"] += images
             if state["image_ref"] is None:
                 state["image_ref"] = record.ref
-                state["image_pointer"] = next(t.pointer for t in c.turns if t.images)
+                state["image_pointer"] = pointer
 
     def merge(self, states: list[dict]) -> dict:
         out = self.initial(None)  # type: ignore[arg-type]

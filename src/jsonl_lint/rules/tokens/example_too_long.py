@@ -4,7 +4,8 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n, prefetch_tokens, prepare_tokens
+from ... import tokens
+from ._shared import EVERY, counts, locate_token, n, prepare_tokens, token_prefetch
 
 
 class ExampleTooLong(RecordRule):
@@ -41,7 +42,7 @@ class ExampleTooLong(RecordRule):
     name = "example-too-long"
     summary = "Example has more tokens than the configured maximum"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
+    prefetch = token_prefetch()  # count the chunk's records that may reach counted_from, in one loop
     severity = Severity.WARNING
     example_options = {"max-tokens": 30}
 
@@ -52,8 +53,13 @@ class ExampleTooLong(RecordRule):
     def active(self) -> bool:
         return self.options.max_tokens is not None or self.options.min_tokens is not None
 
+    def counted_from(self, ctx: Context) -> float:
+        return EVERY if self.options.min_tokens is not None else self.options.max_tokens + 1
+
     def check(self, record, ctx: Context):
         hi, lo = self.options.max_tokens, self.options.min_tokens
+        if lo is None and tokens.bound(record, ctx.settings) <= hi:
+            return
         c = counts(record, ctx)
         if c is None:
             return

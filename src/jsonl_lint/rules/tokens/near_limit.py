@@ -4,7 +4,8 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, n, prefetch_tokens, prepare_tokens
+from ... import tokens
+from ._shared import NONE, counts, limit_of, n, prepare_tokens, token_prefetch
 
 
 class ExampleNearTokenLimit(RecordRule):
@@ -36,7 +37,7 @@ class ExampleNearTokenLimit(RecordRule):
     name = "example-near-token-limit"
     summary = "Example is close to the model's per-example token limit"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
+    prefetch = token_prefetch()  # count the chunk's records that may reach counted_from, in one loop
     severity = Severity.INFO
     example_options = {"limit": 24, "threshold": 0.8}
 
@@ -44,9 +45,13 @@ class ExampleNearTokenLimit(RecordRule):
         threshold: float = Field(0.9, gt=0, le=1, description="fraction of the limit from which to report")
         limit: int | None = Field(None, ge=1, description="tokens per example; default: the model's training limit")
 
+    def counted_from(self, ctx: Context) -> float:
+        limit = limit_of(ctx, self.options.limit)[0]
+        return NONE if limit is None else self.options.threshold * limit
+
     def check(self, record, ctx: Context):
         limit, source = limit_of(ctx, self.options.limit)
-        if limit is None:
+        if limit is None or tokens.bound(record, ctx.settings) < self.options.threshold * limit:
             return
         c = counts(record, ctx)
         if c is None or c.total > limit or c.total < self.options.threshold * limit:

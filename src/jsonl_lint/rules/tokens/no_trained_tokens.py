@@ -3,7 +3,8 @@ from __future__ import annotations
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
 from ...tokens.counting import _resolve
-from ._shared import counts, prefetch_tokens, prepare_tokens
+from ... import tokens
+from ._shared import counts, prepare_tokens
 
 
 class NoTrainedTokens(RecordRule):
@@ -36,19 +37,23 @@ class NoTrainedTokens(RecordRule):
     name = "no-trained-tokens"
     summary = "Example has no trained assistant tokens"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
     severity = Severity.WARNING
 
     def check(self, record, ctx: Context):
-        c = counts(record, ctx)
-        if c is None or c.trained:
+        trains = tokens.trains_something(record, ctx.settings)  # without tokenizing, when it can tell
+        if trains or record.format is None:
             return
+        if trains is None:
+            c = counts(record, ctx)
+            if c is None or c.trained:
+                return
         assistants = [t for t in record.example.all_turns if t.role == "assistant"]
         if not assistants:
             return
         zero = [t for t in assistants if t.weight == 0 and not isinstance(t.weight, bool)]
         if len(zero) != len(assistants):
             return  # some turn is trained but empty: empty-answer reports it
+        c = counts(record, ctx)  # the count is needed only for the finding's message
         which = "the assistant turn has" if len(zero) == 1 else f"all {len(zero)} assistant turns have"
         first = zero[0]
         message = _resolve(record.value, first.pointer)

@@ -5,7 +5,7 @@ from pydantic import Field
 from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule, Options
-from ._shared import counts, n, prefetch_tokens, prepare_tokens
+from ._shared import EVERY, counts, n, prepare_tokens, token_prefetch
 
 
 class DatasetOverBudget(DatasetRule[dict]):
@@ -46,7 +46,7 @@ class DatasetOverBudget(DatasetRule[dict]):
     name = "dataset-over-budget"
     summary = "Dataset's estimated training cost or tokens exceed the budget"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
+    prefetch = token_prefetch()  # count the chunk's records that may reach counted_from, in one loop
     severity = Severity.ERROR
     requires = "example"
     example_options = {"max-tokens": 1000}
@@ -58,6 +58,9 @@ class DatasetOverBudget(DatasetRule[dict]):
 
     def active(self) -> bool:
         return self.options.max_cost is not None or self.options.max_tokens is not None
+
+    def counted_from(self, ctx: Context) -> float:
+        return EVERY  # every example's tokens are billed
 
     def initial(self, ctx: Context) -> dict:
         return {"examples": 0, "billed": 0, "path": None}

@@ -4,7 +4,8 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, limit_of, locate_token, n, where, prefetch_tokens, prepare_tokens
+from ... import tokens
+from ._shared import NONE, counts, limit_of, locate_token, n, prepare_tokens, token_prefetch, where
 
 
 class ExampleOverTokenLimit(RecordRule):
@@ -44,16 +45,20 @@ class ExampleOverTokenLimit(RecordRule):
     name = "example-over-token-limit"
     summary = "Example is longer than the model's per-example token limit"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
+    prefetch = token_prefetch()  # count the chunk's records that may reach counted_from, in one loop
     severity = Severity.ERROR
     example_options = {"limit": 20}
 
     class Options(Options):
         limit: int | None = Field(None, ge=1, description="tokens per example; default: the model's training limit")
 
+    def counted_from(self, ctx: Context) -> float:
+        limit = limit_of(ctx, self.options.limit)[0]
+        return NONE if limit is None else limit + 1
+
     def check(self, record, ctx: Context):
         limit, source = limit_of(ctx, self.options.limit)
-        if limit is None:
+        if limit is None or tokens.bound(record, ctx.settings) <= limit:
             return
         c = counts(record, ctx)
         if c is None or c.total <= limit:

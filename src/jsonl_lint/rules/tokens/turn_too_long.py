@@ -4,7 +4,8 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._shared import counts, locate_token, n, where, prefetch_tokens, prepare_tokens
+from ... import tokens
+from ._shared import counts, locate_token, n, prepare_tokens, token_prefetch, where
 
 
 class TurnTooLong(RecordRule):
@@ -41,7 +42,7 @@ class TurnTooLong(RecordRule):
     name = "turn-too-long"
     summary = "Turn has more tokens than the configured maximum"
     prepare = prepare_tokens  # load the encoding before workers fork
-    prefetch = prefetch_tokens  # count a chunk of records in one tokenizer loop
+    prefetch = token_prefetch()  # count the chunk's records that may reach counted_from, in one loop
     severity = Severity.WARNING
     example_options = {"max-tokens": 10}
 
@@ -52,8 +53,13 @@ class TurnTooLong(RecordRule):
     def active(self) -> bool:
         return self.options.max_tokens is not None
 
+    def counted_from(self, ctx: Context) -> float:
+        return self.options.max_tokens + 1  # a turn has no more tokens than its example
+
     def check(self, record, ctx: Context):
         limit = self.options.max_tokens
+        if tokens.bound(record, ctx.settings) <= limit:
+            return
         c = counts(record, ctx)
         if c is None:
             return
