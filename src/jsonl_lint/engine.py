@@ -332,7 +332,8 @@ class Engine:
 
     def _run_serial(self, files: list[str], progress: Progress | None, dataset_rules: bool) -> Report:
         if dataset_rules:
-            self.calibrate(files, Backend())
+            with timings.section(CALIBRATION_STAGE):
+                self.calibrate(files, Backend())
         states = {r.code: r.initial(self.context("")) for r in self.pack.dataset_rules} if dataset_rules else {}
         diagnostics: list[Diagnostic] = []
         summaries: list[FileSummary] = []
