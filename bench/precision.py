@@ -15,7 +15,8 @@ Judgements live in ``bench/precision-judgements.jsonl``, one finding a line: its
 file, record fingerprint, message), where it is, the verdict (TP, DEBATABLE or FP, judged
 as the dataset's maintainer would) and a one-line reason. A run appends the sampled
 findings that have no judgement yet with ``"verdict": null`` (fill in verdict and reason,
-then run again), marks judgements whose finding no longer exists with ``"gone": true``,
+then run again), marks judgements whose finding no longer exists with ``"gone": true``
+(and drops unread entries whose finding went),
 and writes, outside the repository, an excerpt of every unread finding's record to read
 it by (``--excerpts``; corpus text is never copied into the repository).
 
@@ -193,9 +194,11 @@ def reconcile(run: Run, rows: list[dict], seed: str, per_rule: int) -> Audit:
             else:  # where it is now (line numbers move when records are added)
                 judgements[f.key].update(line=f.line, column=f.column, pointer=f.pointer)
     gone = []
-    for key, row in judgements.items():
+    for key, row in list(judgements.items()):
         if key in present:
             row.pop("gone", None)
+        elif row.get("verdict") is None:  # never read, and nothing left to read
+            del judgements[key]
         else:
             row["gone"] = True
             gone.append(row)
@@ -312,7 +315,9 @@ def render(run: Run, audit: Audit, rows: list[RuleRow], seed: str, per_rule: int
         out.append(f"| {r.code} | `{r.name}` | {r.tier} | {r.severity} | {r.fired:,} ({r.files}) | {r.sampled}{extra} "
                    f"| {r.counts['TP']} | {r.counts['DEBATABLE']} | {r.counts['FP']} | {_pct(r.true_share)} |")
     quiet = sorted(set(run.rules) - set(run.findings))
-    out += ["", f"Rules that fired on none of the {len(run.files)} files: " + (", ".join(quiet) or "none") + ".", ""]
+    out += ["", f"Rules that fired on none of the {len(run.files)} files: " + (", ".join(quiet) or "none") + ". "
+            "They keep their tier: these files show them no false positive, their tests cover what they catch, "
+            "and a re-run samples them as soon as a file makes them fire.", ""]
     if failing:
         out += ["Default-on rules below the threshold (to move to preview): "
                 + ", ".join(f"{r.code} ({_pct(r.true_share)})" for r in failing) + ".", ""]

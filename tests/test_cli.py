@@ -27,7 +27,8 @@ def run(*args: str, cwd: Path | None = None, monkeypatch=None) -> tuple[int, str
 
 @pytest.fixture
 def dataset(tmp_path, monkeypatch):
-    (tmp_path / ".jsonl-lint.toml").write_text('select = ["JL0", "JL1"]\n')
+    # preview on: JL116, a preview rule, is the info finding these tests show
+    (tmp_path / ".jsonl-lint.toml").write_text('select = ["JL0", "JL1"]\npreview = true\n')
     (tmp_path / "train.jsonl").write_text(BAD)
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -55,7 +55,9 @@ def test_rerun_keeps_judgements_asks_for_new_findings_and_marks_gone_ones(tmp_pa
     assert all(r["verdict"] is None for r in rows)
     for r in rows:  # the reader fills in verdicts and reasons
         r["verdict"], r["reason"] = ("TP", "a placeholder input") if r["rule"] == "JL802" else ("TP", "empty answer")
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    stale = {"key": "never-read", "rule": "JL802", "file": "a/alpaca.json", "line": 1, "column": 1, "pointer": "",
+             "message": "m", "verdict": None, "reason": ""}
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows + [stale]))
 
     # The dataset changes: the first records' findings go, new ones arrive.
     (corpora / "a" / "alpaca.json").write_text(json.dumps(placeholder_records(24, start=4)))
@@ -65,8 +67,9 @@ def test_rerun_keeps_judgements_asks_for_new_findings_and_marks_gone_ones(tmp_pa
     new = [f for f in audit2.new if f.rule == "JL802"]
     assert len(kept) + len(new) == 8 and len(new) <= 4  # only findings new in the sample need a reading
     gone = {r["key"] for r in audit2.gone}
-    assert gone and all(audit2.judgements[k]["gone"] for k in gone)
+    assert gone and all(audit2.judgements[k]["gone"] and audit2.judgements[k]["verdict"] for k in gone)
     assert not any(f.key in gone for fs in run2.findings.values() for f in fs)
+    assert "never-read" not in audit2.judgements  # an unread entry whose finding went is dropped
 
     rows2 = bench.table(run2, audit2)
     doc = bench.render(run2, audit2, rows2, "seed", 8)

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.asyncio
 
 CONFIG = """\
 select = ["JL001", "JL104", "JL116", "JL301"]
+preview = true  # JL116 is a preview rule
 """
 
 GOOD = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}'

@@ -54,6 +54,7 @@ class LanguageSwitch(DatasetRule[list]):
     code = "JL406"
     name = "language-switch"
     summary = "Reply is in another language than the user's message"
+    preview = True  # true share 0.00 on the corpora (docs/precision.md)
     requires = "example"
     Options = LanguageOptions
     example_options = {"min-records": 5, "rare-share": 0.2}

@@ -73,6 +73,7 @@ class RefusalShare(DatasetRule[RefusalState]):
     code = "JL807"
     name = "refusal-share"
     summary = "Too many answers are refusals"
+    preview = True  # true share 0.50 on the corpora (docs/precision.md)
     severity = Severity.WARNING
     requires = "example"
     Options = RefusalShareOptions

@@ -41,6 +41,7 @@ class BelowRecommendedSize(SizeRule):
     code = "JL203"
     name = "below-recommended-size"
     summary = "Dataset is below the recommended size"
+    preview = True  # true share 0.50 on the corpora (docs/precision.md)
     severity = Severity.INFO
     Options = RecommendedOptions
     stricter = "JL202"

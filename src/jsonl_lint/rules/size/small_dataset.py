@@ -43,6 +43,7 @@ class SmallDataset(SizeRule):
     code = "JL202"
     name = "small-dataset"
     summary = "Dataset has fewer distinct examples than recommended for a fine-tune"
+    preview = True  # true share 0.50 on the corpora (docs/precision.md)
     severity = Severity.WARNING
     Options = SmallOptions
     stricter = "JL201"
