@@ -123,7 +123,8 @@ def test_every_output_format_masks_every_secret(secret_file, tmp_path, monkeypat
     path, secrets = secret_file
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    extra = ["--config", str(tmp_path / "lint.toml"), "--preview"] + (["--select", select] if select else [])  # preview: JL116
+    extra = (["--config", str(tmp_path / "lint.toml"), "--preview"]  # preview: JL116 shows an excerpt
+             + (["--select", select] if select else []))
     outputs = {fmt: run("check", str(path), "--output-format", fmt, *extra)
                for fmt in ("full", "concise", "json", "json-lines", "sarif", "github")}
     outputs["step summary"] = summary.read_text()
