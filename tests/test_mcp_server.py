@@ -115,7 +115,7 @@ def workspace(tmp_path_factory) -> Path:
     (ws / "data").mkdir(parents=True)
     (ws / "data" / "train.jsonl").write_text(sample_dataset())
     # the workspace's configuration applies to the tools as to the CLI
-    (ws / ".jsonl-lint.toml").write_text('ignore = ["JL202"]\n')
+    (ws / ".jsonl-lint.toml").write_text('ignore = ["JL202"]\npreview = true\n')  # JL116, JL202: preview rules
     (base / "outside.jsonl").write_text(sample_dataset())
     return ws
 
@@ -162,7 +162,7 @@ def test_check_findings_equal_the_cli_json(client, workspace):
     assert data["failed"] == (code == 1) and data["failed"]
     assert {"JL104", "JL116", "JL301", "JL001", "JL003", "JL105"} <= set(data["by_rule"])
     assert "JL202" not in data["by_rule"]  # ignored by the workspace's .jsonl-lint.toml
-    assert "JL202" in cli("check", str(path), "--isolated", "--output-format", "concise")[1]
+    assert "JL202" in cli("check", str(path), "--isolated", "--preview", "--output-format", "concise")[1]
     assert data["files"] == [{"file": str(path), "group": "train", "records": 15}]
 
 
@@ -237,7 +237,7 @@ def test_apply_fixes_writes_only_with_its_flag(client, workspace, tmp_path):
     assert not dry["written"] and dry["fixes"] > 2 and "write=true" in dry["notes"][-1]
     expected = tmp_path / "fix.jsonl"
     expected.write_text(sample_dataset())
-    cli("check", str(expected), "--fix", "--unsafe-fixes")
+    cli("check", str(expected), "--fix", "--unsafe-fixes", "--preview")  # as the workspace config
     done = client.ok("apply_fixes", {"paths": ["data/fix.jsonl"], "unsafe": True, "write": True})
     assert done["written"] and done["fixes"] == dry["fixes"] and done["not_written"] == {}
     assert done["files"] == [{"file": str(path), "fixes": dry["fixes"]}]

@@ -158,7 +158,7 @@ def datasets(tmp_path_factory):
     for name, data, table in (("every", every_rule_dataset(), EVERY_RULE), ("template", template_dataset(), TEMPLATE)):
         path = folder / f"{name}.jsonl"
         path.write_bytes(data)
-        settings = settings_for(**table)
+        settings = settings_for(preview=True, **table)  # every dataset rule, preview ones too
         out[name] = (str(path), settings, [_key(d) for d in Engine(settings).run([str(path)], jobs=1).diagnostics])
     return out
 
