@@ -317,6 +317,34 @@ def test_without_client_roots_the_working_directory_is_the_workspace(plain_clien
     assert "is outside the workspace roots" in plain_client.error("check", {"paths": ["../outside.jsonl"]})
 
 
+def test_a_client_that_cannot_list_its_roots_gets_the_root_folders(workspace):
+    """A client that declares roots but answers roots/list with an error (some editors do)
+    still gets working tools, confined to the server's --root folder, and a warning why."""
+    async def refuse(context) -> types.ErrorData:
+        return types.ErrorData(code=types.METHOD_NOT_FOUND, message="Method not found")
+
+    warnings: list[str] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        warnings.append(f"{params.level}: {params.data}")
+
+    async def calls():
+        params = StdioServerParameters(command=sys.executable, args=["-m", "jsonl_lint", "mcp", "--root",
+                                                                     str(workspace)], cwd=str(workspace.parent))
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write, list_roots_callback=refuse, logging_callback=on_log) as session:
+                await session.initialize()
+                inside = await session.call_tool("check", {"paths": ["data/train.jsonl"], "select": ["JL104"]})
+                outside = await session.call_tool("check", {"paths": ["../outside.jsonl"]})
+                return inside, outside
+
+    with start_blocking_portal() as portal:
+        inside, outside = portal.call(calls)
+    assert not inside.is_error and inside.structured_content["by_rule"] == {"JL104": 1}
+    assert outside.is_error and "is outside the workspace roots (" + str(workspace) + ")" in outside.content[0].text
+    assert warnings and warnings[0].startswith("warning: the client declares roots but did not list them "
+                                               "(Method not found)")
+
 def test_results_mask_secrets(client, workspace):
     secrets = realistic_secrets()
     path = fresh(workspace, "secrets.jsonl", secret_dataset(secrets))

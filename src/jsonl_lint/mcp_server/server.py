@@ -15,6 +15,7 @@ import argparse
 import difflib
 import io
 import json
+import logging
 import threading
 import warnings
 from collections import Counter
@@ -25,9 +26,11 @@ import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import Context, ListRoots, MCPServer, Resolve
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp.shared.exceptions import MCPDeprecationWarning
-from mcp_types import CallToolResult, ListRootsResult, TextContent, ToolAnnotations
-from pydantic import Field
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+from mcp.shared.message import ServerMessageMetadata
+from mcp_types import CallToolResult, ListRootsRequest, ListRootsResult, TextContent, ToolAnnotations
+from mcp_types.version import is_version_at_least
+from pydantic import Field, ValidationError
 
 from .. import __version__
 from ..commands._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, settings_from_args, with_overrides
@@ -65,10 +68,33 @@ Model = Annotated[Optional[str], Field(description="model whose tokenizer, per-e
 Unsafe = Annotated[bool, Field(description="also apply unsafe fixes (remove duplicates, cut merged instructions...)")]
 
 
-def _client_roots(ctx: Context) -> ListRoots | None:
-    """Ask the client for its roots when it declares the capability."""
+logger = logging.getLogger(__name__)
+
+ROOTS_IN_CALL_VERSION = "2026-07-28"  # from this protocol on, the roots are asked within the tool call
+ROOTS_TIMEOUT = 10.0  # seconds a client that declares roots has to list them
+
+
+async def _client_roots(ctx: Context) -> ListRootsResult | ListRoots | None:
+    """The client's roots when it declares the capability, else None (the ``--root`` workspace).
+
+    From protocol 2026-07-28 the SDK asks for them within the call (an input-required round
+    trip). Before it, the server asks here, mid-call, so that a client that declares roots but
+    answers ``roots/list`` with an error, or not at all, still gets working tools, in the
+    ``--root`` workspace, instead of every call failing with the client's error."""
     caps = ctx.client_capabilities
-    return ListRoots() if caps is not None and caps.roots is not None else None
+    if caps is None or caps.roots is None:
+        return None
+    if ctx.protocol_version and is_version_at_least(ctx.protocol_version, ROOTS_IN_CALL_VERSION):
+        return ListRoots()
+    try:
+        return await ctx.session.send_request(ListRootsRequest(), ListRootsResult, ROOTS_TIMEOUT,
+                                              ServerMessageMetadata(related_request_id=ctx.request_id))
+    except (MCPError, ValidationError) as exc:
+        message = (f"the client declares roots but did not list them ({exc}); the workspace is the server's "
+                   "--root folders, or its working directory")
+        logger.warning(message)
+        await ctx.warning(message)
+        return None
 
 
 Roots = Annotated[Optional[ListRootsResult], Resolve(_client_roots)]
