@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shlex
+import shutil
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -365,19 +366,29 @@ def test_results_mask_secrets(client, workspace):
 
 
 def test_progress_notifications_follow_the_reading(client, workspace):
-    path = fresh(workspace, "large.jsonl", "".join(
-        _record(f"Question {i} about the warranty terms?", f"Answer {i}: the warranty lasts two years.") + "\n"
-        for i in range(3000)))
+    """Two large files under two configuration files (two datasets, linted one after the
+    other): the progress covers both, and only goes up, as the protocol requires."""
+    large = "".join(_record(f"Question {i} about the warranty terms?", f"Answer {i}: the warranty lasts two years.")
+                    + "\n" for i in range(3000))
+    first = fresh(workspace, "large.jsonl", large)
+    (workspace / "second").mkdir()
+    (workspace / "second" / ".jsonl-lint.toml").write_text('ignore = ["JL202"]\n')
+    second = workspace / "second" / "large.jsonl"
+    second.write_text(large)
     seen: list[tuple[float, float | None, str | None]] = []
 
     async def on_progress(progress, total, message):
         seen.append((progress, total, message))
 
-    result = client.call("check", {"paths": ["data/large.jsonl"], "select": ["JL1"]}, progress=on_progress)
-    assert not result.is_error
-    assert len(seen) >= 5 and all(total == path.stat().st_size for _, total, _ in seen)
-    assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen) and "% of the data read" in seen[-1][2]
-    path.unlink()
+    result = client.call("check", {"paths": ["data/large.jsonl", "second/large.jsonl"], "select": ["JL1"]},
+                         progress=on_progress)
+    assert not result.is_error and len(result.structured_content["files"]) == 2
+    done = [p for p, _, _ in seen]
+    assert len(seen) >= 10 and all(b > a for a, b in zip(done, done[1:])), done
+    assert {total for _, total, _ in seen} == {first.stat().st_size + second.stat().st_size}
+    assert done[-1] > first.stat().st_size and "% of the data read" in seen[-1][2]
+    first.unlink()
+    shutil.rmtree(workspace / "second")
 
 
 def test_the_cli_names_the_extra_when_the_sdk_is_missing(monkeypatch):

@@ -568,7 +568,7 @@ class Engine:
 
     def _size(self, path: str) -> int:
         data = self._texts.get(path)
-        return len(data) if data is not None else _size(path)
+        return len(data) if data is not None else file_size(path)
 
     def _reread(self, ref: RecordRef) -> Record | None:
         """Read one record again by its byte range (dataset findings, related links)."""
@@ -604,7 +604,7 @@ class Engine:
         if any(not r.mergeable() for r in self.pack.dataset_rules):
             return 1
         if jobs <= 0:
-            if sum(_size(f) for f in files) < PARALLEL_MIN_BYTES:
+            if sum(file_size(f) for f in files) < PARALLEL_MIN_BYTES:
                 return 1
             jobs = os.cpu_count() or 1
         return max(1, jobs)
@@ -671,7 +671,7 @@ def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None) ->
         if parts <= 1 or not splittable(path, texts):
             out.append(Task(path))
             continue
-        size = _size(path)
+        size = file_size(path)
         bounds = sorted({size * k // parts for k in range(parts)})
         out += [Task(path, s, e) for s, e in zip(bounds, bounds[1:] + [size])]
     return out
@@ -686,7 +686,7 @@ def sample_windows(files: list[str], records: int, texts: dict[str, bytes] | Non
     files in proportion to their sizes, each reading at most its share of ``records``
     from the lines that start in it. Files that cannot be split give their first
     records. Depends on the files alone."""
-    sizes = [len(texts[f]) if texts and f in texts else _size(f) for f in files]
+    sizes = [len(texts[f]) if texts and f in texts else file_size(f) for f in files]
     total = sum(sizes)
     out: list[Task] = []
     for path, size in zip(files, sizes):
@@ -782,7 +782,8 @@ def _fingerprint(code: str, *parts: str) -> str:
     return hashlib.blake2b("\x1f".join((code,) + parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
 
 
-def _size(path: str) -> int:
+def file_size(path: str) -> int:
+    """A dataset file's size in bytes (local or remote); 0 when it cannot be found (reading it says why)."""
     try:
         return sources.size(path)
     except (OSError, ConfigError):

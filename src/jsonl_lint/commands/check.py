@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from .. import timings
 from ..diagnostics import Severity
-from ..engine import Engine, Report, discover, merge_reports
+from ..engine import Engine, Report, discover, file_size, merge_reports
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
 from ._common import (NO_DATASET_FILES, add_dataset_options, add_show_secrets, config_groups, dataset_paths, progress_bar,
@@ -188,16 +188,23 @@ class GroupRun:
 def lint_groups(args, settings, files: list[str], progress=None, *, fixes: bool = False) -> Iterator[GroupRun]:
     """Lint ``files`` one config group at a time, as `check` does (the MCP tools too); with
     ``fixes``, also apply the fixes in memory (safe ones, and unsafe ones with
-    ``args.unsafe_fixes``), writing nothing."""
-    for group_settings, group_files in config_groups(args, settings, files):
+    ``args.unsafe_fixes``), writing nothing. ``progress`` gets the bytes read of all the
+    groups together, so it only goes up (an MCP client requires it)."""
+    groups = config_groups(args, settings, files)
+    whole = sum(map(file_size, files)) if progress is not None and len(groups) > 1 else 0
+    read_before = 0
+    for group_settings, group_files in groups:
         engine = Engine(group_settings)
+        run_progress = progress if not whole else (
+            lambda done, _total, base=read_before: progress(base + done, whole))
+        read_before += sum(map(file_size, group_files)) if whole else 0
         if not fixes:
-            yield GroupRun(engine, group_files, engine.run(group_files, progress=progress))
+            yield GroupRun(engine, group_files, engine.run(group_files, progress=run_progress))
             continue
         from ..fixer import file_stats, fix_files
 
         stats = file_stats(group_files)  # before the lint, so a write refuses files edited meanwhile
-        report = engine.run(group_files, progress=progress)
+        report = engine.run(group_files, progress=run_progress)
         fixed = fix_files(engine, group_files, report, unsafe=args.unsafe_fixes, stats=stats)
         yield GroupRun(engine, group_files, report, fixed)
 
