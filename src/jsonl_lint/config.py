@@ -126,6 +126,10 @@ class Settings(BaseModel):
     model: str = DEFAULT_MODEL
     tokenizer: str | None = None
     prices: dict[str, float] = Field(default_factory=dict)
+    # Fine-tuning targets to check against (JL9xx), and user-defined or overridden target
+    # profiles by name (``[tool.jsonl-lint.targets.NAME]``, see jsonl_lint.targets).
+    target: tuple[str, ...] = ()
+    targets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     datasets: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     validation: tuple[str, ...] = ()
     baseline: str | None = None
@@ -180,6 +184,19 @@ class Settings(BaseModel):
         from .tokens.models import check_model_name
 
         return check_model_name(v)
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _target_list(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v  # target = "together" means one target
+
+    @model_validator(mode="after")
+    def _known_targets(self) -> "Settings":
+        if self.target or self.targets:
+            from .targets import check_target_settings
+
+            check_target_settings(self)
+        return self
 
     @field_validator("severity", mode="before")
     @classmethod

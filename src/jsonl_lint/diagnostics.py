@@ -117,6 +117,10 @@ class Finding:
     # The span is a secret (a key, personal data): how many of its leading and trailing
     # characters outputs may show. Every output masks the rest (see jsonl_lint.masking).
     secret: tuple[int, int] | None = None
+    # A rule whose findings differ in weight (a target that rejects vs one that truncates)
+    # sets it; a severity configured for the rule still wins.
+    severity: Severity | None = None
+    target: str = ""  # the fine-tuning target a JL9xx finding is about
 
 
 class Secret(NamedTuple):
@@ -213,6 +217,7 @@ class Diagnostic:
     record: RecordRef | None = None
     fingerprint: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    target: str = ""
     # Secrets in the finding's record: every output masks them in the text it shows.
     secrets: tuple[Secret, ...] = field(default=(), compare=False, repr=False)
 

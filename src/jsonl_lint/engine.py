@@ -241,13 +241,15 @@ class Engine:
 
     def diagnostic(self, rule: Rule, finding: Finding, record: Record | None) -> Diagnostic:
         severity = self.pack.severities.get(rule.code, rule.severity)
+        if finding.severity is not None and rule.code not in self.pack.configured_severities:
+            severity = finding.severity
         if record is None:
             filename = finding.path or (finding.record.path if finding.record else "")
             start = end = Position(1, 1)
             fingerprint = _fingerprint(rule.code, f"file:{os.path.basename(filename)}:{finding.message}")
             return Diagnostic(rule.code, rule.name, severity, finding.message, sources.display(filename), start, end,
                               rule.url(),
-                              related=tuple(self._related(finding)), fingerprint=fingerprint)
+                              related=tuple(self._related(finding)), fingerprint=fingerprint, target=finding.target)
         s, e = span_of(record, finding)
         start, end = Position(*record.position(s)), Position(*record.position(e))
         fix = None
@@ -258,7 +260,9 @@ class Engine:
         return Diagnostic(rule.code, rule.name, severity, finding.message, sources.display(record.ref.path), start, end,
                           rule.url(),
                           fix=fix, related=tuple(self._related(finding)), pointer=finding.pointer,
-                          record=record.ref, fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer),
+                          record=record.ref, target=finding.target,
+                          fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer,
+                                                   *((finding.target,) if finding.target else ())),
                           secrets=self._secrets(record))
 
     def _secrets(self, record: Record) -> tuple[Secret, ...]:

@@ -124,6 +124,8 @@ class RulePack:
     # Warnings about the selection itself (a selector that enables nothing without preview),
     # for the CLI's stderr and the language server's log; the engine never prints them.
     notes: tuple[str, ...] = ()
+    # Codes whose severity the configuration sets (it then overrides a finding's own).
+    configured_severities: frozenset[str] = frozenset()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -176,6 +178,8 @@ def resolve(settings: Settings, rules: Iterable[type[Rule]] | None = None) -> Ru
         settings=settings,
         per_file_ignores=tuple(settings.per_file_ignores.items()),
         notes=preview_notes(settings, rules, select),
+        configured_severities=frozenset(r.code for r in chosen
+                                        if any(_match_length(s, type(r)) for s in settings.severity)),
     )
 
 

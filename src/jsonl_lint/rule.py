@@ -77,6 +77,8 @@ class Rule:
     # Rule options used when the docs' Example / Use instead blocks are linted (tests),
     # e.g. a lower minimum dataset size so a short example can show a dataset rule.
     example_options: ClassVar[dict] = {}
+    # Settings used with them (``[tool.jsonl-lint]`` keys), e.g. the target a JL9xx example is for.
+    example_settings: ClassVar[dict] = {}
 
     def __init__(self, options: Options | None = None):
         self.options = options if options is not None else self.Options()

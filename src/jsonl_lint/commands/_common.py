@@ -29,6 +29,9 @@ def add_dataset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-preview", dest="preview", action="store_false", help="run no preview rules")
     parser.add_argument("--model", help="target model (token encoding and per-example training limit), e.g. gpt-4o-mini-2024-07-18")
     parser.add_argument("--tokenizer", metavar="PATH", help="count tokens with a local tokenizer.json (open-weight models)")
+    parser.add_argument("--target", type=_csv, metavar="NAME[,NAME...]",
+                        help="check what these fine-tuning targets accept (JL9xx; `jsonl-lint targets` lists them), "
+                             "e.g. together,bedrock-nova")
     parser.add_argument("--validation", action="append", metavar="FILE",
                         help="a validation file: judged separately, and leakage from training is an error")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto, all cores on large runs)")
@@ -81,6 +84,8 @@ def with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
         changes["model"] = args.model
     if args.tokenizer:
         changes["tokenizer"] = args.tokenizer
+    if getattr(args, "target", None):
+        changes["target"] = tuple(args.target)
     if args.validation:
         for path in args.validation:
             if not sources.exists(path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..config import load_settings
-from ..tokens.models import MODELS, PRICE_TABLE_DATE, price_for
+from ..tokens.models import all_models, price_for
 
 
 def register(subparsers) -> None:
@@ -17,7 +17,7 @@ def register(subparsers) -> None:
 def run(args, out, err) -> int:
     settings = load_settings()
     rows = []
-    for m in MODELS:
+    for m in all_models():
         price, price_source = price_for(m.name, settings.prices)
         rows.append({"name": m.name, "aliases": list(m.aliases), "provider": m.provider,
                      "encoding": m.encoding or "tokenizer.json (--tokenizer)", "limit": m.limit,
@@ -27,16 +27,16 @@ def run(args, out, err) -> int:
         out.write(json.dumps(rows, indent=2) + "\n")
         return 0
     width = max(len(r["name"]) for r in rows)
-    out.write(f"  {'model':<{width}}  {'encoding':<11}  {'limit':>7}  {'$/1M training':>13}  aliases\n")
+    out.write(f"  {'model':<{width}}  {'tokenizer':<13}  {'limit':>9}  {'$/1M training':>13}  aliases\n")
     for r in rows:
         mark = "*" if r["default"] else " "
         limit = f"{r['limit']:,}" if r["limit"] else "-"
         price = f"{r['price_per_million']:g}" if r["price_per_million"] is not None else "-"
-        encoding = r["encoding"] if r["provider"] == "openai" else "own"
-        out.write(f"{mark} {r['name']:<{width}}  {encoding:<11}  {limit:>7}  {price:>13}  "
+        encoding = r["encoding"] if r["encoding"] and "--tokenizer" not in r["encoding"] else "own"
+        out.write(f"{mark} {r['name']:<{width}}  {encoding:<13}  {limit:>9}  {price:>13}  "
                   f"{', '.join(r['aliases'])}".rstrip() + "\n")
     out.write(f"\n* the configured model ({settings.model})\n"
-              f"limit: training tokens per example; price: dollars per 1M training tokens, from the table of "
-              f"{PRICE_TABLE_DATE}\nor from `prices` in the config; 'own': counted with --tokenizer tokenizer.json; "
-              f"sources: --output-format json\n")
+              "limit: training tokens per example; price: dollars per 1M training tokens, from the target profiles "
+              "(dated sources)\nor from `prices` in the config; 'own': counted with --tokenizer tokenizer.json; "
+              "estimate: no public tokenizer;\nsources: --output-format json; every target: `jsonl-lint targets --list`\n")
     return 0

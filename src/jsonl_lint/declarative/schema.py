@@ -293,14 +293,15 @@ MODELS: dict[str, type[Definition]] = {
 Lines = dict[tuple, int]
 
 
-def load_yaml(path: Path) -> tuple[Any, Lines]:
+def load_yaml(path: Path, fast: bool = False) -> tuple[Any, Lines]:
     """Parse a YAML file safely; return the value and the 1-based line of every key
-    and list item (keyed by path tuple). Duplicate keys are errors."""
+    and list item (keyed by path tuple). Duplicate keys are errors. ``fast`` uses
+    libyaml's safe loader when PyYAML has it (files read at every start)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    loader = yaml.SafeLoader(text)
+    loader = (getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -20,7 +20,7 @@ def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> d
                        "end_location": {"row": e.end_location.line, "column": e.end_location.column}}
                       for e in d.fix.edits],
         }
-    return {
+    out = {
         "code": d.code,
         "name": d.name,
         "severity": d.severity.value,
@@ -35,6 +35,9 @@ def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> d
                      "message": shown(r.message, d)} for r in d.related],
         "fingerprint": d.fingerprint,
     }
+    if d.target:  # JL9xx: the fine-tuning target the finding is about
+        out["target"] = d.target
+    return out
 
 
 class JsonFormatter(Formatter):

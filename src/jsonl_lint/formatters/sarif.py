@@ -40,6 +40,8 @@ class SarifFormatter(Formatter):
             }
             if d.code in index:
                 result["ruleIndex"] = index[d.code]
+            if d.target:
+                result["properties"] = {"target": d.target}
             if d.related:
                 result["relatedLocations"] = [
                     {"id": i, "message": {"text": self.shown(r.message, d)}, "physicalLocation": {

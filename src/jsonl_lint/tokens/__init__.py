@@ -28,7 +28,7 @@ from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_o
 from . import counting
 from .counting import REPEATED_ROLES, Cut, ExampleCounter, ExampleTokens, TurnTokens
 from .encodings import TokenCounter, load_counter
-from .models import MODELS, ModelInfo, find_model, known_models, model_info
+from .models import ModelInfo, all_models, find_model, known_models, model_info
 from ..timings import stage
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..reader import Record
 
 __all__ = [
-    "CostEstimate", "Cut", "ExampleTokens", "ModelInfo", "Target", "TokenCounter", "TurnTokens", "MODELS",
+    "CostEstimate", "Cut", "ExampleTokens", "ModelInfo", "Target", "TokenCounter", "TurnTokens", "all_models",
     "billable", "count_example", "count_record", "count_records", "count_text", "default_epochs", "estimate_cost", "find_model",
     "known_models", "model_info", "share_of_cost", "target",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, price_for
+from .models import model_info, price_for
 
 TARGET_EPOCHS = 3
 MIN_TARGET_EXAMPLES = 100
@@ -46,8 +46,8 @@ class CostEstimate:
     price_per_million: float | None
     price_source: str
     cost: float | None  # dollars
-    price_table_date: str = PRICE_TABLE_DATE
-    price_table_source: str = PRICE_TABLE_SOURCE
+    price_table_date: str = ""
+    price_table_source: str = ""
 
     def as_dict(self) -> dict:
         return {"model": self.model, "examples": self.examples, "epochs": self.epochs,
@@ -65,7 +65,9 @@ def estimate_cost(billed_tokens_per_epoch: int, n_examples: int, model: str, *, 
     price, source = price_for(model, prices)
     billed = billed_tokens_per_epoch * epochs
     cost = billed * price / 1_000_000 if price is not None else None
-    return CostEstimate(model, n_examples, epochs, rule, billed_tokens_per_epoch, billed, price, source, cost)
+    info = model_info(model)
+    return CostEstimate(model, n_examples, epochs, rule, billed_tokens_per_epoch, billed, price, source, cost,
+                        info.price_date, info.price_source)
 
 
 def share_of_cost(example_tokens: int, limit: int | None, dataset_billed_per_epoch: int, estimate: CostEstimate) -> float | None:

@@ -362,7 +362,7 @@ class CounterKey:
     tokenizer: str | None
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 @stage("load encoding")
 def _load(key: CounterKey) -> TokenCounter:
     if key.tokenizer:
@@ -370,11 +370,28 @@ def _load(key: CounterKey) -> TokenCounter:
     if key.encoding is None:
         return ApproximateCounter("estimate", "this model has no tiktoken encoding; pass its tokenizer.json "
                                               "with --tokenizer PATH for exact counts")
+    if key.encoding not in TIKTOKEN_URLS:
+        return _open_weights(key.encoding)
     try:
         path = verified_path(key.encoding)
     except EncodingUnavailable as exc:
         return ApproximateCounter(key.encoding, str(exc))
     return TiktokenCounter(None, path, name=key.encoding, loader=lambda: load_tiktoken(key.encoding, [path])[0])
+
+
+def _open_weights(name: str) -> TokenCounter:
+    """An open-weight model's tokenizer from its wheel, else the labelled o200k estimate."""
+    from . import open_weights as ow
+
+    if name not in ow.TOKENIZERS and name != ow.ESTIMATE:
+        raise ValueError(f"unknown tokenizer {name!r} (known: {', '.join(list(TIKTOKEN_URLS) + ow.known())})")
+    base = _load(CounterKey("o200k_base", None))
+    if name == ow.ESTIMATE:
+        return ow.EstimateCounter(base)
+    try:
+        return ow.load(name)
+    except ow.TokenizerUnavailable as exc:
+        return ow.EstimateCounter(base, f"{exc}; estimated with o200k_base meanwhile", name=name)
 
 
 def load_counter(encoding: str | None, tokenizer: str | None = None) -> TokenCounter:

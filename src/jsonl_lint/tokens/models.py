@@ -1,80 +1,94 @@
 """Target models: token encoding, per-example training limit, and training price.
 
-Every figure carries its source. Limits are the per-example training context of
-OpenAI's fine-tuning guide ("Token limits" table); longer examples are truncated
-from the end. Prices are dollars per 1M *training* tokens and change over time:
-the table says when and where they were taken, and ``prices`` in the config
-overrides any of them (``[tool.jsonl-lint.prices]`` ``"gpt-4o-mini-2024-07-18" = 3.0``).
+The figures live in the target profiles (``jsonl_lint/targets/profiles/*.yaml``), each
+with its source and date: this module is their view for ``--model``. OpenAI's models (and
+the open-weight models of the ``trl`` profile) keep their bare names (``gpt-4o-mini``);
+every other target's models are ``TARGET:MODEL`` (``together:Qwen/Qwen3-8B``). Limits are
+per-example training contexts; longer examples are truncated from the end. Prices are
+dollars per 1M *training* tokens and change over time: ``prices`` in the config overrides
+any of them (``[tool.jsonl-lint.prices]`` ``"gpt-4o-mini-2024-07-18" = 3.0``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..config import ConfigError
-
-PRICE_TABLE_DATE = "2025-06-01"
-PRICE_TABLE_SOURCE = ("OpenAI API pricing page, fine-tuning section, training price per 1M tokens "
-                      "(https://openai.com/api/pricing/); gpt-4o-mini $3, gpt-4o $25 and gpt-3.5-turbo $8 "
-                      "are also quoted by brainwires-finetune (cost.rs, 2025); not re-checked online when this table "
-                      "was written: check the page before relying on a figure")
-GUIDE = "OpenAI fine-tuning guide, 'Token limits' table"
 
 
 @dataclass(frozen=True)
 class ModelInfo:
     name: str
-    encoding: str | None  # tiktoken encoding, None for open-weight models (use --tokenizer)
+    encoding: str | None  # tokenizer name (tiktoken encoding or open-weight tokenizer); None: --tokenizer
     limit: int | None  # training tokens per example
     limit_source: str
-    price: float | None = None  # $ per 1M training tokens (PRICE_TABLE_DATE)
-    provider: str = "openai"
+    price: float | None = None  # $ per 1M training tokens
+    provider: str = "openai"  # the target profile it comes from
     aliases: tuple[str, ...] = ()
+    price_source: str = ""  # the profile's source of the price (address and note)
+    price_date: str = ""  # when that source was read
 
 
-MODELS: tuple[ModelInfo, ...] = (
-    ModelInfo("gpt-4o-mini-2024-07-18", "o200k_base", 65536, GUIDE + ": 65,536; 128k at inference", 3.0,
-              aliases=("gpt-4o-mini",)),
-    ModelInfo("gpt-4o-2024-08-06", "o200k_base", 65536, GUIDE + ": 65,536; 128k at inference", 25.0,
-              aliases=("gpt-4o",)),
-    ModelInfo("gpt-4.1-2025-04-14", "o200k_base", 65536,
-              "assumed equal to gpt-4o's 65,536 (not confirmed by a stored source; override the "
-              "example-over-token-limit 'limit' option if your job says otherwise)", 25.0, aliases=("gpt-4.1",)),
-    ModelInfo("gpt-4.1-mini-2025-04-14", "o200k_base", 65536, "assumed equal to gpt-4o-mini's 65,536 (unconfirmed)",
-              5.0, aliases=("gpt-4.1-mini",)),
-    ModelInfo("gpt-4.1-nano-2025-04-14", "o200k_base", 65536, "assumed equal to gpt-4o-mini's 65,536 (unconfirmed)",
-              1.5, aliases=("gpt-4.1-nano",)),
-    ModelInfo("gpt-3.5-turbo-0125", "cl100k_base", 16385, GUIDE + ": 16,385", 8.0, aliases=("gpt-3.5-turbo",)),
-    ModelInfo("gpt-3.5-turbo-1106", "cl100k_base", 16385, GUIDE + ": 16,385", 8.0),
-    ModelInfo("gpt-3.5-turbo-0613", "cl100k_base", 4096, GUIDE + ": 4,096; 16,385 at inference", 8.0),
-    ModelInfo("gpt-4-0613", "cl100k_base", 8192, "gpt-4-0613 context window (8,192); experimental fine-tuning",
-              None),
-    ModelInfo("babbage-002", "cl100k_base", 16384, "legacy completions fine-tuning (16,384 context)", 0.4),
-    ModelInfo("davinci-002", "cl100k_base", 16384, "legacy completions fine-tuning (16,384 context)", 6.0),
-    # Open-weight models: counted with their own tokenizer.json (--tokenizer PATH). The limit is
-    # the model's context length; set the rule's 'limit' to your training sequence length.
-    ModelInfo("llama-3.1-8b", None, 131072, "Llama 3.1 model card: 128k context", provider="open-weight"),
-    ModelInfo("llama-3.2-3b", None, 131072, "Llama 3.2 model card: 128k context", provider="open-weight"),
-    ModelInfo("mistral-7b-v0.3", None, 32768, "Mistral 7B v0.3 model card: 32k context", provider="open-weight"),
-    ModelInfo("qwen2.5-7b", None, 32768, "Qwen2.5 model card: 32,768 context (131,072 with YaRN)",
-              provider="open-weight"),
-    ModelInfo("custom", None, None, "no limit: set the example-over-token-limit 'limit' option",
-              provider="open-weight"),
-)
+# Targets whose models keep their bare names (a test checks this against the profiles'
+# bare-model-names): listed here so a bare name never reads every profile.
+BARE_NAME_TARGETS = ("openai", "trl")
 
-_BY_NAME = {m.name: m for m in MODELS} | {a: m for m in MODELS for a in m.aliases}
+
+@lru_cache(maxsize=None)
+def _target_models(target: str) -> dict[str, ModelInfo]:
+    """The models of one target profile by every name they answer to within it."""
+    from ..targets import shipped_profile
+
+    profile = shipped_profile(target)
+    if profile.models_from:  # the same models as another target (trainers that take any HF model)
+        return _target_models(profile.models_from)
+    by_name: dict[str, ModelInfo] = {}
+    for m in profile.models:
+        sources = [profile.sources[s] for s in m.source]
+        limit_source = "; ".join(f"{s.url} ({s.date})" for s in sources) + (f"; {m.note}" if m.note else "")
+        if "limit" in m.unconfirmed:
+            limit_source += " (unconfirmed)"
+        priced = [s for s in sources if "pric" in s.url] or sources
+        price_source = "; ".join(s.url + (f" ({s.note})" if s.note else "") for s in priced)
+        bare = profile.bare_model_names
+        info = ModelInfo(m.name if bare else f"{target}:{m.name}", m.tokenizer, m.limit,
+                         limit_source or "not documented", m.price, target, tuple(m.aliases) if bare else (),
+                         price_source, max(str(s.date) for s in priced))
+        for n in (m.name, *m.aliases):
+            by_name.setdefault(n, info)
+    return by_name
+
+
+def all_models() -> tuple[ModelInfo, ...]:
+    from ..targets import profile_names
+
+    out: dict[str, ModelInfo] = {}
+    for target in profile_names():
+        for info in _target_models(target).values():
+            out.setdefault(info.name, info)
+    return tuple(out.values())
 
 
 def known_models() -> list[str]:
-    return [m.name for m in MODELS]
+    return [m.name for m in all_models()]
 
 
 def find_model(name: str) -> ModelInfo | None:
-    """A model by name or alias; fine-tuned names ("ft:gpt-4o-mini-2024-07-18:org::id") map to their base."""
-    if name in _BY_NAME:
-        return _BY_NAME[name]
+    """A model by name or alias: bare for OpenAI's (and the trl profile's open-weight models),
+    TARGET:MODEL for any target's; fine-tuned names ("ft:gpt-4o-mini-2024-07-18:org::id")
+    map to their base."""
+    from ..targets import profile_names
+
     if name.startswith("ft:"):
-        return _BY_NAME.get(name.split(":")[1])
+        name = name.split(":")[1]
+    target, sep, rest = name.partition(":")
+    if sep and target in profile_names():
+        return _target_models(target).get(rest)
+    for target in BARE_NAME_TARGETS:
+        found = _target_models(target).get(name)
+        if found is not None:
+            return found
     return None
 
 
@@ -86,9 +100,11 @@ def model_info(name: str) -> ModelInfo:
 
 
 def unknown_model_message(name: str) -> str:
-    return (f"unknown model {name!r}; known models: {', '.join(known_models())} "
-            f"(aliases: {', '.join(a for m in MODELS for a in m.aliases)}; 'ft:<base>:...' names use their base; "
-            f"`jsonl-lint models` shows their limits and prices)")
+    bare = list(dict.fromkeys(m for t in BARE_NAME_TARGETS for m in _target_models(t).values()))
+    aliases = [a for m in bare for a in m.aliases]
+    return (f"unknown model {name!r}; known models: {', '.join(m.name for m in bare)} (aliases: {', '.join(aliases)}), "
+            f"or TARGET:MODEL for another target's base model; 'ft:<base>:...' names use their base "
+            f"(`jsonl-lint models` lists them all with their limits and prices)")
 
 
 def check_model_name(name: str) -> str:
@@ -107,4 +123,4 @@ def price_for(name: str, prices: dict[str, float] | None = None) -> tuple[float 
             return float(prices[key]), "config 'prices'"
     if info.price is None:
         return None, "no price known (set 'prices' in the config)"
-    return info.price, f"price table of {PRICE_TABLE_DATE}"
+    return info.price, f"price table of {info.price_date}"
