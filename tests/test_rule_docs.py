@@ -40,8 +40,9 @@ def test_doc_example_triggers_and_use_instead_does_not(rule):
     if rule.code == "JL005":  # invalid UTF-8 cannot live in a str: the docs spell the byte as \xe9
         bad = bad.encode().replace(b"\\xe9", b"\xe9")
     extra = rule.example_settings
+    good_extra = extra if rule.use_instead_settings is None else rule.use_instead_settings
     assert any(d.code == rule.code for d in lint(bad, [rule.code], opts, rule.code, filename, **extra)), bad
-    assert not any(d.code == rule.code for d in lint(good, [rule.code], opts, rule.code, filename, **extra)), good
+    assert not any(d.code == rule.code for d in lint(good, [rule.code], opts, rule.code, filename, **good_extra)), good
 
 
 def test_generated_docs_pages_match_the_rules(tmp_path):

@@ -77,8 +77,10 @@ class Rule:
     # Rule options used when the docs' Example / Use instead blocks are linted (tests),
     # e.g. a lower minimum dataset size so a short example can show a dataset rule.
     example_options: ClassVar[dict] = {}
-    # Settings used with them (``[tool.jsonl-lint]`` keys), e.g. the target a JL9xx example is for.
+    # Settings used with them (``[tool.jsonl-lint]`` keys), e.g. the target a JL9xx example is
+    # for, and for the Use instead block when it differs (another target).
     example_settings: ClassVar[dict] = {}
+    use_instead_settings: ClassVar[dict | None] = None
 
     def __init__(self, options: Options | None = None):
         self.options = options if options is not None else self.Options()

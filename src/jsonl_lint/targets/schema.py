@@ -102,6 +102,9 @@ class Shape(_Strict):
     keys: list[str] | None = None  # top-level keys the target accepts with this shape (None: any)
     message_keys: list[str] | None = None  # keys of a message object (None: any)
     content: Literal["string", "parts", "any"] = "any"  # a message's content: a string, a list of parts
+    single_output: bool = False  # preference: each output holds exactly one assistant message
+    single_turn: bool = False  # preference: the input is one user message (after a system prompt)
+    prompt_ends_user: bool = False  # preference: the input does not end with an assistant message
     note: str = ""  # what to configure for it (trainers), shown in the docs and hints
 
 
@@ -268,11 +271,7 @@ class Profile(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _references(self):
-        for where, section in self.sections():
-            for key in section.source:
-                if key not in self.sources:
-                    raise ValueError(f"{where}: source {key!r} is not in 'sources' (known: {', '.join(self.sources)})")
+    def _models(self):
         names = [m.name for m in self.models]
         if len(names) != len(set(names)):
             raise ValueError("models: a model name appears twice")
@@ -306,9 +305,17 @@ def parse_profile_data(data: Any, where: str, lines: Lines | None = None) -> Pro
     if not isinstance(data, dict):
         raise ConfigError(f"{where}:1: a target profile must be a mapping of keys (name, title, kind, ...)")
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(format_profile_errors(exc, where, lines)) from None
+    for name, section in profile.sections():
+        for key in section.source:
+            if key not in profile.sources:
+                loc = ("models", next(i for i, m in enumerate(profile.models) if m is section)) \
+                    if name.startswith("models.") else (name,)
+                raise ConfigError(f"{where}:{line_of(lines, loc + ('source',))}: {name}: source {key!r} is not in "
+                                  f"'sources' (known: {', '.join(profile.sources)})")
+    return profile
 
 
 def parse_profile(path: Path) -> tuple[Profile, dict]:

@@ -26,7 +26,7 @@ from ..config import ConfigError
 from ..formats import plain_messages
 from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
 from . import counting
-from .counting import REPEATED_ROLES, Cut, ExampleCounter, ExampleTokens, TurnTokens
+from .counting import REPEATED_ROLES, TEMPLATES, Cut, ExampleCounter, ExampleTokens, TurnTokens
 from .encodings import TokenCounter, load_counter
 from .models import ModelInfo, all_models, find_model, known_models, model_info
 from ..timings import stage
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CostEstimate", "Cut", "ExampleTokens", "ModelInfo", "Target", "TokenCounter", "TurnTokens", "all_models",
     "billable", "count_example", "count_record", "count_records", "count_text", "default_epochs", "estimate_cost", "find_model",
-    "known_models", "model_info", "share_of_cost", "target",
+    "known_models", "model_info", "share_of_cost", "target", "example_counter", "count_with", "count_records_with",
 ]
 
 
@@ -77,20 +77,30 @@ def resolve_tokenizer_path(path: str | None, root: str = "") -> str | None:
     raise ConfigError(f"tokenizer file {path!r} not found (--tokenizer / 'tokenizer' expects a local tokenizer.json)")
 
 
-@lru_cache(maxsize=16)
-def _target(model: str, tokenizer: str | None) -> Target:
-    info = model_info(model)
-    if tokenizer:
+@lru_cache(maxsize=32)
+def example_counter(tokenizer: str | None, template: str = "openai") -> ExampleCounter:
+    """The formula with one tokenizer (a tiktoken encoding or open-weight tokenizer name, an
+    absolute tokenizer.json path, or None: no tokenizer known) and one chat template's
+    overheads. Shared: rules and targets that count alike share the counts cached on records."""
+    if tokenizer and os.path.isabs(tokenizer):
         try:
             counter = load_counter(None, tokenizer)
         except Exception as exc:  # tokenizers raises its own exception types for bad files
             raise ConfigError(f"tokenizer file {tokenizer!r} could not be loaded: {exc}") from None
     else:
-        counter = load_counter(info.encoding)
+        counter = load_counter(tokenizer)
+    return ExampleCounter(counter, TEMPLATES[template])
+
+
+@lru_cache(maxsize=16)
+def _target(model: str, tokenizer: str | None) -> Target:
+    info = model_info(model)
+    examples = example_counter(tokenizer or info.encoding)
+    counter = examples.counter
     limit, source = info.limit, info.limit_source
     if tokenizer and counter.max_length:
         limit, source = counter.max_length, f"truncation.max_length of {tokenizer}"
-    return Target(model, info, counter, ExampleCounter(counter), limit, source)
+    return Target(model, info, counter, examples, limit, source)
 
 
 def target(settings: "Settings | str | None" = None, tokenizer: str | None = None) -> Target:
@@ -142,26 +152,59 @@ def count_records(records: "list[Record]", settings: "Settings") -> None:
     """Count many records at once (cached on each, as :func:`count_record` does): the texts
     the formula counts without its memo are tokenized first, in one loop."""
     examples = _target_for(settings).examples
-    todo, texts = [], []
-    for record in records:
-        if record.format is None or _EXTRA_KEY in record.extra:
+    todo = []
+    for r in records:
+        if r.format is None or _EXTRA_KEY in r.extra:
             continue
-        plain = plain_messages(record.value, record.format)
-        todo.append((record, plain))
-        if plain is not None:  # its system prompt is counted with the memo, so it is not prefetched
+        if examples in r.extra:  # counted for a target with the same tokenizer and template
+            r.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), r.extra[examples])
+        else:
+            todo.append((r, plain_messages(r.value, r.format)))
+    examples.counter.prefetch(_unrepeated_texts(todo))
+    for record, plain in todo:
+        _count(record, settings, examples, plain)
+
+
+def _unrepeated_texts(todo: list) -> list[str]:
+    """The texts of (record, plain) pairs that ExampleCounter._turn counts without its memo
+    (system prompts repeat, so they are counted with it and not prefetched)."""
+    texts: list[str] = []
+    for record, plain in todo:
+        if plain is not None:
             shape, messages, _ = plain
             turns = ((shape.role(m), m[shape.text_key]) for m in messages)
         else:
             turns = ((t.role, t.full_text) for t in record.example.all_turns)
-        texts += [text for role, text in turns if text and role not in REPEATED_ROLES]  # as ExampleCounter._turn
-    examples.counter.prefetch(texts)
-    for record, plain in todo:
-        _count(record, settings, examples, plain)
+        texts += [text for role, text in turns if text and role not in REPEATED_ROLES]
+    return texts
 
 
 def _count(record: "Record", settings: "Settings", examples: ExampleCounter, plain: tuple | None) -> ExampleTokens:
     result = examples.messages(*plain) if plain is not None else examples.example(record.example, record.value)
     record.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), result)
+    record.extra[examples] = result  # what count_with finds for the same tokenizer and template
+    return result
+
+
+def count_with(record: "Record", examples: ExampleCounter) -> ExampleTokens | None:
+    """Counts of a record's example with one :func:`example_counter` (cached on the record)."""
+    found = record.extra.get(examples)
+    if found is not None or record.format is None:
+        return found
+    return _count_with(record, examples, plain_messages(record.value, record.format))
+
+
+def count_records_with(records: "list[Record]", examples: ExampleCounter) -> None:
+    """:func:`count_with` for many records, their texts tokenized in one loop first."""
+    todo = [(r, plain_messages(r.value, r.format)) for r in records if r.format is not None and examples not in r.extra]
+    examples.counter.prefetch(_unrepeated_texts(todo))
+    for record, plain in todo:
+        _count_with(record, examples, plain)
+
+
+def _count_with(record: "Record", examples: ExampleCounter, plain: tuple | None) -> ExampleTokens:
+    result = record.extra[examples] = (examples.messages(*plain) if plain is not None
+                                       else examples.example(record.example, record.value))
     return result
 
 
@@ -219,5 +262,6 @@ def clear_caches() -> None:
     from .encodings import clear_cache
 
     _target.cache_clear()
+    example_counter.cache_clear()
     _FAST.clear()
     clear_cache()

@@ -37,6 +37,31 @@ from .encodings import TokenCounter
 MESSAGE_OVERHEAD = 3
 NAME_OVERHEAD = 1
 REPLY_PRIMING = 3
+
+
+class ChatTemplate(NamedTuple):
+    """Tokens a chat template adds around each message and once per example (the texts
+    themselves are counted exactly; these constants are the template's markers)."""
+
+    name: str
+    head: int  # before the content, besides the role's own tokens
+    tail: int  # after the content
+    example: int  # once per example (reply priming, begin-of-text)
+    role_counted: bool = True  # the role's name is written out (and counted)
+
+
+TEMPLATES = {t.name: t for t in (
+    # <|im_start|>role<|im_sep|> content <|im_end|>, + 3 reply priming (OpenAI's cookbook)
+    ChatTemplate("openai", MESSAGE_OVERHEAD - 1, 1, REPLY_PRIMING),
+    # <|start_header_id|>role<|end_header_id|>\n\n content <|eot_id|>, + <|begin_of_text|>
+    ChatTemplate("llama3", 3, 1, 1),
+    # [INST] user [/INST] assistant</s>: about one marker on each side, roles not written, + <s>
+    ChatTemplate("mistral", 1, 1, 1, False),
+    # <|im_start|>role\n content <|im_end|>\n
+    ChatTemplate("chatml", 2, 2, 0),
+    # <start_of_turn>role\n content <end_of_turn>\n, + <bos>
+    ChatTemplate("gemma", 2, 2, 1),
+)}
 TOOL_CALL_OVERHEAD = 3
 IMAGE_LOW = 85
 IMAGE_DEFAULT = 85 + 4 * 170
@@ -123,10 +148,12 @@ class ExampleTokens:
 class ExampleCounter:
     """Applies the formula with one :class:`TokenCounter`."""
 
-    def __init__(self, counter: TokenCounter):
+    def __init__(self, counter: TokenCounter, template: ChatTemplate = TEMPLATES["openai"]):
         self.counter = counter
+        self.template = template
         self.count = counter.count
         self.count_once = counter.count_once
+        self._tail = template.tail
         self._roles: dict[str, int] = {}
         self.func_init = FUNC_INIT.get(counter.name, FUNC_INIT["o200k_base"])
 
@@ -227,7 +254,7 @@ class ExampleCounter:
                 if tt.trained:
                     trained += tt.content + tt.tool_calls
             longest = max(longest, pos)
-        return ExampleTokens(longest + REPLY_PRIMING, trained, tools, images_total, tuple(turns),
+        return ExampleTokens(longest + self.template.example, trained, tools, images_total, tuple(turns),
                              not self.counter.exact, self.counter.name)
 
     def messages(self, shape: PlainShape, messages: list[dict], system: str | None = None) -> ExampleTokens:
@@ -244,7 +271,7 @@ class ExampleCounter:
             pos = tt.end
             if tt.trained:
                 trained += tt.content
-        return ExampleTokens(pos + REPLY_PRIMING, trained, 0, 0, tuple(turns), not self.counter.exact,
+        return ExampleTokens(pos + self.template.example, trained, 0, 0, tuple(turns), not self.counter.exact,
                              self.counter.name)
 
     def _turn(self, index: int, role: str, text: str, pointer: str, branch: str, start: int,
@@ -252,7 +279,8 @@ class ExampleCounter:
               weight: Any = None) -> TurnTokens:
         head = self._roles.get(role)
         if head is None:
-            head = self._roles[role] = MESSAGE_OVERHEAD - 1 + self.count(role)  # <|im_start|> role <|im_sep|>
+            template = self.template
+            head = self._roles[role] = template.head + (self.count(role) if template.role_counted else 0)
         if name:
             head += self.count(name) + NAME_OVERHEAD
         content = (self.count if role in REPEATED_ROLES else self.count_once)(text) if text else 0
@@ -260,7 +288,7 @@ class ExampleCounter:
         text_start = start + head
         # tuple.__new__ skips the NamedTuple's Python-level constructor (one per turn).
         return _new_tuple(TurnTokens, (index, role, pointer, branch, start, text_start,
-                                       text_start + content + calls + images + 1,  # +1: <|im_end|>
+                                       text_start + content + calls + images + self._tail,
                                        content, calls, images, role == "assistant" and weight != 0))
 
 

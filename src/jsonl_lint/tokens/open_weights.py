@@ -269,7 +269,10 @@ class SentencePieceCounter(TokenCounter):
         self._encode = self.processor.encode
 
     def count(self, text: str) -> int:
-        return len(self._encode(text))
+        try:
+            return len(self._encode(text))
+        except RuntimeError:  # lone surrogates, which the reference cannot encode either: as U+FFFD
+            return len(self._encode(text.encode("utf-8", "replace").decode("utf-8")))
 
     def offsets(self, text: str) -> list[int]:
         # Byte offsets of every piece, as code points.

@@ -1,0 +1,1 @@
+"""JL9xx: target compatibility, one rule per kind of requirement of a target profile."""

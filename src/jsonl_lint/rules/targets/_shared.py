@@ -1,0 +1,60 @@
+"""Helpers shared by the JL9xx target rules (not a rule module).
+
+Every JL9xx rule reads one section of each target profile of the run (``--target`` /
+``target``); with no target they check nothing. A finding names its target (the
+``target`` field of JSON and SARIF findings, and the message's first word), the
+requirement, and what the target does about it; its severity follows the section's
+``on-violation``: ``reject`` is an error, everything the target does silently (skip,
+truncate, train, ignore) a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...diagnostics import Finding, Severity
+from ...rule import Context
+from ...targets import RunTarget, run_targets
+
+EFFECT = {
+    "reject": "the upload or job is rejected",
+    "drop": "the trainer skips the example with only a log warning",
+    "truncate": "training truncates the example",
+    "train": "training learns what you did not mean it to",
+    "ignore": "the target ignores it",
+}
+
+
+def targets(ctx: Context) -> tuple[RunTarget, ...]:
+    """The run's targets (resolved once per run, kept in the context's cache)."""
+    found = ctx.cache.get("targets")
+    if found is None:
+        found = ctx.cache["targets"] = run_targets(ctx.settings)
+    return found
+
+
+def severity(on_violation: str) -> Severity:
+    return Severity.ERROR if on_violation == "reject" else Severity.WARNING
+
+
+def finding(rt: RunTarget, on_violation: str, message: str, pointer: str = "", **kw: Any) -> Finding:
+    """A finding about ``rt``: "NAME: message; effect", with the severity of ``on_violation``."""
+    return Finding(f"{rt.name}: {message} ({EFFECT[on_violation]})", pointer=pointer,
+                   severity=severity(on_violation), target=rt.name, **kw)
+
+
+def unconfirmed(section: Any, key: str) -> str:
+    """" (unconfirmed)" when the profile marks ``key`` of ``section`` so."""
+    return " (unconfirmed)" if key in getattr(section, "unconfirmed", ()) else ""
+
+
+def examples_of(rt: RunTarget):
+    """The token formula of a target: its tokenizer and its chat template's overheads."""
+    from ... import tokens
+
+    return tokens.example_counter(rt.tokenizer or "estimate", rt.profile.tokens.template)
+
+
+def roles_phrase(roles) -> str:
+    roles = list(roles)
+    return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from ... import tokens
+from ...diagnostics import Severity
+from ...rule import Context, RecordRule
+from ..tokens._shared import n, where
+from ._shared import examples_of, finding, targets, unconfirmed
+
+
+def _prepare(rule, settings) -> None:
+    """Load every target's tokenizer before workers fork."""
+    from ...targets import run_targets
+
+    for rt in run_targets(settings):
+        examples_of(rt)
+
+
+class TargetTokenLimit(RecordRule):
+    """Reports examples longer than a target takes, counted with that target's tokenizer.
+
+    ## What it does
+    For every target of `--target` with a known limit, counts the example with the
+    target's own tokenizer (the chosen base model's: `--model together:NAME`, else the
+    profile's default model) and chat template overheads, and compares it with the
+    limit: the model's training context, the trainer's default sequence length (TRL's
+    `max_length` 1,024, LLaMA-Factory's `cutoff_len` 2,048) or `max-tokens` from the
+    config. Over the limit, the target either rejects the example (an error) or truncates
+    it from the end (a warning that says how many trained tokens are lost).
+
+    Llama 3/4, Mistral (SentencePiece and Tekken) and Qwen counts are exact when their
+    extra is installed (`pip install 'jsonl-lint[llama]'`, `[mistral]`, `[qwen]`);
+    without it, and for targets with no public tokenizer (Gemini, Nova), the count is
+    the o200k_base estimate and the message says so, with how far off it tends to be.
+
+    ## Why it matters for fine-tuning
+    The same example is within OpenAI's 65,536 tokens and over the 24,576 of Llama 3.3
+    70B on Together or the 1,024 TRL keeps by default, where training silently learns
+    from a cut answer.
+
+    ## Example
+    With `--target trl` and `max-tokens = 16` for it:
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Say hello."}, {"role": "assistant", "content": "Hello, hello, hello, hello, hello, hello, hello, hello, hello, hello!"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "user", "content": "Say hello."}, {"role": "assistant", "content": "Hello!"}]}
+    ```
+    """
+
+    code = "JL909"
+    name = "target-token-limit"
+    summary = "Example is longer than the target takes"
+    severity = Severity.ERROR
+    prepare = _prepare
+    example_settings = {"target": ["small-trl"], "targets": {"small-trl": {"extends": "trl", "max-tokens": 16}}}
+
+    def prefetch(self, records, ctx: Context) -> None:
+        seen = set()
+        for rt in targets(ctx):
+            if rt.limit is None:
+                continue
+            examples = examples_of(rt)
+            if examples not in seen:
+                seen.add(examples)
+                tokens.count_records_with(records, examples)
+
+    def check(self, record, ctx: Context):
+        for rt in targets(ctx):
+            limit = rt.limit
+            if limit is None:
+                continue
+            examples = examples_of(rt)
+            c = tokens.count_with(record, examples)
+            if c is None or c.total <= limit:
+                continue
+            section = rt.profile.tokens
+            how = section.on_violation
+            counter = examples.counter
+            count = f"{n(c.total)} tokens ({counter.name})" if counter.exact else \
+                f"about {n(c.total)} tokens ({counter.reason})"
+            message = f"example has {count}, over {rt.limit_source} ({n(limit)}){unconfirmed(section, 'on-violation')}"
+            cut = c.cut(limit)
+            if how == "truncate" and cut.tokens:
+                message += f"; truncating from the end cuts {n(cut.tokens)} of its {n(cut.trained_total)} trained tokens, " \
+                           f"from the {where(cut.turn)}"
+            turn = cut.turn
+            yield finding(rt, how, message, pointer=turn.pointer if turn is not None else "")
