@@ -42,7 +42,20 @@ class _Counts:
             self.tokens[name] = self.tokens.get(name, 0) + count
 
 
-class TargetDatasetSize(DatasetRule[_Counts]):
+class CountingRule(DatasetRule[_Counts]):
+    """Base of the two size rules: the same state, merged the same way."""
+
+    def initial(self, ctx: Context) -> _Counts:
+        return _Counts()
+
+    def merge(self, states: list[_Counts]) -> _Counts:
+        out = _Counts()
+        for s in states:
+            out.merge(s)
+        return out
+
+
+class TargetDatasetSize(CountingRule):
     """Reports a training set a target takes too few or too many examples of, or too large a file.
 
     ## What it does
@@ -78,9 +91,6 @@ class TargetDatasetSize(DatasetRule[_Counts]):
     severity = Severity.ERROR
     example_settings = {"target": ["fireworks"]}
 
-    def initial(self, ctx: Context) -> _Counts:
-        return _Counts()
-
     def collect(self, state: _Counts, record, ctx: Context) -> None:
         group = ctx.group
         state.add(record, group)
@@ -90,12 +100,6 @@ class TargetDatasetSize(DatasetRule[_Counts]):
             if rt.profile.dataset.max_tokens_x_epochs:
                 c = tokens.count_with(record, examples_of(rt))
                 state.tokens[rt.name] = state.tokens.get(rt.name, 0) + (c.total if c else 0)
-
-    def merge(self, states: list[_Counts]) -> _Counts:
-        out = _Counts()
-        for s in states:
-            out.merge(s)
-        return out
 
     def finish(self, state: _Counts, ctx: Context):
         train_files = [p for p, g in state.files.items() if g == "train"]

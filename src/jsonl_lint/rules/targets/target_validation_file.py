@@ -3,13 +3,13 @@ from __future__ import annotations
 import os
 
 from ...diagnostics import Severity
-from ...rule import Context, DatasetRule
+from ...rule import Context
 from ..tokens._shared import n
 from ._shared import finding, targets
-from .target_dataset_size import _Counts, _file, _mb
+from .target_dataset_size import CountingRule, _Counts, _file, _mb
 
 
-class TargetValidationFile(DatasetRule[_Counts]):
+class TargetValidationFile(CountingRule):
     """Reports a validation file a target takes too few or too many examples of, or too large.
 
     ## What it does
@@ -47,18 +47,9 @@ class TargetValidationFile(DatasetRule[_Counts]):
                         "targets": {"bedrock-llama": {"validation": {"max-examples": 1}}}}
     use_instead_settings = {"target": ["bedrock-llama"], "validation": ["*.jsonl"]}
 
-    def initial(self, ctx: Context) -> _Counts:
-        return _Counts()
-
     def collect(self, state: _Counts, record, ctx: Context) -> None:
         if ctx.group == "validation":
             state.add(record, "validation")
-
-    def merge(self, states: list[_Counts]) -> _Counts:
-        out = _Counts()
-        for s in states:
-            out.merge(s)
-        return out
 
     def finish(self, state: _Counts, ctx: Context):
         files = list(state.files)
