@@ -76,3 +76,14 @@ def test_committed_targets_doc_is_current():
 
     assert (REPO / "docs" / "targets.md").read_text(encoding="utf-8") == targets_markdown(), \
         "regenerate with `python -m jsonl_lint.targets.docs`"
+
+
+def test_html_report_has_the_targets_table(tmp_path):
+    path = write(tmp_path, [chat(i) for i in range(12)] + [chat(99, {"role": "user", "content": "More?"})])
+    out = tmp_path / "r.html"
+    code, _ = run("report", str(path), "--isolated", "--target", "together,openai", "-o", str(out))
+    page = out.read_text()
+    assert code == 0 and "<h2>Targets</h2>" in page
+    assert ">together</b>" in page and "needs changes" in page and "roles 1" in page
+    code, _ = run("report", str(path), "--isolated", "-o", str(out))
+    assert "<h2>Targets</h2>" not in out.read_text()

@@ -36,8 +36,13 @@ def run(args, out, err) -> int:
         if progress is not None:
             progress.close()
     when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    targets = None
+    if stats.settings.target:  # --target or `target` in the config: the compatibility matrix too
+        from ..targets.matrix import build
+
+        targets = [r.as_dict() for r in build([f.path for f in stats.files], stats.settings, stats.settings.target)]
     page = render(stats.as_dict(), report.diagnostics, title=args.title, generated=when,
-                  show_secrets=args.show_secrets)
+                  show_secrets=args.show_secrets, targets=targets)
     if args.output == "-":
         out.write(page)
     else:

@@ -26,7 +26,7 @@ section{border:1px solid var(--line);border-radius:8px;padding:16px}section.wide
 border-radius:8px;padding:10px 14px;min-width:150px}.card b{display:block;font-size:20px}.card span{color:var(--muted);
 font-size:12px}.card.bad b{color:var(--err)}.card.warn b{color:var(--warn)}table{border-collapse:collapse;width:100%}
 td,th{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}th{font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:var(--muted);font-size:12px;margin-top:8px}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.ok{color:var(--ok)}.note{color:var(--muted);font-size:12px;margin-top:8px}
 .sev-error{color:var(--err)}.sev-warning{color:var(--warn)}.sev-info{color:var(--info)}code{font-size:12px}
 .banner{margin:16px 32px 0;padding:10px 14px;border-radius:8px;background:#fff8c5;border:1px solid #d4a72c}
 svg text{font:11px system-ui,sans-serif;fill:#59636e}
@@ -111,10 +111,35 @@ def bars_svg(items: list[tuple[str, int, str]], width: int = 640, row: int = 22)
 
 
 _SEV_COLOR = {"error": "#cf222e", "warning": "#bf8700", "info": "#0969da"}
+_VERDICT_CLASS = {"ready": "ok", "needs changes": "sev-warning", "not possible": "sev-error"}
+
+
+def targets_table(rows: list[dict]) -> str:
+    """The compatibility matrix of ``jsonl-lint targets``: one row per target."""
+    out = ['<section class="wide"><h2>Targets</h2><table><tr><th>target</th><th>status</th><th>verdict</th>'
+           '<th class="n">errors</th><th class="n">warnings</th><th class="n">over limit</th>'
+           '<th class="n">est. cost</th><th>by requirement</th><th>convert</th></tr>']
+    for r in rows:
+        status = r["status"] + (f" ({r['status_note']})" if r["status_note"] else "")
+        parts = [f"{k} {v:,}" for k, v in r["errors_by_requirement"].items()]
+        parts += [f"{k} {v:,} (warning)" for k, v in r["warnings_by_requirement"].items()]
+        cost = f"${r['estimated_cost_usd']:,.2f}" if r["estimated_cost_usd"] is not None else "–"
+        out.append(f'<tr><td><b>{_e(r["target"])}</b></td><td>{_e(status)}</td>'
+                   f'<td class="{_VERDICT_CLASS.get(r["verdict"], "")}">{_e(r["verdict"])}</td>'
+                   f'<td class="n">{r["errors"]:,}</td><td class="n">{r["warnings"]:,}</td>'
+                   f'<td class="n">{r["over_limit"]:,}</td><td class="n">{cost}</td>'
+                   f'<td>{_e("; ".join(parts) or "–")}</td><td>{_e(r["hint"])}</td></tr>')
+    out.append('</table><div class="note">Verdicts: ready (no error), needs changes (errors that converting or '
+               'editing fixes), not possible (the target is closed, or the training set is below its minimum). '
+               'Sources and dates of every requirement: docs/targets.md.</div></section>')
+    return "".join(out)
 
 
 def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-lint report",
-           generated: str = "", longest: int = 12, show_secrets: bool = False) -> str:
+           generated: str = "", longest: int = 12, show_secrets: bool = False,
+           targets: list[dict] | None = None) -> str:
+    """The page; ``targets``: rows of the compatibility matrix (``Row.as_dict``), when the
+    run names targets."""
     diagnostics = list(diagnostics)
     per_rule: Counter = Counter()
     sev_of: dict[str, str] = {}
@@ -176,6 +201,9 @@ def render(stats: dict, diagnostics: Iterable[Diagnostic], title: str = "jsonl-l
     out.append('<div class="note">Errors first (red), then warnings (amber) and info (blue).'
                + (f" {len(per_rule) - 30} more rules not shown." if len(per_rule) > 30 else "") + "</div>")
     out.append("</section>")
+
+    if targets:
+        out.append(targets_table(targets))
 
     rows = sorted(stats.get("per_example", []), key=lambda r: -r["total"])[:longest]
     out.append('<section class="wide"><h2>Longest examples</h2><table><tr><th>file:line</th><th class="n">tokens</th>'
