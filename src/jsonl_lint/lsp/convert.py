@@ -43,6 +43,8 @@ def to_lsp(d: Diagnostic, doc: Document, base: int, map_line: Callable[[int], in
         "message": redact(d.message, d.secrets) if d.secrets else d.message,
         "data": {"fp": d.fingerprint, "fix": d.fix is not None},
     }
+    if d.target:  # JL9xx: the summary lens counts each target's findings
+        out["data"]["target"] = d.target
     if d.url:
         out["codeDescription"] = {"href": d.url}
     if d.related:

@@ -143,6 +143,10 @@ def summary_title(ls: JsonlLanguageServer, st: DocState) -> str:
         est = t.cost
         if est is not None and getattr(est, "cost", None) is not None:
             parts.append(f"≈{_money(est.cost)} to train ({est.model}, {est.epochs} epochs)")
+    if st.settings is not None and st.settings.target:
+        from ..targets.matrix import lens_summary
+
+        parts.append(f"targets: {lens_summary(st.settings, st.published)}")
     if not st.doc.complete:
         parts.append("checking…")
     return " · ".join(parts)

@@ -168,7 +168,6 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
                   model=rt.model.name if rt.model else None, hint=rt.profile.conversion.hint, examples=examples)
         counter = examples_of(rt).counter
         row.tokenizer, row.exact = counter.name, counter.exact
-        not_possible = state == "closed"
         for d in found:
             if d.code == STATUS_RULE:
                 continue
@@ -179,8 +178,7 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
                 row.over_limit += 1
             if d.severity == Severity.ERROR:
                 row.first_error = row.first_error or f"{d.filename}:{d.location.line}: {d.message}"
-                not_possible |= d.code == SIZE_RULE and "at least" in d.message
-        row.verdict = NOT_POSSIBLE if not_possible else NEEDS_CHANGES if row.errors else READY
+        row.verdict = verdict(state, [(d.code, d.message) for d in found if d.severity == Severity.ERROR])
         if totals is not None:
             billed = totals["billed"].get(rt.name, 0)
             epochs = rt.profile.dataset.epochs or default_epochs(examples)
@@ -189,6 +187,29 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
             row.cost = billed * epochs * price / 1_000_000 if price is not None else None
         rows.append(row)
     return rows
+
+
+def verdict(state: str, errors: list[tuple[str, str]]) -> str:
+    """ready / needs changes / not possible from a target's state and its (code, message) errors:
+    a closed target, or a training set under its minimum, cannot be fixed by converting."""
+    if state == "closed" or any(code == SIZE_RULE and "at least" in message for code, message in errors):
+        return NOT_POSSIBLE
+    return NEEDS_CHANGES if any(code != STATUS_RULE for code, _ in errors) else READY
+
+
+def lens_summary(settings: "Settings", items: list[dict]) -> str:
+    """The configured targets' verdicts for the editor's summary lens, from the document's
+    published diagnostics (LSP dicts whose ``data`` names the target)."""
+    today = datetime.date.today()
+    parts = []
+    for name in settings.target:
+        errors = [(i["code"], i["message"]) for i in items
+                  if i.get("severity") == 1 and (i.get("data") or {}).get("target") == name]
+        state = resolve_target(name, settings).profile.status.state_on(today)
+        result = verdict(state, errors)
+        n = sum(1 for code, _ in errors if code != STATUS_RULE)
+        parts.append(f"{name} {result}" + (f" ({n:,} error{'s' if n != 1 else ''})" if n else ""))
+    return ", ".join(parts)
 
 
 def render_text(rows: list[Row]) -> str:
