@@ -38,7 +38,7 @@ def test_pyproject_without_table_is_skipped_and_dot_file_wins(tmp_path):
     ('[severity]\nunknown-role = "fatal"\n', "unknown severity 'fatal' (allowed: error, warning, info)"),
     ('[rules.unknown-key]\nallowed-key = ["x"]\n', "unknown key 'allowed-key' in [rules.unknown-key]"),
     ('[rules.no-such-rule]\nx = 1\n', "[rules.no-such-rule] names no rule"),
-    ('select = ["JL9"]\n', "'JL9' matches no rule"),
+    ('select = ["JL99"]\n', "'JL99' matches no rule"),
     ('extends = "nope"\n', "key 'extends': no preset or file named 'nope'"),
     ('format = "csv"\n', "unknown format 'csv'"),
     ('select = [\n', "invalid TOML"),
