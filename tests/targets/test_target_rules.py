@@ -209,7 +209,9 @@ def test_reserved_strings_nova_role_labels_and_openai_special_tokens():
     assert "'User:'" in found["bedrock-nova"][0].message
     check(chat(("user", "Complete <|fim_suffix|> this"), ("assistant", "Done.")), "JL906", {"openai", "azure-openai"},
           {"together", "bedrock-nova"})
-    check(chat(("user", "the user: asks"), ("assistant", "ok")), "JL906", {"bedrock-nova"}, set())  # case-insensitive
+    # the validator's list is case-sensitive: "USER:" is reserved, "chatbot:" is not
+    check(chat(("user", "USER: hi"), ("assistant", "ok")), "JL906", {"bedrock-nova"}, set())
+    check(chat(("user", "the chatbot: hi"), ("assistant", "ok")), "JL906", set(), {"bedrock-nova"})
 
 
 def test_extra_keys_rejected_by_together_and_ignored_by_trainers():
@@ -335,3 +337,11 @@ def test_json_and_sarif_name_the_target(tmp_path):
     main(["check", str(path), "--isolated", "--target", "together", "--select", "JL902", "--output-format", "sarif"],
          out=out)
     assert json.loads(out.getvalue())["runs"][0]["results"][0]["properties"]["target"] == "together"
+
+
+def test_loss_weight_is_a_weight_only_where_weights_are_ignored():
+    text = json.dumps({"messages": [{"role": "user", "content": "Hi", "loss_weight": 0.0},
+                                    {"role": "assistant", "content": "Draft", "loss_weight": 0.0},
+                                    {"role": "user", "content": "Again"}, {"role": "assistant", "content": "Final"}]})
+    check(text, "JL904", {"trl"}, {"openai", "mistral", "together"})  # they read `weight`; loss_weight is extra
+    check(text, "JL907", {"openai", "together"}, {"trl"})

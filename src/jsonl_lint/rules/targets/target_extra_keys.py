@@ -7,6 +7,11 @@ from ..schema._messages import messages
 from ._shared import finding, targets, unconfirmed
 
 
+# What a key the target does not read would take with it.
+LOST = {"system": "; the system prompt would be lost: make it the first message ({\"role\": \"system\", ...})",
+        "weight": "; the example weight would be lost"}
+
+
 class TargetExtraKeys(RecordRule):
     """Reports keys a target does not take, at the record's top level and in messages.
 
@@ -50,8 +55,10 @@ class TargetExtraKeys(RecordRule):
             if shape.keys is not None:
                 for key in record.value:
                     if key not in shape.keys:
+                        lost = LOST.get(key, "")
                         yield finding(rt, how, f"top-level key `{key}` is not one it takes{maybe} (takes: "
-                                               f"{', '.join(shape.keys)})", pointer=join_pointer(key), on_key=True)
+                                               f"{', '.join(shape.keys)}){lost}", pointer=join_pointer(key),
+                                      on_key=True)
             if shape.message_keys is not None:
                 for pointer, msg, _ in messages(record):
                     for key in msg:

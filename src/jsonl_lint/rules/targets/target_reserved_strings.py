@@ -13,8 +13,9 @@ class TargetReservedStrings(RecordRule):
     ## What it does
     For every target of `--target` whose profile lists reserved strings, searches every
     turn's text (system prompt included) and reports the first one in each turn:
-    Bedrock Nova rejects its role labels and special tokens (`User:`, `Assistant:`,
-    `System:`, `Bot:`, `Thought:`, `<image>`, `<video>`, `[EOS]`, case-insensitively);
+    Bedrock Nova rejects its role labels and special tokens (`User:`, `USER:`,
+    `Assistant:`, `System:`, `Bot:`, `Thought:`, `<image>`, `<video>`, `[EOS]`, as its
+    validator lists them);
     OpenAI's validator rejects its encodings' special-token strings such as
     `<|fim_suffix|>`.
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
+from ..schema._messages import messages
 from ._shared import finding, roles_phrase, targets
 
 
@@ -17,7 +18,8 @@ class TargetWeight(RecordRule):
     - where it honours them, a weight outside its values (0 or 1) or on a role it does
       not weigh (OpenAI: assistant only) is rejected.
 
-    `loss_weight` (LLaMA-Factory's v1 name) counts as a weight.
+    `loss_weight` (LLaMA-Factory's v1 name) counts as a weight where weights are ignored;
+    where they are honoured only `weight` is read (another key is target-extra-keys').
 
     ## Why it matters for fine-tuning
     `weight: 0` marks an answer the model must not learn (a wrong draft kept for
@@ -54,16 +56,19 @@ class TargetWeight(RecordRule):
                 if zero:
                     how = f"; to honour it, {rules.how}" if rules.how else ""
                     more = f" (and {len(zero) - 1} more)" if len(zero) > 1 else ""
-                    yield finding(rt, "train", f"ignores `weight`, so the weight-0 {zero[0].role} turn at "
+                    yield finding(rt, "train", f"ignores per-message weights, so the weight-0 {zero[0].role} turn at "
                                                f"{zero[0].pointer}{more} will be trained{how}", pointer=zero[0].pointer)
                 continue
-            for t in weighted:
-                if t.weight not in rules.values or isinstance(t.weight, bool):
+            for pointer, msg, key in messages(record):  # the key the target reads: `weight` itself
+                weight, role = msg.get("weight"), msg.get(key)
+                if weight is None:
+                    continue
+                if weight not in rules.values or isinstance(weight, bool):
                     yield finding(rt, rules.on_violation, f"`weight` must be one of "
-                                                          f"{', '.join(map(str, rules.values))}, not {t.weight!r}",
-                                  pointer=t.pointer)
+                                                          f"{', '.join(map(str, rules.values))}, not {weight!r}",
+                                  pointer=f"{pointer}/weight")
                     break
-                if t.role not in rules.roles:
+                if role not in rules.roles:
                     yield finding(rt, rules.on_violation, f"`weight` is taken on {roles_phrase(rules.roles)} "
-                                                          f"messages only, not on {t.role}", pointer=t.pointer)
+                                                          f"messages only, not on {role}", pointer=f"{pointer}/weight")
                     break
