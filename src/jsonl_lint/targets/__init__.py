@@ -206,6 +206,37 @@ class RunTarget:
         value = getattr(self.model, key, None) if self.model is not None else None
         return default if value is None else value
 
+    def examples(self):
+        """The token formula of this target: its tokenizer and its chat template's overheads.
+        Targets with no public tokenizer count with o200k_base (shared with the JL6xx counts
+        when the template is OpenAI's) and say so through :meth:`estimate_note`."""
+        found = self.__dict__.get("_examples")  # asked for every record: kept on the (frozen) instance
+        if found is None:
+            from .. import tokens
+            from ..tokens.open_weights import ESTIMATE
+
+            name = self.tokenizer or ESTIMATE
+            found = tokens.example_counter("o200k_base" if name == ESTIMATE else name, self.profile.tokens.template)
+            object.__setattr__(self, "_examples", found)
+        return found
+
+    def estimate_note(self) -> str:
+        """Why this target's counts are estimates ("" when they are exact)."""
+        from ..tokens.open_weights import ESTIMATE, spread_phrase
+
+        if (self.tokenizer or ESTIMATE) == ESTIMATE:
+            return spread_phrase()
+        counter = self.examples().counter
+        return "" if counter.exact else counter.reason
+
+    @property
+    def tokenizer_name(self) -> str:
+        from ..tokens.open_weights import ESTIMATE
+
+        if self.tokenizer and os.path.isabs(self.tokenizer):
+            return os.path.basename(self.tokenizer)
+        return self.tokenizer or ESTIMATE
+
     @property
     def tools_supported(self) -> bool:
         return self.model_flag("tools", self.profile.tools.supported)

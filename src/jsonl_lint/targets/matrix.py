@@ -97,13 +97,12 @@ class _Totals(DatasetRule[dict]):
 
     def collect(self, state: dict, record, ctx: Context) -> None:
         from .. import tokens
-        from ..rules.targets._shared import examples_of
 
         if ctx.group != "train":
             return
         state["examples"] += 1
         for rt in self.run_targets:
-            c = tokens.count_with(record, examples_of(rt))
+            c = tokens.count_with(record, rt.examples())
             if c is not None:
                 state["billed"][rt.name] += _billed(c, rt)
 
@@ -148,7 +147,6 @@ def build(files: list[str], settings: "Settings", names: list[str] | tuple[str, 
 def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...], totals: dict | None,
               settings: "Settings") -> list[Row]:
     """Rows from a run's JL9xx findings (``totals``: billed tokens from :class:`_Totals`, if any)."""
-    from ..rules.targets._shared import examples_of
     from ..tokens.cost import default_epochs
 
     today = datetime.date.today()
@@ -166,8 +164,7 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
                 f"since {status.closes or status.date}" if state != "active" else "")
         row = Row(rt.name, rt.profile.title, rt.profile.kind, state, note, READY, limit=rt.limit,
                   model=rt.model.name if rt.model else None, hint=rt.profile.conversion.hint, examples=examples)
-        counter = examples_of(rt).counter
-        row.tokenizer, row.exact = counter.name, counter.exact
+        row.tokenizer, row.exact = rt.tokenizer_name, not rt.estimate_note()
         for d in found:
             if d.code == STATUS_RULE:
                 continue

@@ -48,13 +48,6 @@ def unconfirmed(section: Any, key: str) -> str:
     return " (unconfirmed)" if key in getattr(section, "unconfirmed", ()) else ""
 
 
-def examples_of(rt: RunTarget):
-    """The token formula of a target: its tokenizer and its chat template's overheads."""
-    from ... import tokens
-
-    return tokens.example_counter(rt.tokenizer or "estimate", rt.profile.tokens.template)
-
-
 def roles_phrase(roles) -> str:
     roles = list(roles)
     return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]

@@ -6,7 +6,7 @@ from ... import tokens
 from ...diagnostics import Finding, Severity
 from ...rule import Context, DatasetRule
 from ..tokens._shared import n
-from ._shared import examples_of, finding, targets
+from ._shared import finding, targets
 
 
 class _Counts:
@@ -98,7 +98,7 @@ class TargetDatasetSize(CountingRule):
             return
         for rt in targets(ctx):
             if rt.profile.dataset.max_tokens_x_epochs:
-                c = tokens.count_with(record, examples_of(rt))
+                c = tokens.count_with(record, rt.examples())
                 state.tokens[rt.name] = state.tokens.get(rt.name, 0) + (c.total if c else 0)
 
     def finish(self, state: _Counts, ctx: Context):

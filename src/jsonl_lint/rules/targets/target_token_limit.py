@@ -4,7 +4,7 @@ from ... import tokens
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..tokens._shared import n, where
-from ._shared import examples_of, finding, targets, unconfirmed
+from ._shared import finding, targets, unconfirmed
 
 
 def _prepare(rule, settings) -> None:
@@ -12,7 +12,7 @@ def _prepare(rule, settings) -> None:
     from ...targets import run_targets
 
     for rt in run_targets(settings):
-        examples_of(rt)
+        rt.examples()
 
 
 class TargetTokenLimit(RecordRule):
@@ -61,7 +61,7 @@ class TargetTokenLimit(RecordRule):
         for rt in targets(ctx):
             if rt.limit is None:
                 continue
-            examples = examples_of(rt)
+            examples = rt.examples()
             if examples not in seen:
                 seen.add(examples)
                 tokens.count_records_with(records, examples)
@@ -71,15 +71,14 @@ class TargetTokenLimit(RecordRule):
             limit = rt.limit
             if limit is None:
                 continue
-            examples = examples_of(rt)
+            examples = rt.examples()
             c = tokens.count_with(record, examples)
             if c is None or c.total <= limit:
                 continue
             section = rt.profile.tokens
             how = section.on_violation
-            counter = examples.counter
-            count = f"{n(c.total)} tokens ({counter.name})" if counter.exact else \
-                f"about {n(c.total)} tokens ({counter.reason})"
+            note = rt.estimate_note()
+            count = f"about {n(c.total)} tokens ({note})" if note else f"{n(c.total)} tokens ({rt.tokenizer_name})"
             message = f"example has {count}, over {rt.limit_source} ({n(limit)}){unconfirmed(section, 'on-violation')}"
             cut = c.cut(limit)
             if how == "truncate" and cut.tokens:
