@@ -228,7 +228,7 @@ def test_record_shape_per_target():
     check(sharegpt, "JL901", {"openai", "together", "fireworks", "mistral", "trl", "bedrock-nova", "vertex-gemini"},
           {"axolotl", "unsloth", "llama-factory"})
     alpaca = json.dumps({"instruction": "Say hi", "input": "", "output": "Hi"})
-    check(alpaca, "JL901", {"openai", "together", "trl", "axolotl"}, {"llama-factory"})
+    check(alpaca, "JL901", {"openai", "together", "trl"}, {"llama-factory", "axolotl"})
     prompt_completion = json.dumps({"prompt": "Say hi", "completion": "Hi"})
     check(prompt_completion, "JL901", {"fireworks", "mistral", "bedrock-nova"}, {"together", "bedrock-llama", "trl"})
     check(GOOD, "JL901", {"bedrock-nova", "bedrock-llama", "vertex-gemini"}, {"openai", "together", "mistral"})

@@ -6,8 +6,8 @@ rule that adds up each target's billed tokens for the cost estimate. A row says:
 
 - ``verdict``: ``ready`` (no error; warnings are what the target would do silently),
   ``needs changes`` (errors that converting or editing the data fixes), or ``not possible``
-  (the target is closed, or the training set is below its minimum: no conversion makes
-  examples);
+  (the target is closed, or the training set is below its minimum or has no example in a
+  format jsonl-lint reads: no conversion makes examples);
 - errors and warnings by requirement (the JL9xx rule names), examples over the token limit;
 - the estimated training cost where the chosen base model has a price;
 - the profile's one-line conversion hint.
@@ -176,6 +176,8 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
             if d.severity == Severity.ERROR:
                 row.first_error = row.first_error or f"{d.filename}:{d.location.line}: {d.message}"
         row.verdict = verdict(state, [(d.code, d.message) for d in found if d.severity == Severity.ERROR])
+        if totals is not None and not examples:  # nothing jsonl-lint could read as a training example
+            row.verdict, row.first_error = NOT_POSSIBLE, "no training examples in a known format"
         if totals is not None:
             billed = totals["billed"].get(rt.name, 0)
             epochs = rt.profile.dataset.epochs or default_epochs(examples)

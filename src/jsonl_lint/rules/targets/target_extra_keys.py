@@ -9,7 +9,8 @@ from ._shared import finding, targets, unconfirmed
 
 # What a key the target does not read would take with it.
 LOST = {"system": "; the system prompt would be lost: make it the first message ({\"role\": \"system\", ...})",
-        "weight": "; the example weight would be lost"}
+        "weight": "; the example weight would be lost",
+        "label": "; a KTO label would be lost, so examples labelled false would be trained as good answers"}
 
 
 class TargetExtraKeys(RecordRule):

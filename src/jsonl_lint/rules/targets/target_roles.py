@@ -93,13 +93,13 @@ def _problems(rules, turns):
                f"not {body_roles[0]}"), body[0].pointer
     if rules.last is not None and roles[-1] not in rules.last:
         yield f"the conversation must end with {roles_phrase(rules.last)}, not {roles[-1]}", turns[-1].pointer
-    if rules.alternate:
+    if rules.alternate and bad is None:  # an unknown role already explains the order
         yield from _alternation(rules, body, body_roles)
     for i in range(1, len(roles)):
         if roles[i] == roles[i - 1] and roles[i] in rules.no_repeat:
             yield f"two {roles[i]} messages in a row are rejected", turns[i].pointer
             break
-    if rules.transitions is not None:
+    if rules.transitions is not None and bad is None:
         for i in range(1, len(roles)):
             nxt = rules.transitions.get(roles[i - 1])
             if nxt is not None and roles[i] not in nxt:
@@ -119,15 +119,15 @@ def _alternation(rules, body, body_roles):
     """Prompt side and answer side must take turns; consecutive tool results count as one
     (the answers to one batch of parallel calls)."""
     prompt, answer = set(rules.prompt_side), set(rules.answer_side)
-    previous = None
-    for i, (t, role) in enumerate(zip(body, body_roles)):
+    previous = previous_role = None
+    for t, role in zip(body, body_roles):
         side = "prompt" if role in prompt else "answer" if role in answer else None
         if side is None:
             continue
-        if side == previous and not (role == "tool" and body_roles[i - 1] == "tool"):
+        if side == previous and not (role == "tool" and previous_role == "tool"):
             other = roles_phrase(rules.answer_side if side == "prompt" else rules.prompt_side)
             yield (f"messages must alternate between {roles_phrase(rules.prompt_side)} and "
-                   f"{roles_phrase(rules.answer_side)}, but {body_roles[i - 1]} is followed by {role} "
+                   f"{roles_phrase(rules.answer_side)}, but {previous_role} is followed by {role} "
                    f"(expected {other}; merge the two or insert the missing turn)"), t.pointer
             return
-        previous = side
+        previous, previous_role = side, role
