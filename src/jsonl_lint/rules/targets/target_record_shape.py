@@ -54,11 +54,10 @@ class TargetRecordShape(RecordRule):
             if shape.content != "any":
                 wrong = next(((p, m) for p, m, _ in messages(record)
                               if "content" in m and isinstance(m["content"], str) == (shape.content == "parts")), None)
-                if wrong is not None:
+                if wrong is not None:  # anchored at the record: every message of it usually needs converting
                     form = "a list of content blocks" if shape.content == "parts" else "a plain string"
-                    yield finding(rt, shapes.on_violation, f"message content must be {form}"
-                                                            + (f" ({shape.note})" if shape.note else ""),
-                                  pointer=f"{wrong[0]}/content")
+                    yield finding(rt, shapes.on_violation, f"message content must be {form}, as at {wrong[0]}"
+                                                            + (f" ({shape.note})" if shape.note else ""))
             if fmt == OPENAI_PREFERENCE:
                 yield from self._preference(record, rt, shape, shapes.on_violation)
 

@@ -66,7 +66,7 @@ class TargetStatus(DatasetRule[list]):
             if state_now == "closed":
                 when = f"closed since {status.closes or status.date}"
             elif status.closes is not None:
-                when = f"{state_now}; takes no new jobs from {status.closes} ({(status.closes - today).days} days)"
+                when = f"{state_now}; takes no new jobs from {status.closes}"  # no day count: it keys baselines
             else:
                 when = f"{state_now} since {status.date}"
             message = f"{rt.name}: {rt.profile.title} is {when}. {status.note} {status.action[:1].upper()}{status.action[1:]}."

@@ -78,7 +78,8 @@ class TokenCountsEstimated(DatasetRule[dict]):
     def finish(self, state: dict, ctx: Context):
         if state["approximate"]:
             t = tokens.target(ctx.settings)
-            yield Finding(f"token counts are approximate (1 token per 4 characters) for {n(state['approximate'])} "
+            how = "1 token per 4 characters" if t.counter.source.startswith("estimate: 1 token") else "estimated"
+            yield Finding(f"token counts are approximate ({how}) for {n(state['approximate'])} "
                           f"examples: {t.counter.reason}; limits, near-limit and cost findings are estimates too",
                           path=state["path"])
         if self.options.images and state["image_examples"]:
