@@ -193,7 +193,7 @@ class RunTarget:
     profile: Profile
     model: Model | None
     limit: int | None
-    limit_source: str  # a phrase: "the 16,384-token limit of meta.llama3-1-8b-instruct-v1"
+    limit_source: str  # a phrase for "over ... of N": "trl's default limit", "the limit of MODEL"
     tokenizer: str | None  # tokenizer name or tokenizer.json path (None: the default estimate)
     price: float | None
 
@@ -287,10 +287,10 @@ def resolve_target(name: str, settings: "Settings") -> RunTarget:
         or profile.tokens.tokenizer
     limits = []
     if user is not None and user.max_tokens:
-        limits.append((user.max_tokens, "the configured max-tokens"))
+        limits.append((user.max_tokens, "the configured max-tokens"))  # phrases read "over ... of N"
     else:
         if profile.tokens.limit:
-            limits.append((profile.tokens.limit, f"{profile.title}'s limit"))
+            limits.append((profile.tokens.limit, f"{name}'s default limit"))
         if model is not None and model.limit:
             limits.append((model.limit, f"the limit of {model.name}"))
     limit, source = min(limits) if limits else (None, "")

@@ -185,6 +185,7 @@ class Images(Section):
 class Reserved(Section):
     strings: list[str] = Field(default_factory=list)
     ignorecase: bool = False
+    seen_rejected: list[str] = Field(default_factory=list)  # of ``strings``, those a source shows rejected
 
 
 class Dataset(Section):

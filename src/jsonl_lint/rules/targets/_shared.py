@@ -37,15 +37,14 @@ def severity(on_violation: str) -> Severity:
     return Severity.ERROR if on_violation == "reject" else Severity.WARNING
 
 
-def finding(rt: RunTarget, on_violation: str, message: str, pointer: str = "", **kw: Any) -> Finding:
-    """A finding about ``rt``: "NAME: message; effect", with the severity of ``on_violation``."""
-    return Finding(f"{rt.name}: {message} ({EFFECT[on_violation]})", pointer=pointer,
-                   severity=severity(on_violation), target=rt.name, **kw)
-
-
-def unconfirmed(section: Any, key: str) -> str:
-    """" (unconfirmed)" when the profile marks ``key`` of ``section`` so."""
-    return " (unconfirmed)" if key in getattr(section, "unconfirmed", ()) else ""
+def finding(rt: RunTarget, on_violation: str, message: str, pointer: str = "", confirmed: bool = True,
+            **kw: Any) -> Finding:
+    """A finding about ``rt``: "NAME: message (effect)", with the severity of ``on_violation``.
+    A rejection no source states directly (``confirmed`` False) is a warning: the target
+    may take the record after all."""
+    how = severity(on_violation) if confirmed else Severity.WARNING
+    effect = EFFECT[on_violation] if confirmed else f"{EFFECT[on_violation]}, unconfirmed"
+    return Finding(f"{rt.name}: {message} ({effect})", pointer=pointer, severity=how, target=rt.name, **kw)
 
 
 def roles_phrase(roles) -> str:

@@ -4,7 +4,7 @@ from ...diagnostics import Severity
 from ...positions import join_pointer
 from ...rule import Context, RecordRule
 from ..schema._messages import messages
-from ._shared import finding, targets, unconfirmed
+from ._shared import finding, targets
 
 
 # What a key the target does not read would take with it.
@@ -52,18 +52,18 @@ class TargetExtraKeys(RecordRule):
             shape = shapes.accepted.get(fmt)
             if shape is None:
                 continue  # the shape rule reports the record
-            how, maybe = shapes.extra_keys, unconfirmed(shapes, "extra-keys")
+            how, confirmed = shapes.extra_keys, "extra-keys" not in shapes.unconfirmed
             if shape.keys is not None:
                 for key in record.value:
                     if key not in shape.keys:
                         lost = LOST.get(key, "")
-                        yield finding(rt, how, f"top-level key `{key}` is not one it takes{maybe} (takes: "
+                        yield finding(rt, how, f"top-level key `{key}` is not one it takes (takes: "
                                                f"{', '.join(shape.keys)}){lost}", pointer=join_pointer(key),
-                                      on_key=True)
+                                      confirmed=confirmed, on_key=True)
             if shape.message_keys is not None:
                 for pointer, msg, _ in messages(record):
                     for key in msg:
                         if key not in shape.message_keys:
-                            yield finding(rt, how, f"message key `{key}` is not one it takes{maybe} (takes: "
+                            yield finding(rt, how, f"message key `{key}` is not one it takes (takes: "
                                                    f"{', '.join(shape.message_keys)})",
-                                          pointer=pointer + join_pointer(key), on_key=True)
+                                          pointer=pointer + join_pointer(key), confirmed=confirmed, on_key=True)

@@ -6,11 +6,12 @@ import re
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..schema._messages import messages
-from ._shared import finding, roles_phrase, targets, unconfirmed
+from ._shared import finding, roles_phrase, targets
 
 _DATA_URL = re.compile(r"^data:image/([A-Za-z0-9.+-]+);base64,", re.I)
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,5})(?:[?#].*)?$")
 FORMAT_NAMES = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif"}
+UNCONFIRMED_BY = {"format": "formats", "size": "max-bytes", "roles": "roles", "source": "sources", "form": "form"}
 SOURCE_NAMES = {"http": "an HTTP(S) URL", "data": "a base64 data URL", "s3": "an S3 URI", "gs": "a gs:// URI",
                 "path": "a local path"}
 
@@ -122,6 +123,7 @@ class TargetImages(RecordRule):
                 yield finding(rt, how, f"takes no images{model}", pointer=found[0][0])
                 continue
             reported: set[str] = set()
+            doubtful = set(rules.unconfirmed)
             per_message: dict[str, int] = {}
             for pointer, role, url, form in found:
                 problems = []
@@ -139,20 +141,19 @@ class TargetImages(RecordRule):
                     fmt = format_of(url, source)
                     if rules.formats is not None and fmt is not None and fmt not in rules.formats \
                             and "format" not in reported:
-                        problems.append(("format", f"takes {', '.join(rules.formats)} images, not {fmt}"
-                                                   f"{unconfirmed(rules, 'formats')}"))
+                        problems.append(("format", f"takes {', '.join(rules.formats)} images, not {fmt}"))
                     size = size_of(url, source, base) if rules.max_bytes else None
                     if size is not None and size > rules.max_bytes and "size" not in reported:
                         problems.append(("size", f"takes images up to {rules.max_bytes / 1048576:g} MB; this one is "
-                                                 f"{size / 1048576:.1f} MB{unconfirmed(rules, 'max-bytes')}"))
+                                                 f"{size / 1048576:.1f} MB"))
                 message = pointer.rsplit("/content/", 1)[0]
                 per_message[message] = per_message.get(message, 0) + 1
                 for kind, text in problems:
                     reported.add(kind)
-                    yield finding(rt, how, text, pointer=pointer)
+                    yield finding(rt, how, text, pointer=pointer, confirmed=UNCONFIRMED_BY.get(kind) not in doubtful)
             if rules.max_per_example is not None and len(found) > rules.max_per_example:
                 yield finding(rt, how, f"takes at most {rules.max_per_example} images per example; this one has "
-                                       f"{len(found)}{unconfirmed(rules, 'max-per-example')}", pointer=found[0][0])
+                                       f"{len(found)}", pointer=found[0][0], confirmed="max-per-example" not in doubtful)
             crowded = next((m for m, n in per_message.items() if rules.max_per_message and n > rules.max_per_message),
                            None)
             if crowded is not None:

@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
-from ._shared import finding, targets, unconfirmed
+from ._shared import finding, targets
 
 
 class TargetReservedStrings(RecordRule):
@@ -48,14 +48,15 @@ class TargetReservedStrings(RecordRule):
             if reserved is None or not reserved.strings:
                 continue
             pattern = _pattern(tuple(reserved.strings), reserved.ignorecase)
-            maybe = unconfirmed(reserved, "strings")
+            doubtful = "strings" in reserved.unconfirmed
             for turn in record.example.all_turns:
                 m = pattern.search(turn.text) if turn.text else None
                 if m is None:
                     continue
                 pointer, span = turn.locate(m.start(), m.end())
-                yield finding(rt, reserved.on_violation, f"{m.group(0)!r} is a reserved string there{maybe}",
-                              pointer=pointer, span=span)
+                yield finding(rt, reserved.on_violation, f"{m.group(0)!r} is a reserved string there",
+                              pointer=pointer, span=span,
+                              confirmed=not doubtful or m.group(0) in reserved.seen_rejected)
 
 
 _PATTERNS: dict[tuple, re.Pattern] = {}

@@ -4,7 +4,7 @@ from ... import tokens
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..tokens._shared import n, where
-from ._shared import finding, targets, unconfirmed
+from ._shared import finding, targets
 
 
 def _prepare(rule, settings) -> None:
@@ -79,10 +79,11 @@ class TargetTokenLimit(RecordRule):
             how = section.on_violation
             note = rt.estimate_note()
             count = f"about {n(c.total)} tokens ({note})" if note else f"{n(c.total)} tokens ({rt.tokenizer_name})"
-            message = f"example has {count}, over {rt.limit_source} ({n(limit)}){unconfirmed(section, 'on-violation')}"
+            message = f"example has {count}, over {rt.limit_source} of {n(limit)}"
             cut = c.cut(limit)
             if how == "truncate" and cut.tokens:
-                message += f"; truncating from the end cuts {n(cut.tokens)} of its {n(cut.trained_total)} trained tokens, " \
-                           f"from the {where(cut.turn)}"
+                message += f"; truncating from the end cuts {n(cut.tokens)} of its {n(cut.trained_total)} trained " \
+                           f"tokens, from the {where(cut.turn)}"
             turn = cut.turn
-            yield finding(rt, how, message, pointer=turn.pointer if turn is not None else "")
+            yield finding(rt, how, message, pointer=turn.pointer if turn is not None else "",
+                          confirmed="on-violation" not in section.unconfirmed)

@@ -89,8 +89,9 @@ class TargetToolCalls(RecordRule):
             if role == "tool":
                 tid = m.get("tool_call_id")
                 if rules.results_follow_calls and not (pending or answering):
-                    yield from once("orphan", "a tool result must follow the assistant message whose call it answers",
-                                    pointer)
+                    yield from once("orphan", "a tool result must follow the assistant message whose `tool_calls` "
+                                              "it answers", pointer)
+                    continue  # the calls are missing or written another way: their ids are moot
                 if rules.id_required and not isinstance(tid, str):
                     yield from once("result-id", "tool results need a `tool_call_id`", pointer)
                 elif isinstance(tid, str):
