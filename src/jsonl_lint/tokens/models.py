@@ -46,14 +46,17 @@ def _target_models(target: str) -> dict[str, ModelInfo]:
     by_name: dict[str, ModelInfo] = {}
     for m in profile.models:
         sources = [profile.sources[s] for s in m.source]
-        limit_source = "; ".join(f"{s.url} ({s.date})" for s in sources) + (f"; {m.note}" if m.note else "")
-        if "limit" in m.unconfirmed:
-            limit_source += " (unconfirmed)"
         priced = [s for s in sources if "pric" in s.url] or sources
-        price_source = "; ".join(s.url + (f" ({s.note})" if s.note else "") for s in priced)
+        # Short and without parentheses (stats prints it in some): the addresses are in docs/targets.md.
+        limit_keys = [k for k in m.source if "pric" not in profile.sources[k].url] or m.source
+        limit_source = f"{target} target profile: " + ", ".join(
+            f"{k} read {profile.sources[k].date}" for k in limit_keys)
+        if "limit" in m.unconfirmed:
+            limit_source += ", unconfirmed"
+        price_source = "; ".join(s.url + (f", {s.note}" if s.note else "") for s in priced)
         bare = profile.bare_model_names
         info = ModelInfo(m.name if bare else f"{target}:{m.name}", m.tokenizer, m.limit,
-                         limit_source or "not documented", m.price, target, tuple(m.aliases) if bare else (),
+                         limit_source, m.price, target, tuple(m.aliases) if bare else (),
                          price_source, max(str(s.date) for s in priced))
         for n in (m.name, *m.aliases):
             by_name.setdefault(n, info)

@@ -139,4 +139,8 @@ def _file(f: Finding, path: str) -> Finding:
 
 
 def _mb(size: int) -> str:
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1 << 20:
+        return f"{size / 1024:,.1f} KB"
     return f"{size / 1048576:,.1f} MB" if size < 1 << 30 else f"{size / (1 << 30):,.2f} GB"
