@@ -216,7 +216,7 @@ def test_reserved_strings_nova_role_labels_and_openai_special_tokens():
 
 def test_extra_keys_rejected_by_together_and_ignored_by_trainers():
     text = chat(("user", "Hi"), ("assistant", "Hello."), source="crm")
-    found = check(text, "JL907", {"together", "bedrock-nova", "openai"}, {"trl", "axolotl", "llama-factory"})
+    found = check(text, "JL907", {"together", "openai"}, {"trl", "axolotl", "llama-factory"})
     assert found["together"][0].severity.value == "error" and found["openai"][0].severity.value == "warning"
     message_key = json.dumps({"messages": [{"role": "user", "content": "Hi", "is_error": False},
                                            {"role": "assistant", "content": "Hello."}]})
@@ -235,7 +235,14 @@ def test_record_shape_per_target():
     nova = json.dumps({"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "Be brief."}],
                        "messages": [{"role": "user", "content": [{"text": "Hi"}]},
                                     {"role": "assistant", "content": [{"text": "Hello."}]}]})
-    check(nova, "JL901", set(), {"bedrock-nova"})
+    check(nova, "JL901", {"openai", "together", "trl"}, {"bedrock-nova", "bedrock-llama"})
+    gemini = json.dumps({"systemInstruction": {"parts": [{"text": "Be brief."}]},
+                         "contents": [{"role": "user", "parts": [{"text": "Hi"}]},
+                                      {"role": "model", "parts": [{"text": "Hello."}]}]})
+    check(gemini, "JL901", {"openai", "bedrock-nova"}, {"vertex-gemini"})
+    kto = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "No."}],
+                      "label": False})
+    check(kto, "JL901", {"openai", "together", "fireworks", "mistral"}, {"trl", "llama-factory"})
 
 
 def test_preference_shape_rules_of_together_and_fireworks():
@@ -346,5 +353,6 @@ def test_loss_weight_is_a_weight_only_where_weights_are_ignored():
     text = json.dumps({"messages": [{"role": "user", "content": "Hi", "loss_weight": 0.0},
                                     {"role": "assistant", "content": "Draft", "loss_weight": 0.0},
                                     {"role": "user", "content": "Again"}, {"role": "assistant", "content": "Final"}]})
-    check(text, "JL904", {"trl"}, {"openai", "mistral", "together"})  # they read `weight`; loss_weight is extra
-    check(text, "JL907", {"openai", "together"}, {"trl"})
+    # messages with loss_weight are LLaMA-Factory's v1 format: its own trainer reads the weight
+    check(text, "JL901", {"openai", "together"}, {"llama-factory"})
+    check(text, "JL904", {"trl"}, {"openai", "mistral", "together", "llama-factory"})

@@ -108,8 +108,6 @@ def _section(profile: Profile, name: str, section: Any) -> list[str]:
             bits = [f"keys {_value(shape.keys)}" if shape.keys is not None else "any keys"]
             if shape.message_keys is not None:
                 bits.append(f"message keys {_value(shape.message_keys)}")
-            if shape.content != "any":
-                bits.append(f"content as {'a list of blocks' if shape.content == 'parts' else 'a string'}")
             for flag in ("single_output", "single_turn", "prompt_ends_user"):
                 if getattr(shape, flag):
                     bits.append(flag.replace("_", "-"))

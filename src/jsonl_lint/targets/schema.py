@@ -101,7 +101,6 @@ class Shape(_Strict):
 
     keys: list[str] | None = None  # top-level keys the target accepts with this shape (None: any)
     message_keys: list[str] | None = None  # keys of a message object (None: any)
-    content: Literal["string", "parts", "any"] = "any"  # a message's content: a string, a list of parts
     single_output: bool = False  # preference: each output holds exactly one assistant message
     single_turn: bool = False  # preference: the input is one user message (after a system prompt)
     prompt_ends_user: bool = False  # preference: the input does not end with an assistant message
@@ -169,6 +168,7 @@ class Weight(Section):
     values: list[int | float] = Field(default_factory=lambda: [0, 1])
     roles: list[Literal[ROLES]] = Field(default_factory=lambda: ["assistant"])  # type: ignore[valid-type]
     how: str = ""  # how to honour it where it takes configuration (Axolotl)
+    honoured_in: list[str] = Field(default_factory=list)  # formats whose own weight key the target reads
 
 
 class Images(Section):

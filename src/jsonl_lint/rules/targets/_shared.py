@@ -47,6 +47,14 @@ def finding(rt: RunTarget, on_violation: str, message: str, pointer: str = "", c
     return Finding(f"{rt.name}: {message} ({effect})", pointer=pointer, severity=how, target=rt.name, **kw)
 
 
+def role_of(msg: dict, dialect) -> str:
+    """A raw message's role, normalized as the record's dialect spells it (``gpt`` -> assistant)."""
+    raw = msg.get(dialect.role_key)
+    if not isinstance(raw, str):
+        return ""
+    return dialect.roles.get(raw.lower(), raw) if dialect.roles else raw
+
+
 def roles_phrase(roles) -> str:
     roles = list(roles)
     return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]

@@ -6,7 +6,7 @@ import re
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..schema._messages import messages
-from ._shared import finding, roles_phrase, targets
+from ._shared import finding, role_of, roles_phrase, targets
 
 _DATA_URL = re.compile(r"^data:image/([A-Za-z0-9.+-]+);base64,", re.I)
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,5})(?:[?#].*)?$")
@@ -19,20 +19,23 @@ SOURCE_NAMES = {"http": "an HTTP(S) URL", "data": "a base64 data URL", "s3": "an
 def images(record):
     """(pointer, role, url or None, form) for every image of a record's messages; form is
     "object" ({"url": ...}), "string" (a bare string) or "any" (other shapes)."""
-    for pointer, msg, key in messages(record):
-        content = msg.get("content")
+    for pointer, msg, dialect in messages(record):
+        content = msg.get(dialect.content_key)
         if not isinstance(content, list):
             continue
-        role = msg.get(key)
+        role = role_of(msg, dialect)
         for i, part in enumerate(content):
             if not isinstance(part, dict):
                 continue
-            at = f"{pointer}/content/{i}"
+            at = f"{pointer}/{dialect.content_key}/{i}"
             value = part.get("image_url")
             if isinstance(value, dict):
                 yield at, role, value.get("url") if isinstance(value.get("url"), str) else None, "object"
             elif isinstance(value, str):
                 yield at, role, value, "string"
+            elif isinstance(part.get("fileData"), dict):  # Vertex: {"fileData": {"mimeType", "fileUri"}}
+                uri = part["fileData"].get("fileUri")
+                yield at, role, uri if isinstance(uri, str) else None, "any"
             elif part.get("type") in ("image", "input_image") or isinstance(part.get("image"), (dict, str)):
                 image = part.get("image")
                 uri = image if isinstance(image, str) else None
@@ -146,7 +149,7 @@ class TargetImages(RecordRule):
                     if size is not None and size > rules.max_bytes and "size" not in reported:
                         problems.append(("size", f"takes images up to {rules.max_bytes / 1048576:g} MB; this one is "
                                                  f"{size / 1048576:.1f} MB"))
-                message = pointer.rsplit("/content/", 1)[0]
+                message = pointer.rsplit("/", 2)[0]
                 per_message[message] = per_message.get(message, 0) + 1
                 for kind, text in problems:
                     reported.add(kind)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from ...diagnostics import Severity
 from ...formats import OPENAI_PREFERENCE
 from ...rule import Context, RecordRule
-from ..schema._messages import messages
 from ._shared import finding, targets
 
 
@@ -13,12 +12,11 @@ class TargetRecordShape(RecordRule):
     ## What it does
     For every target of `--target`: the record's format must be one the target's profile
     accepts (Together takes OpenAI chat, prompt/completion, text and OpenAI preference
-    records; Bedrock Nova only its `bedrock-conversation-2024` form; LLaMA-Factory
-    Alpaca, ShareGPT and OpenAI chat with a `dataset_info.json` entry), message content
-    must have the form the target reads (a plain string, or a list of content blocks),
-    and preference records must fit the target's rules (one assistant message per
-    output on Together, one-turn prompts on Fireworks, a prompt that does not end with
-    an assistant message).
+    records; Bedrock Nova only its `bedrock-conversation-2024` form; OpenAI no KTO data,
+    whose `label: false` answers it would train as good ones; LLaMA-Factory Alpaca,
+    ShareGPT, OpenAI chat and KTO with a `dataset_info.json` entry), and preference
+    records must fit the target's rules (one assistant message per output on Together,
+    one-turn prompts on Fireworks, a prompt that does not end with an assistant message).
 
     ## Why it matters for fine-tuning
     Providers check the shape only after the upload, and often without a line number;
@@ -51,13 +49,6 @@ class TargetRecordShape(RecordRule):
                 takes = ", ".join(shapes.accepted) or f"only its own {rt.profile.conversion.native} shape"
                 yield finding(rt, shapes.on_violation, f"does not take {fmt} records (takes: {takes})")
                 continue
-            if shape.content != "any":
-                wrong = next(((p, m) for p, m, _ in messages(record)
-                              if "content" in m and isinstance(m["content"], str) == (shape.content == "parts")), None)
-                if wrong is not None:  # anchored at the record: every message of it usually needs converting
-                    form = "a list of content blocks" if shape.content == "parts" else "a plain string"
-                    yield finding(rt, shapes.on_violation, f"message content must be {form}, as at {wrong[0]}"
-                                                            + (f" ({shape.note})" if shape.note else ""))
             if fmt == OPENAI_PREFERENCE:
                 yield from self._preference(record, rt, shape, shapes.on_violation)
 

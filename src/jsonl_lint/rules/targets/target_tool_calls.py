@@ -6,7 +6,7 @@ import re
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..schema._messages import messages
-from ._shared import finding, targets
+from ._shared import finding, role_of, targets
 
 TOOL_ROLES = ("tool", "function", "observation", "function_call", "ipython")
 
@@ -51,8 +51,7 @@ class TargetToolCalls(RecordRule):
         msgs = list(messages(record))
         tools = record.example.tools
         uses = tools is not None or any(
-            m.get("tool_calls") or m.get("function_call") or m.get(key) in TOOL_ROLES
-            for _, m, key in msgs)
+            m.get("tool_calls") or m.get("function_call") or m.get(d.role_key) in TOOL_ROLES for _, m, d in msgs)
         if not uses:
             return
         for rt in targets(ctx):
@@ -60,8 +59,8 @@ class TargetToolCalls(RecordRule):
             how = rules.on_violation
             if not rt.tools_supported:
                 model = f" ({rt.model.name})" if rt.model is not None and rt.model.tools is False else ""
-                first = next((p for p, m, key in msgs if m.get("tool_calls") or m.get("function_call")
-                              or m.get(key) in TOOL_ROLES), record.example.tools_pointer)
+                first = next((p for p, m, d in msgs if m.get("tool_calls") or m.get("function_call")
+                              or m.get(d.role_key) in TOOL_ROLES), record.example.tools_pointer)
                 yield finding(rt, how, f"takes no tool calls or tool definitions{model}; {rules.note}".rstrip("; "),
                               pointer=first)
                 continue
@@ -83,8 +82,8 @@ class TargetToolCalls(RecordRule):
 
         open_ids: set[str] = set()
         pending = answering = False  # calls made with no result yet / inside the results of a call batch
-        for pointer, m, key in msgs:
-            role = m.get(key)
+        for pointer, m, dialect in msgs:
+            role = role_of(m, dialect)
             calls = m.get("tool_calls") if isinstance(m.get("tool_calls"), list) else []
             if role == "tool":
                 tid = m.get("tool_call_id")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from ...diagnostics import Severity
 from ...rule import Context, RecordRule
 from ..schema._messages import messages
-from ._shared import finding, roles_phrase, targets
+from ._shared import finding, role_of, roles_phrase, targets
 
 
 class TargetWeight(RecordRule):
@@ -51,6 +51,8 @@ class TargetWeight(RecordRule):
             return
         for rt in targets(ctx):
             rules = rt.profile.weight
+            if record.example.format in rules.honoured_in:
+                continue
             if not rules.honoured:
                 zero = [t for t in weighted if t.weight == 0 and t.role == "assistant"]
                 if zero:
@@ -59,8 +61,8 @@ class TargetWeight(RecordRule):
                     yield finding(rt, "train", f"ignores per-message weights, so the weight-0 {zero[0].role} turn at "
                                                f"{zero[0].pointer}{more} will be trained{how}", pointer=zero[0].pointer)
                 continue
-            for pointer, msg, key in messages(record):  # the key the target reads: `weight` itself
-                weight, role = msg.get("weight"), msg.get(key)
+            for pointer, msg, dialect in messages(record):  # the key the target reads: `weight` itself
+                weight, role = msg.get("weight"), role_of(msg, dialect)
                 if weight is None:
                     continue
                 if weight not in rules.values or isinstance(weight, bool):
