@@ -321,6 +321,8 @@ def format_validation_error(exc: ValidationError, where: str, table: str) -> str
                        ) or "(table)"
         if err["type"] == "extra_forbidden":
             problems.append(f"{where}: unknown key '{key}' in {table}")
+        elif key == "(table)" and err["msg"].startswith("Value error, "):  # a check across keys names its key
+            problems.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
         else:
             problems.append(f"{where}: key '{key}' in {table}: {err['msg']}")
     return "\n".join(problems)

@@ -179,7 +179,7 @@ def check_target_settings(settings: "Settings") -> None:
         raise ValueError(str(exc)) from None
     for name in settings.target:
         if name not in known:
-            raise ValueError(f"unknown target {name!r} (known: {', '.join(known)}; add your own under "
+            raise ValueError(f"key 'target': unknown target {name!r} (known: {', '.join(known)}; add your own under "
                              f"[tool.jsonl-lint.targets.{name}] with extends = \"trl\")")
 
 
