@@ -240,7 +240,7 @@ class Tokens(Section):
 class Conversion(Section):
     hint: str = Field(min_length=1)  # one line: what `jsonl-lint convert --to NAME` (or the user) must change
     native: str = ""  # the target's own record shape, when jsonl-lint has no format name for it
-    role_names: dict[str, str] = Field(default_factory=dict)  # normalized role -> the target's name
+    role_names: dict[str, str] = Field(default_factory=dict)  # normalized role -> the target's name (for convert)
 
 
 class Profile(_Strict):
@@ -294,10 +294,6 @@ class Profile(_Strict):
                 out.append((name, value))
         out += [(f"models.{m.name}", m) for m in self.models]
         return out
-
-
-SECTION_NAMES = ("status", "sources", "shapes", "roles", "tools", "weight", "images", "reserved", "dataset",
-                 "validation", "tokens", "models", "conversion")
 
 
 def parse_profile_data(data: Any, where: str, lines: Lines | None = None) -> Profile:

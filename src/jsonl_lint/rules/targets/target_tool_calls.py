@@ -64,6 +64,8 @@ class TargetToolCalls(RecordRule):
                 yield finding(rt, how, f"takes no tool calls or tool definitions{model}; {rules.note}".rstrip("; "),
                               pointer=first)
                 continue
+            if record.example.format not in rt.profile.shapes.accepted:
+                continue  # the record needs converting (target-record-shape), which rewrites its calls
             yield from self._calls(rt, rules, msgs)
             if rules.max_tools is not None and isinstance(tools, list) and len(tools) > rules.max_tools:
                 yield finding(rt, how, f"takes at most {rules.max_tools} tools; this example defines {len(tools)}",
