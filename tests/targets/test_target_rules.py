@@ -128,8 +128,13 @@ def test_tools_not_taken_by_gemini_2_5_nor_bedrock_llama():
     assert not found
 
 
-def test_tools_nova_needs_arguments_it_can_turn_into_an_object():
-    check(tool_chat(args="not json"), "JL903", {"bedrock-nova"}, {"openai"})
+def test_tools_arguments_a_target_reads_as_an_object_must_parse_to_one():
+    # Nova reads toolUse.input objects from its own shape; a target that takes OpenAI chat with
+    # object arguments (here one defined in the config) needs strings that parse to an object
+    objects = {"obj": {"extends": "openai", "tools": {"arguments": "object"}}}
+    found = flagged(tool_chat(args="not json"), "JL903", ["obj", "openai"], targets=objects)
+    assert "must be a JSON object" in found["obj"][0].message and "openai" not in found
+    assert not flagged(tool_chat(args='{"city": "Paris"}'), "JL903", ["obj"], targets=objects)
 
 
 def test_weight_zero_is_trained_by_targets_that_ignore_it_and_kept_by_those_that_honour_it():
