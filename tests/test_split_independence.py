@@ -129,6 +129,9 @@ def template_dataset(n: int = 2048, seed: int = 5) -> bytes:
 
 EVERY_RULE = dict(
     extends="strict", styles=["BrandVoice"],
+    # A deprecated target (JL900) whose example cap the data exceeds (JL908), so the target
+    # rules' state is split and merged too.
+    target=["mistral"], targets={"mistral": {"dataset": {"max-examples": 10}}},
     rules={
         "train-validation-leakage": {"split-key": "split"},
         "refusal-share": {"min-examples": 5, "max-share": 0.02},
@@ -143,6 +146,11 @@ EVERY_RULE = dict(
     },
 )
 TEMPLATE = dict(select=["JL3"], rules={"near-duplicate": {"boilerplate-sample": 1024}})
+# The same records as a validation file, over a target's validation cap (JL910) and a
+# target's file size (Mistral's 1 MB, lowered to 10 KB).
+VALIDATION = dict(select=["JL9"], validation=["*valid.jsonl"], target=["bedrock-llama", "mistral"],
+                  targets={"bedrock-llama": {"validation": {"max-examples": 10}},
+                           "mistral": {"validation": {"max-file-bytes": 10_000}}})
 
 
 def _key(d):
@@ -155,7 +163,8 @@ def _key(d):
 def datasets(tmp_path_factory):
     folder = tmp_path_factory.mktemp("split")
     out = {}
-    for name, data, table in (("every", every_rule_dataset(), EVERY_RULE), ("template", template_dataset(), TEMPLATE)):
+    for name, data, table in (("every", every_rule_dataset(), EVERY_RULE), ("template", template_dataset(), TEMPLATE),
+                              ("valid", every_rule_dataset(), VALIDATION)):
         path = folder / f"{name}.jsonl"
         path.write_bytes(data)
         settings = settings_for(preview=True, **table)  # every dataset rule, preview ones too
@@ -184,8 +193,9 @@ def test_the_datasets_exercise_every_dataset_rule(datasets):
     reported = {k[5] for k in serial}
     dataset_rules = {r.code for r in Engine(settings).pack.dataset_rules}
     # JL000 needs a baseline, JL009 an empty file (its state adds up counts per file);
-    # a dataset gets one size finding (here JL202).
-    assert dataset_rules - reported == {"JL000", "JL009", "JL201", "JL203"}
+    # a dataset gets one size finding (here JL202); the validation file makes JL910 report.
+    assert dataset_rules - reported == {"JL000", "JL009", "JL201", "JL203", "JL910"}
+    assert {k[5] for k in datasets["valid"][2]} >= {"JL900", "JL910"}
     template = {k[5] for k in datasets["template"][2]}
     assert "JL303" not in template  # the template is 6% of the run: boilerplate, not similarity
 
@@ -200,7 +210,7 @@ class _Workers(Backend):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
-@given(data=st.data(), name=st.sampled_from(["every", "template"]), workers=st.integers(1, 4))
+@given(data=st.data(), name=st.sampled_from(["every", "template", "valid"]), workers=st.integers(1, 4))
 def test_any_split_gives_the_serial_findings(datasets, monkeypatch, data, name, workers):
     _small_caps(monkeypatch)
     path, settings, _ = datasets[name]
@@ -212,7 +222,7 @@ def test_any_split_gives_the_serial_findings(datasets, monkeypatch, data, name, 
     assert split == serial
 
 
-@pytest.mark.parametrize("name", ["every", "template"])
+@pytest.mark.parametrize("name", ["every", "template", "valid"])
 def test_worker_processes_give_the_serial_findings(datasets, name):
     path, settings, serial = datasets[name]
     with ProcessBackend(2) as backend:

@@ -314,6 +314,21 @@ def test_token_limit_over_one_targets_limit_and_within_anothers():
     assert flagged(longer, "JL909", ["bl"], targets=confirmed)["bl"][0].severity.value == "error"
 
 
+def test_token_limit_tokenizes_only_records_whose_byte_bound_reaches_a_limit():
+    from jsonl_lint import tokens
+
+    tokens.clear_caches()
+    try:
+        short = "\n".join(chat(("user", f"Hi {i}"), ("assistant", "Hello!")) for i in range(50))
+        assert not flagged(short, "JL909", ["trl"])
+        counter = tokens.example_counter("llama3", "llama3").counter
+        assert counter.exact and "encoding" not in vars(counter)  # verified, its ranks never parsed
+        long = chat(("user", "Tell me a story."), ("assistant", "Once upon a time. " * 300))
+        assert "trl" in flagged(short + "\n" + long, "JL909", ["trl"]) and "encoding" in vars(counter)
+    finally:
+        tokens.clear_caches()
+
+
 def test_token_limit_follows_the_chosen_base_model():
     text = chat(("user", "Tell me."), ("assistant", "word " * 30000))  # ~30,000 tokens
     assert "together" in flagged(text, "JL909", ["together"], model="together:meta-llama/Llama-3.3-70B-Instruct")

@@ -75,3 +75,29 @@ def test_records_far_below_the_limit_are_not_tokenized(fresh_tokens):
                                     {"role": "assistant", "content": "Hello!"}]}) + "\n"
     found = [d.code for d in lint(text + long, ["JL6"])]
     assert found == ["JL601"] and "encoding" in vars(counter)
+
+
+# The target profiles' tokenizers and chat templates: byte-level BPEs are bounded by bytes
+# with each template's markers; SentencePiece and Qwen (NFC first) are never skipped.
+_BYTE_LEVEL = [("llama3", "llama3"), ("llama4", "llama3"), ("tekken-240718", "mistral"), ("o200k_base", "chatml"),
+               ("o200k_base", "gemma"), ("cl100k_base", "openai")]
+
+
+@given(RECORDS)
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_bound_with_a_target_tokenizer_and_template_is_never_below_its_count(value):
+    record = _record(value)
+    for tokenizer, template in _BYTE_LEVEL:
+        examples = tokens.example_counter(tokenizer, template)
+        counted = tokens.count_with(record, examples)
+        bound = tokens.bound_with(record, examples)
+        assert bound >= (counted.total if counted else 0), (tokenizer, template)
+
+
+def test_tokenizers_whose_tokens_may_cover_no_byte_are_not_bounded():
+    record = _record({"messages": [{"role": "user", "content": "1"}, {"role": "assistant", "content": "\u0958"}]})
+    for tokenizer, template in (("mistral-v3", "mistral"), ("qwen", "chatml")):
+        examples = tokens.example_counter(tokenizer, template)
+        assert examples.counter.exact and tokens.bound_with(record, examples) == float("inf")
+    llama = tokens.example_counter("llama3", "llama3")
+    assert tokens.bound_with(record, llama) < float("inf")

@@ -7,6 +7,7 @@ Public API (used by the JL6xx rules, ``stats``, ``report``, the language server 
     t = tokens.target(settings)                # model, counter, limit (cached)
     n = tokens.count_record(record, settings)  # ExampleTokens, cached on the record
     if tokens.bound(record, settings) < limit: ...  # surely under the limit, without tokenizing
+    tokens.bound_with(record, tokens.example_counter("llama3", "llama3"))  # the same for another tokenizer
     n = tokens.count_example(example, "gpt-4o-2024-08-06")
     n.total, n.trained, n.cut(t.limit)
     tokens.model_info("gpt-3.5-turbo-0613").limit
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CostEstimate", "Cut", "ExampleTokens", "ModelInfo", "Target", "TokenCounter", "TurnTokens", "all_models",
-    "billable", "count_example", "count_record", "count_records", "count_text", "default_epochs", "estimate_cost", "find_model",
+    "billable", "bound", "bound_with", "count_example", "count_record", "count_records", "count_text", "default_epochs",
+    "estimate_cost", "find_model",
     "known_models", "model_info", "share_of_cost", "target", "example_counter", "count_with", "count_records_with",
 ]
 
@@ -208,29 +210,33 @@ def _count_with(record: "Record", examples: ExampleCounter, plain: tuple | None)
     return result
 
 
-_BOUND_KEY = "jsonl_lint.tokens.bound"
-
-
 def bound(record: "Record", settings: "Settings") -> float:
     """A number of tokens the record's example surely does not exceed, found without
-    tokenizing (byte lengths: see :func:`counting.bound_messages`); infinite for a local
-    tokenizer.json (its tokens need not cover a byte each), 0 for no example.
-    Remembered on the record."""
-    found = record.extra.get(_BOUND_KEY)
+    tokenizing: :func:`bound_with` the run's model."""
+    return bound_with(record, _target_for(settings).examples)
+
+
+def bound_with(record: "Record", examples: ExampleCounter) -> float:
+    """:func:`bound` for one :func:`example_counter` (byte lengths: see
+    :func:`counting.bound_messages`, with its chat template); infinite when the tokenizer's
+    tokens need not cover a byte each (SentencePiece, Qwen's NFC step, a local
+    tokenizer.json), 0 for no example. Remembered on the record."""
+    key = ("bound", examples)
+    found = record.extra.get(key)
     if found is None:
-        found = record.extra[_BOUND_KEY] = _bound(record, settings)
+        found = record.extra[key] = _bound(record, examples)
     return found
 
 
-def _bound(record: "Record", settings: "Settings") -> float:
+def _bound(record: "Record", examples: ExampleCounter) -> float:
     if record.format is None:
         return 0
-    if settings.tokenizer:
-        return float("inf")  # another tokenizer's tokens need not cover a byte each
+    if not examples.counter.bytes_bound:
+        return float("inf")
     plain = plain_messages(record.value, record.format)
     if plain is not None:
-        return counting.bound_messages(*plain)
-    return counting.bound_example(record.example, record.value, _target_for(settings).examples)
+        return counting.bound_messages(*plain, template=examples.template)
+    return counting.bound_example(record.example, record.value, examples)
 
 
 def trains_something(record: "Record", settings: "Settings") -> bool | None:

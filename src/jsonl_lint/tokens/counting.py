@@ -293,22 +293,28 @@ class ExampleCounter:
 
 
 # -- without tokenizing ---------------------------------------------------------------
-# Every token of a byte-level BPE (tiktoken's encodings) covers at least one byte of UTF-8,
-# and the character estimate is a quarter of the characters: a text never has more tokens
-# than bytes. Bounds built on that let the limit rules skip records far below a limit.
+# Every token of a byte-level BPE (tiktoken's encodings, Llama 3/4, Tekken) covers at least
+# one byte of UTF-8, and the character estimate is a quarter of the characters: a text never
+# has more tokens than bytes (``TokenCounter.bytes_bound``). Bounds built on that, with the
+# chat template's own markers, let the limit rules skip records far below a limit.
 
 
 def _nbytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def bound_messages(shape: PlainShape, messages: list[dict], system: str | None = None) -> int:
+def _message_bound(template: ChatTemplate, role: str) -> int:
+    return template.head + template.tail + (_nbytes(role) if template.role_counted else 0)
+
+
+def bound_messages(shape: PlainShape, messages: list[dict], system: str | None = None,
+                   template: ChatTemplate = TEMPLATES["openai"]) -> int:
     """At least the total :meth:`ExampleCounter.messages` counts, from byte lengths alone."""
-    n = REPLY_PRIMING + (MESSAGE_OVERHEAD + len("system") + _nbytes(system) if system is not None else 0)
+    n = template.example + (_message_bound(template, "system") + _nbytes(system) if system is not None else 0)
     text_key = shape.text_key
     for m in messages:
         name = m.get("name")
-        n += MESSAGE_OVERHEAD + _nbytes(shape.role(m)) + _nbytes(m[text_key])
+        n += _message_bound(template, shape.role(m)) + _nbytes(m[text_key])
         if name:
             n += _nbytes(name) + NAME_OVERHEAD
     return n
@@ -317,9 +323,10 @@ def bound_messages(shape: PlainShape, messages: list[dict], system: str | None =
 def bound_example(example: Example, value: Any, counter: "ExampleCounter") -> int:
     """At least the total :meth:`ExampleCounter.example` counts: the same formula with
     every text's bytes for its tokens (images are a fixed estimate, counted as they are)."""
-    n = REPLY_PRIMING + (counter.tools(example.tools, _nbytes) if example.tools is not None else 0)
+    template = counter.template
+    n = template.example + (counter.tools(example.tools, _nbytes) if example.tools is not None else 0)
     for t in example.all_turns:
-        n += MESSAGE_OVERHEAD + _nbytes(t.role) + (_nbytes(t.full_text) if t.full_text else 0)
+        n += _message_bound(template, t.role) + (_nbytes(t.full_text) if t.full_text else 0)
         if t.name:
             n += _nbytes(t.name) + NAME_OVERHEAD
         if t.tool_calls:

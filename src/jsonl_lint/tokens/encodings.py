@@ -51,6 +51,7 @@ class TokenCounter:
     source: str = ""
     reason: str = ""  # why counts are approximate (empty when exact)
     max_length: int | None = None  # a tokenizer.json's own truncation length, if any
+    bytes_bound: bool = False  # no text has more tokens than UTF-8 bytes (byte-level BPE): see tokens.bound
 
     def count(self, text: str) -> int:
         raise NotImplementedError
@@ -78,6 +79,8 @@ class TiktokenCounter(TokenCounter):
     """Counts with a ``tiktoken.Encoding``, given, or loaded by ``loader`` on first use
     (a run whose records are all far below every limit never tokenizes: see
     ``tokens.bound``), so knowing the counter is exact costs no loading."""
+
+    bytes_bound = True  # every token of a byte-level BPE covers at least one byte
 
     def __init__(self, encoding, source: str, *, name: str = "", loader: "Callable[[], object] | None" = None):
         self.source = source
@@ -168,6 +171,7 @@ class ApproximateCounter(TokenCounter):
     """ceil(characters / 4): said to be approximate wherever it is used."""
 
     exact = False
+    bytes_bound = True
 
     def __init__(self, name: str, reason: str):
         self.name = name

@@ -152,12 +152,14 @@ def load(name: str) -> TokenCounter:
         return _tekken(spec, path, data)
     import tiktoken
 
-    ranks = parse_ranks(data)
+    # Verified now, parsed on the first count: a run whose records are all far below the
+    # target's limit never needs the ranks (see tokens.bound_with).
     if name == "qwen":
         specials = {t: QWEN_SPECIAL_START + i for i, t in enumerate(QWEN_SPECIALS)}
-        return QwenCounter(tiktoken.Encoding("qwen", pat_str=spec.pattern, mergeable_ranks=ranks,
-                                             special_tokens=specials), path)
-    return LlamaCounter(tiktoken.Encoding(name, pat_str=spec.pattern, mergeable_ranks=ranks, special_tokens={}), path)
+        return QwenCounter(None, path, name=name, loader=lambda: tiktoken.Encoding(
+            "qwen", pat_str=spec.pattern, mergeable_ranks=parse_ranks(data), special_tokens=specials))
+    return LlamaCounter(None, path, name=name, loader=lambda: tiktoken.Encoding(
+        name, pat_str=spec.pattern, mergeable_ranks=parse_ranks(data), special_tokens={}))
 
 
 class LlamaCounter(TiktokenCounter):
@@ -203,6 +205,7 @@ class QwenCounter(TiktokenCounter):
     one token, inputs over 100,000 characters encoded in line-aligned chunks."""
 
     CHUNK = 100_000
+    bytes_bound = False  # NFC can make a text longer (U+0958 is one code point, two after NFC)
 
     def count_once(self, text: str) -> int:
         text = unicodedata.normalize("NFC", text)
@@ -248,12 +251,14 @@ def _tekken(spec: Spec, path: str, data: bytes) -> TokenCounter:
     import orjson
     import tiktoken
 
-    model = orjson.loads(data)
-    config = model["config"]
-    size = config["default_vocab_size"] - config["default_num_special_tokens"]
-    ranks = {base64.b64decode(v["token_bytes"]): v["rank"] for v in model["vocab"][:size]}
-    return TiktokenCounter(tiktoken.Encoding(spec.name, pat_str=config["pattern"], mergeable_ranks=ranks,
-                                             special_tokens={}), path)
+    def encoding():
+        model = orjson.loads(data)
+        config = model["config"]
+        size = config["default_vocab_size"] - config["default_num_special_tokens"]
+        ranks = {base64.b64decode(v["token_bytes"]): v["rank"] for v in model["vocab"][:size]}
+        return tiktoken.Encoding(spec.name, pat_str=config["pattern"], mergeable_ranks=ranks, special_tokens={})
+
+    return TiktokenCounter(None, path, name=spec.name, loader=encoding)
 
 
 class SentencePieceCounter(TokenCounter):
@@ -298,3 +303,4 @@ class EstimateCounter(TokenCounter):
         self.count_once = base.count_once
         self.prefetch = base.prefetch
         self.offsets = base.offsets
+        self.bytes_bound = base.bytes_bound

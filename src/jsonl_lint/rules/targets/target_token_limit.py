@@ -8,7 +8,8 @@ from ._shared import finding, targets
 
 
 def _prepare(rule, settings) -> None:
-    """Load every target's tokenizer before workers fork."""
+    """Find and verify every target's tokenizer before workers fork (a byte-level one loads
+    its ranks on the first count)."""
     from ...targets import run_targets
 
     for rt in run_targets(settings):
@@ -57,14 +58,17 @@ class TargetTokenLimit(RecordRule):
     example_settings = {"target": ["small-trl"], "targets": {"small-trl": {"extends": "trl", "max-tokens": 16}}}
 
     def prefetch(self, records, ctx: Context) -> None:
-        seen = set()
+        # Only records whose byte bound reaches a limit are tokenized (exact: the bound never
+        # undercounts; infinite for tokenizers whose tokens need not cover a byte each).
+        limits: dict = {}
         for rt in targets(ctx):
-            if rt.limit is None:
-                continue
-            examples = rt.examples()
-            if examples not in seen:
-                seen.add(examples)
-                tokens.count_records_with(records, examples)
+            if rt.limit is not None:
+                examples = rt.examples()
+                limits[examples] = min(rt.limit, limits.get(examples, rt.limit))
+        for examples, limit in limits.items():
+            todo = [r for r in records if tokens.bound_with(r, examples) > limit]
+            if todo:
+                tokens.count_records_with(todo, examples)
 
     def check(self, record, ctx: Context):
         for rt in targets(ctx):
@@ -72,6 +76,8 @@ class TargetTokenLimit(RecordRule):
             if limit is None:
                 continue
             examples = rt.examples()
+            if tokens.bound_with(record, examples) <= limit:
+                continue
             c = tokens.count_with(record, examples)
             if c is None or c.total <= limit:
                 continue
