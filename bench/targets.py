@@ -49,7 +49,8 @@ def main() -> None:
             t, n_targeted = timed(with_targets, path, args.jobs)
             targeted.append(t)
             print(f"without {plain[-1]:7.1f} s ({n_plain:,} findings)   with {args.targets}: {targeted[-1]:7.1f} s "
-                  f"({n_targeted:,} findings)   ratio {targeted[-1] / plain[-1]:.2f}", flush=True)
+                  f"({n_targeted:,} findings)   ratio {targeted[-1] / plain[-1]:.2f}   "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
         print(f"median: without {statistics.median(plain):.1f} s, with {statistics.median(targeted):.1f} s, "
               f"ratio {statistics.median(targeted) / statistics.median(plain):.2f} ({args.records:,} records, "
               f"jobs={args.jobs})")

@@ -70,6 +70,13 @@ Without the extra, or where no tokenizer is public (Gemini, Nova, Claude), count
 estimate tends to count too few, so a limit it says is kept may still be crossed).
 The Llama 4 tokenizer file is under Meta's Llama licence terms.
 
+Records far below a limit are never tokenized: every token of a byte-level BPE (the
+OpenAI encodings, Llama 3/4, Tekken, and the estimate) covers at least one UTF-8 byte, so
+the formula with each text's bytes for its tokens bounds the count, and an example whose
+bound is within the limit passes without loading the tokenizer. SentencePiece (Mistral
+v1-v7) and Qwen (its text is NFC-normalized first) have no such bound: every example is
+counted.
+
 """
 
 
