@@ -315,9 +315,10 @@ def test_token_limit_over_one_targets_limit_and_within_anothers():
 
 
 def test_token_limit_tokenizes_only_records_whose_byte_bound_reaches_a_limit():
-    from jsonl_lint import tokens
+    from jsonl_lint import targets, tokens
 
     tokens.clear_caches()
+    targets.clear_caches()  # run targets keep their counters
     try:
         short = "\n".join(chat(("user", f"Hi {i}"), ("assistant", "Hello!")) for i in range(50))
         assert not flagged(short, "JL909", ["trl"])
@@ -327,6 +328,7 @@ def test_token_limit_tokenizes_only_records_whose_byte_bound_reaches_a_limit():
         assert "trl" in flagged(short + "\n" + long, "JL909", ["trl"]) and "encoding" in vars(counter)
     finally:
         tokens.clear_caches()
+        targets.clear_caches()
 
 
 def test_token_limit_follows_the_chosen_base_model():
