@@ -23,8 +23,11 @@ def documented() -> dict[str, tuple[str, str, str]]:
 
 
 def shipped_rules():
+    from jsonl_lint.convert.losses import LOSSES
+
     _, shipped = find_styles(settings_from_table({"root": str(REPO)}, None))
     yield from builtin_rules()
+    yield from LOSSES
     for style in shipped:
         yield from load_style(style)
 

@@ -9,11 +9,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .rule import DatasetRule, Rule, options_doc
+from .rule import DatasetRule, RecordRule, Rule, options_doc
+
+
+def documented_rules() -> list[type[Rule]]:
+    """Every code with a page: the built-in rules and what `jsonl-lint convert` reports."""
+    from .convert.losses import LOSSES
+    from .registry import builtin_rules
+
+    return list(builtin_rules()) + list(LOSSES)
 
 
 def rule_markdown(rule: type[Rule]) -> str:
-    kind = "dataset-wide" if issubclass(rule, DatasetRule) else "per record"
+    kind = "dataset-wide" if issubclass(rule, DatasetRule) else "per record" if issubclass(rule, RecordRule) \
+        else "reported by `jsonl-lint convert`"
     head = (f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n"
             f"Default severity: **{rule.severity.value}** ([policy](../severity.md)) · Kind: {kind} · "
             f"Fix: {rule.fixable} · {tier_text(rule)}\n\n")
@@ -21,13 +30,17 @@ def rule_markdown(rule: type[Rule]) -> str:
 
 
 def tier_text(rule: type[Rule]) -> str:
+    if not issubclass(rule, (RecordRule, DatasetRule)):
+        return "Not run by `check`."
     if rule.preview:
         return "Preview: runs only with `--preview` or `preview = true` ([preview](../preview.md))."
     return "Enabled by default." if rule.default_enabled else "Opt-in: select it to enable."
 
 
 def tier(rule: type[Rule]) -> str:
-    """One word for tables: preview, opt-in or default."""
+    """One word for tables: preview, opt-in, default, or convert (not a `check` rule)."""
+    if not issubclass(rule, (RecordRule, DatasetRule)):
+        return "convert"
     return "preview" if rule.preview else "default" if rule.default_enabled else "opt-in"
 
 
@@ -41,9 +54,7 @@ def index_markdown(rules: list[type[Rule]]) -> str:
 
 
 def write_docs(out_dir: Path) -> int:
-    from .registry import builtin_rules
-
-    rules = list(builtin_rules())
+    rules = documented_rules()
     out_dir.mkdir(parents=True, exist_ok=True)
     for r in rules:
         (out_dir / f"{r.code}.md").write_text(rule_markdown(r), encoding="utf-8")

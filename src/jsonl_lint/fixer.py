@@ -9,8 +9,8 @@ that overlaps one already applied is skipped for this pass, then the result is
 linted again (in memory) and the loop repeats until nothing changes, at most
 ``MAX_ITERATIONS`` times. Safe fixes always apply; unsafe ones only when asked.
 
-Nothing here writes a file except :func:`write_atomic` (a temporary file in the
-same folder, fsync, then ``os.replace``, keeping the file's mode).
+Nothing here writes a file except through :class:`AtomicFile` (a temporary file in
+the same folder, fsync, then ``os.replace``, keeping the file's mode).
 """
 
 from __future__ import annotations
@@ -510,32 +510,59 @@ def _split_keep(text: str) -> list[str]:
 
 def write_atomic(path: str, data: bytes) -> None:
     """Replace ``path``'s content with ``data`` so that a crash at any moment leaves
-    either the old or the new file, never a mix: write a temporary file in the same
-    folder, fsync it, give it the original's mode, then ``os.replace``."""
-    target = os.path.realpath(path)  # a symlink keeps pointing at the fixed file
-    folder = os.path.dirname(target) or "."
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".jsonl-lint-tmp")
+    either the old or the new file, never a mix (see :class:`AtomicFile`)."""
+    out = AtomicFile(path)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        out.write(data)
+        out.commit()
     except BaseException:
+        out.discard()
+        raise
+
+
+class AtomicFile:
+    """A file written in pieces and put in place at once: a temporary file in the same
+    folder, fsynced, given the original's mode (a new file's follows the umask), then
+    ``os.replace``. Until :meth:`commit`, ``path`` is as it was; :meth:`discard` leaves
+    no trace."""
+
+    def __init__(self, path: str):
+        self.target = os.path.realpath(path)  # a symlink keeps pointing at the written file
+        self.folder = os.path.dirname(self.target) or "."
+        fd, self.tmp = tempfile.mkstemp(dir=self.folder, prefix="." + os.path.basename(self.target) + ".",
+                                        suffix=".jsonl-lint-tmp")
+        self.stream = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def commit(self) -> None:
         try:
-            os.unlink(tmp)
+            mode = stat.S_IMODE(os.stat(self.target).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.target)
+        try:  # make the rename itself durable
+            dfd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(dfd)
         except OSError:
             pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+        finally:
+            os.close(dfd)
+
+    def discard(self) -> None:
+        if not self.stream.closed:
+            self.stream.close()
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass

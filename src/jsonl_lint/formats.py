@@ -392,7 +392,7 @@ def message_lists(value: dict, fmt: str, mapping: "FieldMapping | None" = None) 
         return out
     if fmt == PREFERENCE_PAIRS:
         out = []
-        for key in ("conversations", "chosen_messages", "rejected_messages", "chosen", "rejected", "prompt"):
+        for key in ("conversations", "messages", "chosen_messages", "rejected_messages", "chosen", "rejected", "prompt"):
             v = value.get(key)
             if isinstance(v, list):
                 sharegpt = v and isinstance(v[0], dict) and "from" in v[0]
@@ -414,8 +414,8 @@ TOP_LEVEL_KEYS = {
     PROMPT_COMPLETION: ("prompt", "completion"),
     SHAREGPT: ("conversations", "system", "tools", "images", "videos", "audios"),
     ALPACA: ("instruction", "input", "output", "system", "history", "images", "videos", "audios"),
-    PREFERENCE_PAIRS: ("prompt", "chosen", "rejected", "conversations", "chosen_messages", "rejected_messages",
-                       "system", "tools", "instruction", "input", "history", "images"),
+    PREFERENCE_PAIRS: ("prompt", "chosen", "rejected", "conversations", "messages", "chosen_messages",
+                       "rejected_messages", "system", "tools", "instruction", "input", "history", "images"),
     TEXT: ("text",),
     KTO: ("messages", "conversations", "label", "prompt", "completion", "instruction", "input", "output", "system",
           "tools", "history", "images"),
@@ -794,6 +794,8 @@ def _preference_pairs(value: dict, fmt: str) -> Example:
         prompt.append(_string_turn("system", value["system"], "/system"))
     if "conversations" in value:
         prompt += _messages(value["conversations"], "/conversations", SHAREGPT_DIALECT)
+    elif "messages" in value:  # Axolotl's DPO form: the prompt's messages, then one message per answer
+        prompt += _messages(value["messages"], "/messages")
     elif "prompt" in value:
         prompt += _side(value["prompt"], "/prompt", "")
         for t in prompt:

@@ -7,7 +7,7 @@ import json
 from ..config import ConfigError, load_settings
 from ..registry import all_rules, find_rule
 from ..docs import rule_markdown
-from ..rule import DatasetRule
+from ..rule import DatasetRule, RecordRule
 
 
 def register(subparsers) -> None:
@@ -35,24 +35,31 @@ def run_list(args, out, err) -> int:
         for line in check_styles(load_settings()):
             out.write(line + "\n")
         return 0
+    from ..convert.losses import LOSSES
+
     rules = _rules()
     if args.output_format == "json":
         out.write(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity.value,
-                               "kind": "dataset" if issubclass(r, DatasetRule) else "record",
+                               "kind": "dataset" if issubclass(r, DatasetRule) else "record" if
+                               issubclass(r, RecordRule) else "convert",
                                "fixable": r.fixable, "default_enabled": r.default_enabled, "preview": r.preview,
                                "url": r.url()}
-                              for r in rules], indent=2) + "\n")
+                              for r in rules + LOSSES], indent=2) + "\n")
         return 0
-    width = max(len(r.name) for r in rules)
+    width = max(len(r.name) for r in rules + LOSSES)
     for r in rules:
         marks = (("" if r.default_enabled else " (opt-in)") + (" (preview)" if r.preview else "")
                  + (" [fix]" if r.fixable != "never" else ""))
         out.write(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{marks}\n")
+    for r in LOSSES:  # reported by `convert`, not run by `check`
+        out.write(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary} (convert)\n")
     return 0
 
 
 def run_doc(args, out, err) -> int:
-    rule = find_rule(args.rule, _rules())
+    from ..convert.losses import LOSSES
+
+    rule = find_rule(args.rule, _rules() + LOSSES)
     if rule is None:
         raise ConfigError(f"no rule named {args.rule!r} (see `jsonl-lint rules`)")
     out.write(rule_markdown(rule))

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from lsprotocol import types as T
 
 from ..diagnostics import Applicability, Diagnostic
+from .conversion import CONVERT_KIND, convert_actions
 from .convert import fix_edits
 from .server import FIX_ALL_KIND, DocState, JsonlLanguageServer, server
 
@@ -59,7 +60,7 @@ def _wants(only: list[str] | None, kind: str) -> bool:
 
 
 @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(
-    code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
+    code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.SourceFixAll, FIX_ALL_KIND, CONVERT_KIND]))
 def code_action(ls: JsonlLanguageServer, params: T.CodeActionParams) -> list[T.CodeAction] | None:
     uri = params.text_document.uri
     st = ls.docs.get(uri)
@@ -97,6 +98,8 @@ def code_action(ls: JsonlLanguageServer, params: T.CodeActionParams) -> list[T.C
         if edits:
             actions.append(T.CodeAction(title="jsonl-lint: fix all safe problems", kind=FIX_ALL_KIND,
                                         edit=T.WorkspaceEdit(changes={uri: _text_edits(edits)})))
+    if _wants(only, CONVERT_KIND):
+        actions += convert_actions(st)
     return actions
 
 
