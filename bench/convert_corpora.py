@@ -61,9 +61,20 @@ def main() -> None:
     write_tables(results, targets)
 
 
+HEADER = """# Converting the shared corpora
+
+Every file of `../shared/corpora` converted to every shipped target with `jsonl-lint convert`
+(default models, no options), written by `python3 bench/convert_corpora.py >
+docs/convert-corpora.md`. Every record is accounted for: records converted + records left
+out = records, and each record left out has exactly one error finding (the script checks
+both). What the codes mean: [convert.md](convert.md#the-findings).
+"""
+
+
 def write_tables(results, targets: list[str]) -> None:
     files = sorted({f for f, _ in results})
-    print("### Records converted, per file and target\n")
+    print(HEADER)
+    print("## Records converted, per file and target\n")
     print("Each cell: records written out of the file's records (blank lines aside); **all** when none was "
           "left out.\n")
     print("| file | records | " + " | ".join(targets) + " |")
@@ -76,7 +87,7 @@ def write_tables(results, targets: list[str]) -> None:
             cells.append("**all**" if written == records else f"{written:,}")
         print(f"| {f} | {total:,} | " + " | ".join(cells) + " |")
     codes = [k.code for k in LOSSES]
-    print("\n### Findings by code, per target (all files)\n")
+    print("\n## Findings by code, per target (all files)\n")
     print("| target | records | converted | left out | " + " | ".join(codes) + " |")
     print("| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in codes) + " |")
     for t in targets:
