@@ -139,3 +139,11 @@ def test_unknown_target_is_a_usage_error(tmp_path):
     src = write(tmp_path / "in.jsonl", GOOD[:1])
     code, _, err = run(src, "--to", "nowhere", "-o", tmp_path / "o.jsonl")
     assert code == 2 and "unknown target" in err and not (tmp_path / "o.jsonl").exists()
+
+
+def test_predibase_marks_the_split_in_a_column_instead_of_a_second_file(tmp_path):
+    src = write(tmp_path / "in.jsonl", GOOD)
+    code, _, _ = run(src, "--to", "predibase", "-o", tmp_path / "out.jsonl", "--split-validation", "0.25")
+    assert code == 0 and not (tmp_path / "out.validation.jsonl").exists()
+    splits = [r["split"] for r in lines(tmp_path / "out.jsonl")]
+    assert len(splits) == 40 and set(splits) == {"train", "evaluation"}

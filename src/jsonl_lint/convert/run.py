@@ -42,7 +42,7 @@ def outputs_of(req: Request) -> dict[str, str]:
     """Every path the run may write, by role."""
     stem, ext = _split_ext(req.output)
     out = {"train": req.output, "map": f"{stem}.map.tsv"}
-    if req.split_validation:
+    if req.split_validation and not TARGETS.get(req.target, {}).get("split-column"):
         out["validation"] = req.validation_output or f"{stem}.validation{ext}"
     return out
 
@@ -77,6 +77,7 @@ def convert(req: Request, settings: Settings) -> ConvertReport:
     result = ConvertReport(Report([], [], settings))
     lines = {"train": 0, "validation": 0}
     features = Features()
+    split_column = TARGETS.get(req.target, {}).get("split-column")  # (train value, validation value)
     try:
         for path in req.paths:
             summaries[path] = FileSummary(path, "train")
@@ -100,14 +101,18 @@ def convert(req: Request, settings: Settings) -> ConvertReport:
             line = orjson.dumps(converted.output) + b"\n"
             role = "validation" if req.split_validation and in_validation(line, req.split_validation, req.seed) \
                 else "train"
-            temps[role].write(line)
-            lines[role] += 1
+            file = role
+            if req.split_validation and split_column:  # the target marks the split in a column
+                converted.output["split"] = split_column[role == "validation"]
+                line, file = orjson.dumps(converted.output) + b"\n", "train"
+            temps[file].write(line)
+            lines[file] += 1
+            result.validation += role == "validation"
             features.add(converted.output)
             result.written += 1
             if "map" in temps:
-                temps["map"].write(f"{outputs[role]}\t{lines[role]}\t{record.path}\t{record.line}\t"
+                temps["map"].write(f"{outputs[file]}\t{lines[file]}\t{record.path}\t{record.line}\t"
                                    f"{record.ref.index + 1}\n".encode())
-        result.validation = lines["validation"]
         result.by_kind = Counter(converter.counts)
         sidecars = _sidecars(req, converter, outputs, features)
         report = Report(sorted(diagnostics, key=lambda d: d.sort_key()), list(summaries.values()), settings,

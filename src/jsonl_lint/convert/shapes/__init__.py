@@ -79,6 +79,8 @@ TARGETS: dict[str, dict[str, Any]] = {
     "bedrock-llama": {"shape-by-model": {"llama3-1": "prompt-completion", "llama3-2": "bedrock-conversation"}},
     # reasoningContent blocks (Nova 2 Lite).
     "bedrock-nova": {"reasoning": True},
+    # Predibase marks validation records in a `split` column rather than a second file.
+    "predibase": {"split-column": ("train", "evaluation")},
 }
 
 
