@@ -405,8 +405,9 @@ class Plan:
         message_keys = writer.message_keys(self)
         for m in conv.all_messages():
             dropped = [k for k in m.extra if message_keys is not None and k not in message_keys]
-            if m.name is not None and m.role != "tool" and message_keys is not None and "name" not in message_keys:
-                dropped.append("name")
+            if m.name is not None and message_keys is not None and "name" not in message_keys:
+                if m.role != "tool":  # a result's tool name is its call's: nothing is lost
+                    dropped.append("name")
                 m.name = None
             if dropped:
                 losses.append(Loss("keys", f"{self.name} takes no {', '.join(f'`{k}`' for k in dropped)} in a "

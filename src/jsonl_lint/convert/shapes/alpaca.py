@@ -16,6 +16,9 @@ class Alpaca(Shape):
     def carries_reasoning(self, plan):
         return False
 
+    def message_keys(self, plan):
+        return set()  # fields of texts: no names, no message keys
+
     def problem(self, conv, plan):
         system, messages = system_text(conv.messages)
         roles = [m.role for m in messages]

@@ -25,7 +25,10 @@ def turns(messages: list[Message], images: list[str]) -> list[dict]:
             continue
         text = "".join(p.text if p.text is not None else _image(p.image, images) for p in m.parts) \
             if m.images else m.text
-        out.append({"from": FROM[m.role], "value": text})
+        turn = {"from": FROM[m.role], "value": text}
+        if m.weight is not None:  # Axolotl's message_field_training reads it on any turn
+            turn["weight"] = m.weight
+        out.append(turn)
     return out
 
 
@@ -48,6 +51,9 @@ class ShareGPT(Shape):
 
     def carries_reasoning(self, plan):
         return False
+
+    def message_keys(self, plan):
+        return {"from", "value", "weight"}  # no participant names, no other message keys
 
     def problem(self, conv, plan):
         return _problem(conv.all_messages())
