@@ -95,7 +95,7 @@ class Converter:
         self.check = _TargetCheck(rt, settings)
 
     def convert(self, record: Record) -> Converted:
-        problem = _unreadable(record)
+        problem = _unreadable(record, self.force_format is not None)
         if problem is not None:
             return self._lost(NotConvertible("unreadable", problem))
         try:
@@ -163,14 +163,14 @@ class Converter:
         return Converted(None, [(BY_KIND[exc.kind], Finding(exc.message, pointer=exc.pointer))])
 
 
-def _unreadable(record: Record) -> str | None:
+def _unreadable(record: Record, forced: bool) -> str | None:
     if record.encoding_error is not None:
         return "not valid UTF-8"
     if record.syntax is not None:
         return f"not valid JSON: {record.syntax.message}"
     if not isinstance(record.value, dict):
         return f"a JSON {type(record.value).__name__}, not an object"
-    if record.format is None:
+    if record.format is None and not forced:
         return f"in no format jsonl-lint knows (keys: {', '.join(list(record.value)[:6]) or 'none'})"
     return None
 

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from ..fixer import write_atomic
+from ..positions import join_pointer
 from ..rules.targets.target_images import SOURCE_NAMES, source_of
 from .model import Call, Conversation, Message, Part
 from .read import NotConvertible
@@ -399,7 +400,8 @@ class Plan:
             dropped = [k for k in conv.extra if takes is not None and k not in takes]
             if dropped:
                 losses.append(Loss("keys", f"{self.name} ({writer.name} records) takes no "
-                                           f"{', '.join(f'`{k}`' for k in dropped)} key: left out", ""))
+                                           f"{', '.join(f'`{k}`' for k in dropped)} key: left out",
+                                   join_pointer(dropped[0])))
                 for k in dropped:
                     del conv.extra[k]
         message_keys = writer.message_keys(self)
