@@ -24,7 +24,7 @@ from jsonl_lint.cli import main
 from test_masking import dataset as secret_dataset
 from test_masking import leaks, realistic_secrets
 
-TOOLS = {"check", "stats", "explain_rule", "fix_preview", "apply_fixes"}
+TOOLS = {"check", "stats", "targets", "explain_rule", "fix_preview", "apply_fixes"}
 
 
 def _record(user: str, answer: str, role: str = "user", system: str | None = None) -> str:
@@ -196,6 +196,44 @@ def test_stats_equal_the_cli_json(client, workspace):
     assert {k: v for k, v in data.items() if not k.startswith("per_example")} == expected
     assert data["examples"] == 14 and data["exact"] and data["cost"]["epochs"] >= 1
 
+
+def test_targets_matrix_equals_the_cli_json(client, workspace):
+    path = workspace / "data" / "train.jsonl"
+    asked = ["mistral", "bedrock-nova", "trl"]
+    data = client.ok("targets", {"paths": ["data/train.jsonl"], "target": asked})
+    _, out = cli("targets", str(path), "--target", ",".join(asked), "--output-format", "json")
+    assert data.pop("notes") == [] and data == json.loads(out)
+    assert [row["target"] for row in data["targets"]] == asked
+    assert {row["verdict"] for row in data["targets"]} == {"needs changes"}  # the misspelled role, at least
+    assert all(row["errors_by_requirement"]["roles"] >= 1 for row in data["targets"])
+    every = client.ok("targets", {"paths": ["data/train.jsonl"]})
+    assert [row["target"] for row in every["targets"]] == [
+        row["target"] for row in json.loads(cli("targets", "--list", "--output-format", "json")[1])]
+    assert "unknown target 'nosuch'" in client.error("targets", {"paths": ["data/train.jsonl"], "target": ["nosuch"]})
+    assert "is outside the workspace roots" in client.error("targets", {"paths": ["../outside.jsonl"]})
+
+
+def test_targets_of_inline_text_equal_the_cli_json_of_that_file(client, workspace):
+    inline = client.ok("targets", {"text": sample_dataset(), "name": "data/targets-draft.jsonl",
+                                   "target": ["together", "openai"]})
+    path = fresh(workspace, "targets-draft.jsonl")
+    _, out = cli("targets", str(path), "--target", "together,openai", "--output-format", "json")
+    path.unlink()
+    assert inline.pop("notes") == [] and inline == json.loads(out)
+    assert client.error("targets", {"text": "{}", "paths": ["data"]}).endswith("give paths or text, not both")
+
+
+def test_check_with_target_equals_the_cli_json(client, workspace):
+    path = workspace / "data" / "train.jsonl"
+    found = client.ok("check", {"paths": ["data/train.jsonl"], "target": ["mistral", "trl"], "max_findings": 2000})
+    _, out = cli("check", str(path), "--target", "mistral,trl", "--output-format", "json")
+    assert found["findings"] == json.loads(out)
+    jl9 = [f for f in found["findings"] if f["code"].startswith("JL9")]
+    assert jl9 and {f["target"] for f in jl9} == {"mistral", "trl"}
+    inline = client.ok("check", {"text": sample_dataset(), "name": "data/draft.jsonl", "target": ["mistral", "trl"],
+                                 "select": ["JL9"]})
+    assert [(f["code"], f["target"], f["location"], f["message"]) for f in inline["findings"]] == [
+        (f["code"], f["target"], f["location"], f["message"]) for f in jl9]
 
 def test_explain_rule_is_the_rule_page(client):
     doc = client.ok("explain_rule", {"rule": "unknown-role"})

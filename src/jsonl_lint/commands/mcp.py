@@ -11,8 +11,9 @@ MISSING_SDK = ("jsonl-lint mcp needs the MCP Python SDK (version 2): pip install
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("mcp", help="run the MCP server (stdio) for coding agents",
-                              description="Serve jsonl-lint's tools (check, stats, explain_rule, fix_preview, "
-                                          "apply_fixes) over the Model Context Protocol on stdin/stdout. See "
+                              description="Serve jsonl-lint's tools (check, stats, targets, explain_rule, "
+                                          "fix_preview, apply_fixes) over the Model Context Protocol on "
+                                          "stdin/stdout. See "
                                           "docs/mcp.md for Claude Code, VS Code and Cursor.")
     p.add_argument("--root", action="append", metavar="FOLDER",
                    help="a folder the tools may read and fix files in, when the client declares no roots "

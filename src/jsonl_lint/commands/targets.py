@@ -7,7 +7,7 @@ import json
 
 from ..config import ConfigError
 from ..engine import discover
-from ._common import add_dataset_options, dataset_paths, settings_from_args
+from ._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, settings_from_args
 
 
 def register(subparsers) -> None:
@@ -28,7 +28,7 @@ def run(args, out, err) -> int:
 
     settings = settings_from_args(args)
     profiles = all_profiles(settings)
-    names = list(args.target) if args.target else list(profiles)
+    names = target_names(args, settings)
     if args.list:
         today = datetime.date.today()
         rows = [{"target": n, "kind": p.kind, "status": p.status.state_on(today), "title": p.title,
@@ -43,11 +43,22 @@ def run(args, out, err) -> int:
         return 0
     files = discover(dataset_paths(args, settings), settings)
     if not files:
-        raise ConfigError("no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)")
+        raise ConfigError(NO_DATASET_FILES)
     rows = build(files, settings, names)
     if args.output_format == "json":
-        out.write(json.dumps({"files": files, "targets": [r.as_dict() for r in rows]}, indent=2,
-                             ensure_ascii=False) + "\n")
+        out.write(json.dumps(matrix_json(files, rows), indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(render_text(rows))
     return 0
+
+
+def target_names(args, settings) -> list[str]:
+    """The targets of ``--target``, else every profile (the workspace's own included)."""
+    from ..targets import all_profiles
+
+    return list(args.target) if args.target else list(all_profiles(settings))
+
+
+def matrix_json(files: list[str], rows: list) -> dict:
+    """The matrix as ``--output-format json`` writes it (the MCP ``targets`` tool returns it too)."""
+    return {"files": files, "targets": [r.as_dict() for r in rows]}

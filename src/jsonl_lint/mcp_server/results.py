@@ -51,6 +51,7 @@ class Finding(_Out):
     fix: Optional[FindingFix] = Field(description="the fix `--fix` applies (safe) or `--fix --unsafe-fixes` (unsafe)")
     related: list[RelatedLocation]
     fingerprint: str = Field(description="stable across reordering and edits to other records")
+    target: Optional[str] = Field(None, description="JL9xx: the fine-tuning target the finding is about")
 
 
 class FileChecked(_Out):
@@ -182,3 +183,38 @@ class AppliedFixes(_Out):
     findings_left: int = Field(description="findings in the fixed files")
     unsafe_available: int = Field(description="further fixes that need unsafe=true")
     notes: list[str]
+
+
+class TargetRow(BaseModel):
+    """One row of `jsonl-lint targets --output-format json`."""
+
+    model_config = ConfigDict(extra="allow")  # fields the CLI's JSON gains pass through
+
+    target: str
+    title: str
+    kind: str = Field(description="provider or trainer")
+    status: str = Field(description="active, deprecated or closed (as of today)")
+    status_note: str
+    verdict: Literal["ready", "needs changes", "not possible"]
+    errors: int
+    warnings: int
+    errors_by_requirement: dict[str, int]
+    warnings_by_requirement: dict[str, int]
+    over_limit: int = Field(description="examples over the target's token limit")
+    limit: Optional[int] = Field(description="training tokens per example")
+    model: Optional[str] = Field(description="the base model whose limit, tokenizer and price apply")
+    tokenizer: str
+    exact_tokens: bool
+    examples: int
+    billed_tokens: Optional[int]
+    epochs: Optional[float]
+    price_per_million: Optional[float]
+    estimated_cost_usd: Optional[float]
+    hint: str = Field(description="what to convert for this target")
+    first_error: str
+
+
+class TargetsResult(_Out):
+    files: list[str]
+    targets: list[TargetRow] = Field(description="one row per target, in the order asked (default: every profile)")
+    notes: list[str] = Field(description="files left out (links to files outside the workspace)")

@@ -36,6 +36,7 @@ from .. import __version__
 from ..commands._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, settings_from_args, with_overrides
 from ..commands.check import fix_notes, lint_groups
 from ..commands.stats import stats_of
+from ..commands.targets import matrix_json, target_names
 from ..config import ConfigError, load_settings
 from ..docs import index_markdown, rule_markdown
 from ..engine import Engine, discover, merge_reports
@@ -47,11 +48,13 @@ from .workspace import Workspace
 
 INSTRUCTIONS = """\
 jsonl-lint checks JSONL fine-tuning datasets (OpenAI chat, preference pairs, ShareGPT, Alpaca and
-more): schema, tokens and cost, duplicates, consistency, secrets, content hygiene. Start with
-`check` on a file or folder (or inline JSONL text); read a rule with `explain_rule`; see what the
-fixes would change with `fix_preview`, then write them with `apply_fixes` and write=true. Paths are
-relative to the workspace root; files outside the workspace are refused. The workspace's
-jsonl-lint configuration (pyproject.toml or .jsonl-lint.toml) applies, as on the command line."""
+more): schema, tokens and cost, duplicates, consistency, secrets, content hygiene, and what each
+fine-tuning provider or trainer accepts. Start with `check` on a file or folder (or inline JSONL
+text); read a rule with `explain_rule`; see what the fixes would change with `fix_preview`, then
+write them with `apply_fixes` and write=true; see which targets take the data with `targets`, and
+their findings with `check` and `target`. Paths are relative to the workspace root; files outside
+the workspace are refused. The workspace's jsonl-lint configuration (pyproject.toml or
+.jsonl-lint.toml) applies, as on the command line."""
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
@@ -65,6 +68,13 @@ Ignore = Annotated[Optional[list[str]], Field(description="skip these rule codes
 Preview = Annotated[Optional[bool], Field(description="also run preview rules (default: the configuration's)")]
 Model = Annotated[Optional[str], Field(description="model whose tokenizer, per-example limit and price apply, "
                                                    "e.g. gpt-4o-mini-2024-07-18")]
+Target = Annotated[Optional[list[str]], Field(description="fine-tuning targets whose requirements to check (the "
+                                                         "JL9xx rules), e.g. ['openai', 'together', 'trl']; the "
+                                                         "targets tool lists them")]
+Text = Annotated[str, Field(description="inline JSONL to check instead of files (an editor buffer, a record being "
+                                        "written)")]
+Name = Annotated[str, Field(description="with text: the file name it stands for (its suffix picks JSONL or JSON "
+                                        "array; per-file settings match it)")]
 Unsafe = Annotated[bool, Field(description="also apply unsafe fixes (remove duplicates, cut merged instructions...)")]
 
 
@@ -158,27 +168,24 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
         return settings, files, notes
 
     @server.tool(annotations=READ_ONLY)
-    async def check(ctx: Context, roots: Roots = None, paths: Paths = [], text: Annotated[str, Field(
-            description="inline JSONL to check instead of files (an editor buffer, a record being written)")] = "",
-            name: Annotated[str, Field(description="with text: the file name it stands for (its suffix picks "
-                                                   "JSONL or JSON array; per-file settings match it)")] = "inline.jsonl",
+    async def check(ctx: Context, roots: Roots = None, paths: Paths = [], text: Text = "", name: Name = "inline.jsonl",
             select: Select = None, ignore: Ignore = None, preview: Preview = None, model: Model = None,
+            target: Target = None,
             max_findings: Annotated[int, Field(ge=1, le=2000, description="findings returned at most")] = 50,
             offset: Annotated[int, Field(ge=0, description="skip this many findings (the next page)")] = 0,
             ) -> Annotated[CallToolResult, results.CheckResult]:
         """Lint datasets: findings exactly as `jsonl-lint check --output-format json` reports them (file, line,
         column, JSON pointer, rule, message, fix), with counts by severity and rule. Large results come in pages
-        (max_findings, offset). Secrets in the data are masked."""
-        if text and paths:
-            raise ToolError("give paths or text, not both")
+        (max_findings, offset). With target, also what those fine-tuning targets reject (JL9xx findings name
+        their target). Secrets in the data are masked."""
+        is_inline = inline(text, paths)
         ws = workspace(roots)
-        args = dataset_args(list(paths), select=select, ignore=ignore, preview=preview, model=model)
+        args = dataset_args(list(paths), select=select, ignore=ignore, preview=preview, model=model, target=target)
 
         def work(progress):
-            if text:
-                path = ws.resolve(name)
-                args.paths = [path]
-                engine = Engine(with_overrides(args, load_settings(start=path)))
+            if is_inline:
+                path, settings = inline_settings(ws, args, name)
+                engine = Engine(settings)
                 return [engine.run_text(text, path)], list(engine.pack.notes)
             settings, files, notes = dataset_files(ws, args)
             reports = []
@@ -227,6 +234,33 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
             data["per_example"] = rows[per_example_offset:per_example_offset + max_examples]
             data["per_example_truncated"] = per_example_offset + max_examples < len(rows)
         return structured(data)
+
+    @server.tool(annotations=READ_ONLY)
+    async def targets(ctx: Context, roots: Roots = None, paths: Paths = [], text: Text = "",
+                      name: Name = "inline.jsonl", target: Annotated[Optional[list[str]], Field(
+                          description="only these targets (default: every target profile, the workspace's own "
+                                      "included)")] = None,
+                      ) -> Annotated[CallToolResult, results.TargetsResult]:
+        """Which fine-tuning providers and trainers take the dataset: the compatibility matrix of `jsonl-lint
+        targets --output-format json`. Per target: status (active, deprecated, closed), verdict (ready / needs
+        changes / not possible), errors and warnings by requirement, examples over its token limit, estimated
+        training cost, and what to convert. `check` with `target` gives the findings themselves."""
+        from ..targets.matrix import build
+
+        is_inline = inline(text, paths)
+        ws = workspace(roots)
+        args = dataset_args(list(paths), target=target)
+
+        def work(progress):
+            if is_inline:
+                path, settings = inline_settings(ws, args, name)
+                rows = build([path], settings, target_names(args, settings), texts={path: text.encode()})
+                return {**matrix_json([path], rows), "notes": []}
+            settings, files, notes = dataset_files(ws, args)
+            rows = build(files, settings, target_names(args, settings), progress=progress)
+            return {**matrix_json(files, rows), "notes": notes}
+
+        return structured(await in_thread(ctx, work))
 
     @server.tool(annotations=READ_ONLY)
     async def explain_rule(rule: Annotated[str, Field(description="a rule code or name, e.g. JL104 or unknown-role")],
@@ -330,6 +364,21 @@ def build_server(fallback_roots: list[str]) -> MCPServer:
         return rule_markdown(found)
 
     return server
+
+
+def inline(text: str, paths: list[str]) -> bool:
+    """Whether a tool checks inline text (``text``) rather than files (``paths``)."""
+    if text and paths:
+        raise ToolError("give paths or text, not both")
+    return bool(text)
+
+
+def inline_settings(ws: Workspace, args: argparse.Namespace, name: str) -> tuple[str, Any]:
+    """The path inline text stands for (``name``, confined to the workspace) and its settings:
+    the configuration found upward from it, as for a file there, with the tool's options."""
+    path = ws.resolve(name)
+    args.paths = [path]
+    return path, with_overrides(args, load_settings(start=path))
 
 
 def structured(data: dict) -> CallToolResult:

@@ -128,8 +128,10 @@ def _billed(c, rt: RunTarget) -> int:
     return min(c.total, rt.limit) if rt.limit else c.total
 
 
-def build(files: list[str], settings: "Settings", names: list[str] | tuple[str, ...]) -> list[Row]:
-    """Rows for ``names`` over ``files`` (one engine pass with only the JL9xx rules)."""
+def build(files: list[str], settings: "Settings", names: list[str] | tuple[str, ...], *,
+          texts: dict[str, bytes] | None = None, progress=None) -> list[Row]:
+    """Rows for ``names`` over ``files`` (one engine pass with only the JL9xx rules);
+    ``texts``: contents for some paths (inline text), as in :meth:`Engine.run`."""
     from ..engine import Engine
     from ..registry import RulePack, resolve
 
@@ -140,7 +142,7 @@ def build(files: list[str], settings: "Settings", names: list[str] | tuple[str, 
     totals = _Totals(run_targets)
     pack = RulePack(pack.record_rules, pack.dataset_rules + (totals,), pack.severities, run_settings,
                     pack.per_file_ignores, pack.configured_severities)
-    report = Engine(run_settings, pack).run(files, jobs=1)
+    report = Engine(run_settings, pack).run(files, jobs=1, texts=texts, progress=progress)
     return rows_from(report.diagnostics, run_targets, totals.totals, settings)
 
 
