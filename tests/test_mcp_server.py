@@ -404,8 +404,9 @@ def test_results_mask_secrets(client, workspace):
 
 
 def test_progress_notifications_follow_the_reading(client, workspace):
-    """Two large files under two configuration files (two datasets, linted one after the
-    other): the progress covers both, and only goes up, as the protocol requires."""
+    """Two large files under two configuration files (check lints them as two datasets, one
+    after the other): the progress of every tool that reads them covers both, and only goes
+    up, as the protocol requires."""
     large = "".join(_record(f"Question {i} about the warranty terms?", f"Answer {i}: the warranty lasts two years.")
                     + "\n" for i in range(3000))
     first = fresh(workspace, "large.jsonl", large)
@@ -418,13 +419,15 @@ def test_progress_notifications_follow_the_reading(client, workspace):
     async def on_progress(progress, total, message):
         seen.append((progress, total, message))
 
-    result = client.call("check", {"paths": ["data/large.jsonl", "second/large.jsonl"], "select": ["JL1"]},
-                         progress=on_progress)
-    assert not result.is_error and len(result.structured_content["files"]) == 2
-    done = [p for p, _, _ in seen]
-    assert len(seen) >= 10 and all(b > a for a, b in zip(done, done[1:])), done
-    assert {total for _, total, _ in seen} == {first.stat().st_size + second.stat().st_size}
-    assert done[-1] > first.stat().st_size and "% of the data read" in seen[-1][2]
+    both = ["data/large.jsonl", "second/large.jsonl"]
+    for tool, options in (("check", {"select": ["JL1"]}), ("stats", {}), ("targets", {"target": ["openai"]})):
+        seen.clear()
+        result = client.call(tool, {"paths": both, **options}, progress=on_progress)
+        assert not result.is_error and len(result.structured_content["files"]) == 2
+        done = [p for p, _, _ in seen]
+        assert len(seen) >= 10 and all(b > a for a, b in zip(done, done[1:])), (tool, done)
+        assert {total for _, total, _ in seen} == {first.stat().st_size + second.stat().st_size}
+        assert done[-1] > first.stat().st_size and "% of the data read" in seen[-1][2]
     first.unlink()
     shutil.rmtree(workspace / "second")
 
