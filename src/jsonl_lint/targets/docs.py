@@ -24,6 +24,9 @@ $ jsonl-lint check data/ --target together,bedrock-nova   # JL9xx findings for t
 $ jsonl-lint check data/ --target together --model together:meta-llama/Llama-3.3-70B-Instruct
 ```
 
+[targets-corpora.md](targets-corpora.md) has the matrix of every shipped target over the real
+datasets of `../shared/corpora`.
+
 ## Your own targets and overrides
 
 ```toml
