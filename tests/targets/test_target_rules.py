@@ -128,6 +128,16 @@ def test_tools_not_taken_by_gemini_2_5_nor_bedrock_llama():
     assert not found
 
 
+def test_tool_results_on_a_target_without_tools_are_one_finding_not_a_role_too():
+    record = json.dumps({"conversations": [
+        {"from": "human", "value": "Weather in Oslo?"},
+        {"from": "function_call", "value": json.dumps({"name": "weather", "arguments": {"city": "Oslo"}})},
+        {"from": "observation", "value": "4 C"}, {"from": "gpt", "value": "4 C in Oslo."}]})
+    names = ["predibase", "vertex-gemini", "bedrock-llama"]
+    assert set(flagged(record, "JL903", names)) == set(names)
+    assert not flagged(record, "JL902", names)
+
+
 def test_tools_arguments_a_target_reads_as_an_object_must_parse_to_one():
     # Nova reads toolUse.input objects from its own shape; a target that takes OpenAI chat with
     # object arguments (here one defined in the config) needs strings that parse to an object

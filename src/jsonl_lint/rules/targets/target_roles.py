@@ -23,7 +23,9 @@ class TargetRoles(RecordRule):
     (Together, Bedrock, Vertex, LLaMA-Factory), roles that must not repeat (two assistant
     messages in a row fail on Azure), Mistral's table of allowed transitions, the
     minimum number of messages and an even count (LLaMA-Factory). One finding per
-    broken rule and record, at the first message that breaks it.
+    broken rule and record, at the first message that breaks it. A record with tool
+    results is left to target-tool-calls for a target that takes no tools (one finding,
+    not a role one too: the roles change once the calls are taken out).
 
     ## Why it matters for fine-tuning
     OpenAI tolerates two user messages in a row; Together rejects the file ("Invalid role
@@ -53,7 +55,10 @@ class TargetRoles(RecordRule):
         turns = [t for t in record.example.turns if t.role]
         if not turns:
             return
+        tool_results = any(t.role == "tool" for t in turns)
         for rt in targets(ctx):
+            if tool_results and not rt.tools_supported:
+                continue  # target-tool-calls reports the record; its roles change with the calls taken out
             for message, pointer in _problems(rt.profile.roles, turns):
                 yield finding(rt, rt.profile.roles.on_violation, message, pointer=pointer)
 
