@@ -387,13 +387,19 @@ def test_a_client_that_cannot_list_its_roots_gets_the_root_folders(workspace):
 def test_results_mask_secrets(client, workspace):
     secrets = realistic_secrets()
     path = fresh(workspace, "secrets.jsonl", secret_dataset(secrets))
+    # a role that is a key: the targets' first error quotes it
+    fresh(workspace, "secret-roles.jsonl", "".join(_record("Hello?", "Hi.", role=secrets["aws-id"]) + "\n"
+                                                   for _ in range(3)))
     outputs = {
         "check": client.call("check", {"paths": ["data/secrets.jsonl"], "max_findings": 2000}),
         "check JL1 only": client.call("check", {"paths": ["data/secrets.jsonl"], "select": ["JL1", "JL3"]}),
         "inline": client.call("check", {"text": path.read_text(), "name": "data/other.jsonl"}),
         "fix_preview": client.call("fix_preview", {"paths": ["data/secrets.jsonl"], "unsafe": True}),
         "apply_fixes": client.call("apply_fixes", {"paths": ["data/secrets.jsonl"], "unsafe": True}),
+        "targets": client.call("targets", {"paths": ["data/secret-roles.jsonl", "data/secrets.jsonl"]}),
+        "check with targets": client.call("check", {"paths": ["data/secret-roles.jsonl"], "target": ["trl"]}),
     }
+    assert "trl: role `AKIA" in json.dumps(outputs["targets"].structured_content)
     assert sum(1 for f in outputs["check"].structured_content["findings"] if f["code"].startswith("JL70")) >= 9
     assert "--- a/" in outputs["fix_preview"].structured_content["diff"]
     for name, result in outputs.items():
@@ -401,6 +407,7 @@ def test_results_mask_secrets(client, workspace):
         text = result.content[0].text + json.dumps(result.structured_content, ensure_ascii=False)
         assert not leaks(text, secrets), f"{name} shows a secret: {leaks(text, secrets)[:3]}"
     path.unlink()
+    (workspace / "data" / "secret-roles.jsonl").unlink()
 
 
 def test_progress_notifications_follow_the_reading(client, workspace):

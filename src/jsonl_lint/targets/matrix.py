@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
+from ..masking import redact
 from ..rule import Context, DatasetRule
 from . import RunTarget, resolve_target
 
@@ -176,7 +177,7 @@ def rows_from(diagnostics: list[Diagnostic], run_targets: tuple[RunTarget, ...],
             if d.code == TOKEN_RULE:
                 row.over_limit += 1
             if d.severity == Severity.ERROR:
-                row.first_error = row.first_error or f"{d.filename}:{d.location.line}: {d.message}"
+                row.first_error = row.first_error or f"{d.filename}:{d.location.line}: {redact(d.message, d.secrets)}"
         row.verdict = verdict(state, [(d.code, d.message) for d in found if d.severity == Severity.ERROR])
         if totals is not None and not examples:  # nothing jsonl-lint could read as a training example
             row.verdict, row.first_error = NOT_POSSIBLE, "no training examples in a known format"
