@@ -23,7 +23,8 @@ it by (``--excerpts``; corpus text is never copied into the repository).
 The table in ``docs/precision.md``: per rule, the files and findings it fired on, how many
 were sampled and judged, TP / DEBATABLE / FP, the true share (a debatable finding counts
 half) and whether the rule is on by default or in preview; the overall FP share; and the
-files a default run fails, with the error rules that fail them.
+files a default run fails, with the error rules that fail them. The doc's hand-written part,
+from the heading in ``KEPT_HEADING`` on, is kept as it is.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ from jsonl_lint.engine import Engine, discover  # noqa: E402
 JUDGEMENTS = REPO / "bench" / "precision-judgements.jsonl"
 DOC = REPO / "docs" / "precision.md"
 VERDICTS = ("TP", "DEBATABLE", "FP")
+# The hand-written part of docs/precision.md (the audit's false-positive patterns and their
+# regression tests) starts at this heading; a re-run keeps it below the generated table.
+KEPT_HEADING = "## The audit's false-positive patterns and their tests"
 THRESHOLD = 0.8  # true share a default-on rule needs (a debatable finding counts half)
 MAX_FP_SHARE = 0.10  # FP share of the judged default-on sample
 
@@ -342,6 +346,13 @@ def render(run: Run, audit: Audit, rows: list[RuleRow], seed: str, per_rule: int
     return "\n".join(out)
 
 
+def write_doc(path: Path, generated: str) -> None:
+    """Writes the generated part of the doc, keeping its hand-written part (from KEPT_HEADING on)."""
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = previous[previous.index(KEPT_HEADING):] if KEPT_HEADING in previous else ""
+    path.write_text(generated + ("\n" + kept if kept else ""), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seed", required=True, help="sampling seed (use one other than the audit's 20241202)")
@@ -362,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         write_excerpts(args.excerpts, unread)
     write_judgements(args.judgements, audit.judgements)
     rows = table(run, audit)
-    args.doc.write_text(render(run, audit, rows, args.seed, args.per_rule), encoding="utf-8")
+    write_doc(args.doc, render(run, audit, rows, args.seed, args.per_rule))
     print(f"{len(audit.new)} sampled findings are new; {len(unread)} are unread (their records: {args.excerpts}); "
           f"{len(audit.gone)} judgements name a finding that no longer exists (marked gone).")
     print(f"table written to {args.doc}")

@@ -90,3 +90,31 @@ def test_a_verdict_needs_a_known_value_and_a_reason(tmp_path):
     path.write_text(json.dumps({"key": "k", "rule": "JL001", "verdict": "FP", "reason": " "}) + "\n")
     with pytest.raises(SystemExit, match="needs a one-line reason"):
         bench.load_judgements(path)
+
+
+def test_a_rerun_keeps_the_hand_written_part_of_the_doc(tmp_path):
+    doc = tmp_path / "precision.md"
+    doc.write_text(f"# old table\n\n{bench.KEPT_HEADING}\n\n| rule | pattern | test |\n")
+    bench.write_doc(doc, "# new table\n")
+    assert doc.read_text() == f"# new table\n\n{bench.KEPT_HEADING}\n\n| rule | pattern | test |\n"
+
+
+def test_every_regression_test_named_in_docs_precision_exists():
+    """The pattern -> test table of docs/precision.md names tests that exist: a function
+    (`path.py::name`) or a case of a case file (`path.yml: name`)."""
+    import re
+
+    import yaml
+
+    text = (REPO / "docs" / "precision.md").read_text(encoding="utf-8")
+    section = text[text.index(bench.KEPT_HEADING):]
+    refs = re.findall(r"`((?:tests|rules)/[^`]+?\.(?:py::\w+|yml: [^`]+))`", section)
+    assert len(refs) >= 50, refs
+    for ref in refs:
+        if ".py::" in ref:
+            path, name = ref.split("::")
+            assert re.search(rf"^def {name}\(", (REPO / path).read_text(encoding="utf-8"), re.M), ref
+        else:
+            path, name = ref.split(".yml: ", 1)
+            cases = yaml.safe_load((REPO / (path + ".yml")).read_text(encoding="utf-8"))["cases"]
+            assert name in [c.get("name") for c in cases], ref

@@ -252,6 +252,7 @@ def test_a_bare_tool_call_is_not_a_text_reply():
                          ["JL401", "JL402", "JL403", "JL404"], base=base)
 
 
+
 def test_a_reply_far_over_the_requested_length_is_reported():
     base = _long_base()
     long_reply = " ".join(["The backpack is water resistant and has a rain cover."] * 12)
@@ -273,6 +274,10 @@ def test_shared_hh_context_is_not_judged():
                     "YOURSELF!!! 😂😂😂\n\nHuman: Thanks.")
     record = {"chosen": rude_context + "\n\nAssistant: You're welcome.", "rejected": rude_context + "\n\nAssistant: Ok."}
     assert not _findings(record, ["JL401", "JL402"], base=rows)
+    # The same words as the preferred answer itself are reported.
+    rude_answer = {"chosen": "\n\nHuman: Say something mean.\n\nAssistant: WOW!!! YOU ARE SO STUPID!!! FIGURE IT OUT "
+                             "YOURSELF!!! 😂😂😂", "rejected": "\n\nHuman: Say something mean.\n\nAssistant: No."}
+    assert _findings(rude_answer, ["JL401"], base=rows)
 
 
 # -- JL405 / JL406: the language of the request -------------------------------------------
