@@ -41,6 +41,16 @@ def test_files_the_audit_failed_on_false_errors_have_no_schema_error(parts):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("parts", [("llamafactory", "alpaca_en_demo.json"), ("llamafactory", "kto_en_demo.json"),
+                                   ("llamafactory", "reason_tool_use_demo_50.jsonl")])
+def test_a_default_run_passes_the_files_the_audit_failed_on_false_errors(parts):
+    """The whole default check (every default-on rule), as `jsonl-lint check FILE` runs it."""
+    path = corpus(*parts)
+    report = Engine(settings_from_table({"root": str(path.parent)}, None)).run([str(path)], jobs=1)
+    assert [(d.code, d.message) for d in report.diagnostics if d.severity.value == "error"] == []
+
+
+@pytest.mark.slow
 def test_a_file_in_no_training_format_gets_one_finding():
     found = run(corpus("alpaca", "seed_tasks.jsonl")).diagnostics
     assert [d.code for d in found] == ["JL101"]
