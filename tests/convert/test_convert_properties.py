@@ -6,7 +6,8 @@ history; prompt/completion; KTO), converted for every shipped target:
   (records in = records out + records reported);
 - the converted file passes ``check --target`` with no JL9xx error (dataset-size rules
   aside: they judge the file's length, which conversion does not choose);
-- a record converted with no finding reads back as the same example (round trip).
+- a record converted with no finding reads back as the same example, and converted back
+  to OpenAI's shape (where that is lossless too) gives the original example (round trip).
 """
 
 from __future__ import annotations
@@ -160,8 +161,12 @@ def test_every_record_is_accounted_for_and_the_output_passes_check(records, targ
             continue
         assert not errors, [d.message for d in errors]
         if not found:  # nothing reported: the same example, read back from the output
-            back = read(output, normalize(output))
-            assert differences(read(record, normalize(record)), back) == [], (target, record, output)
+            original = read(record, normalize(record))
+            assert differences(original, read(output, normalize(output))) == [], (target, record, output)
+            back = convert_text(json.dumps(output) + "\n", "openai", make_settings())
+            if back.outputs[0] is not None and not back.diagnostics:  # and converted back to OpenAI's shape
+                again = back.outputs[0]
+                assert differences(original, read(again, normalize(again))) == [], (target, record, output, again)
     written = [o for o in result.outputs if o is not None]
     assert sum(o is None for o in result.outputs) == sum(d.severity.value == "error" for d in result.diagnostics)
     if written:
