@@ -23,9 +23,9 @@ class NearDuplicate(NearCalibration, ShuffledRule):
     the records contain it, measured on a sample spread evenly over the whole run
     (the first records of 64 equal byte slices, up to `boilerplate-sample` / 64
     from each), so the findings are the same however the run is split across
-    processes or machines. Each cluster is reported once: every later member points at the
-    first, with the similarity in the message; the unsafe fix deletes the later
-    record. Exact copies are left to `exact-duplicate`, copies across the
+    processes or machines. Each cluster is reported once: every later member names the
+    record it is most similar to and the similarity, and where the cluster starts when
+    that is another record; the unsafe fix deletes the later record. Exact copies are left to `exact-duplicate`, copies across the
     train/validation split to `train-validation-leakage`.
 
     ## Why it matters for fine-tuning
@@ -90,14 +90,17 @@ def report_clusters(state: NearState, pairs):
             ref = state.refs.ref(m)
             sim, closest = best[m]
             related = [Related(first_ref, "first record of the cluster")]
-            text = f"near duplicate of the record at {where(first_ref, ref)}"
-            sim_text = f"{int(sim * 100)}% similar"
-            if closest != first:
+            pct = int(sim * 100)
+            if closest == first:
+                text = f"near duplicate of the record at {where(first_ref, ref)} ({pct}% similar; " \
+                       f"cluster of {len(members)} records)"
+            else:  # name the record it duplicates first, the cluster after it
                 closest_ref = state.refs.ref(closest)
-                sim_text += f" to the record at {where(closest_ref, ref)}"
-                related.append(Related(closest_ref, f"most similar record ({int(sim * 100)}% similar)"))
+                text = f"near duplicate of the record at {where(closest_ref, ref)} ({pct}% similar; " \
+                       f"cluster of {len(members)} records from {where(first_ref, ref)})"
+                related.append(Related(closest_ref, f"most similar record ({pct}% similar)"))
             yield Finding(
-                f"{text} ({sim_text}; cluster of {len(members)} records)",
+                text,
                 record=ref,
                 related=tuple(related),
                 fix=delete_fix(state.refs.cplen(m), "Delete this near-duplicate record"),
