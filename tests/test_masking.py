@@ -44,6 +44,12 @@ def realistic_secrets(seed: int = 7) -> dict[str, str]:
         "email": "mortimer.quayle1987@fastmail.fm",
         "phone": "(312) 748-2961",
         "card": _card(rng),
+        # used only as object keys and as a role (dataset()), never as a string value elsewhere,
+        # so nothing but their own detection as keys can mask them
+        "key-aws-id": "AKIA" + _rand(rng, 16, string.ascii_uppercase + string.digits),
+        "key-github": "ghp_" + _rand(rng, 36),
+        "key-email": "h.okonkwo2291@protonmail.ch",
+        "role-openai": "sk-proj-" + _rand(rng, 48, ALNUM + "_-"),
     }
 
 
@@ -51,7 +57,8 @@ def realistic_secrets(seed: int = 7) -> dict[str, str]:
 # phone fix keeps the area code of the number it replaces, and its title and --diff show it;
 # a private key's END line is boilerplate)
 VISIBLE = {"aws-id": (4, 0), "aws-secret": (2, 0), "github": (4, 0), "openai": (8, 0), "slack": (5, 0),
-           "stripe": (7, 0), "private-key": (31, 29), "email": (1, 3), "phone": (6, 2), "card": (0, 4)}
+           "stripe": (7, 0), "private-key": (31, 29), "email": (1, 3), "phone": (6, 2), "card": (0, 4),
+           "key-aws-id": (4, 0), "key-github": (4, 0), "key-email": (1, 3), "role-openai": (8, 0)}
 
 
 def hidden_pieces(secrets: dict[str, str], width: int = 6) -> dict[str, list[str]]:
@@ -64,22 +71,40 @@ def hidden_pieces(secrets: dict[str, str], width: int = 6) -> dict[str, list[str
     return out
 
 
+def _record(user: str, answer: str, role: str = "user", top: dict | None = None,
+            user_keys: dict | None = None, answer_keys: dict | None = None) -> str:
+    return json.dumps({"messages": [{"role": role, "content": user, **(user_keys or {})},
+                                    {"role": "assistant", "content": answer, **(answer_keys or {})}],
+                       **(top or {})})
+
+
+def key_records(secrets: dict[str, str]) -> list[str]:
+    """Secrets used as object keys, which unknown-key findings quote: at the top level (one
+    character after its kind prefix JSON-escaped) and in messages; and a role that is a key."""
+    s = secrets
+    key = s["key-aws-id"]
+    top = _record("Which region?", "Frankfurt.", top={key: 1})
+    return [top.replace(f'"{key}"', f'"{key[:4]}\\u{ord(key[4]):04x}{key[5:]}"'),
+            _record("Look this up", "Found it.", user_keys={s["key-github"]: "yes"},
+                    answer_keys={s["key-email"]: {"seen": True}}),
+            _record("Who are you?", "Your assistant.", role=s["role-openai"])]
+
+
 def dataset(secrets: dict[str, str]) -> str:
     """Records that carry secrets next to other findings (a misspelled role, whitespace
-    with a fix whose content is the whole string, a duplicate), one secret JSON-escaped."""
-    def record(user: str, answer: str, role: str = "user") -> str:
-        return json.dumps({"messages": [{"role": role, "content": user}, {"role": "assistant", "content": answer}]})
-
+    with a fix whose content is the whole string, a duplicate), one secret JSON-escaped,
+    and the secrets used as keys."""
     s = secrets
     lines = [
-        record("My AWS keys?", f" aws_secret_access_key = {s['aws-secret']} id {s['aws-id']} "),
-        record(f"token {s['github']} and {s['openai']}", "Rotate them now.", role="User"),
-        record("Paste my key", s["private-key"] + " "),
-        record(f"mail {s['email']}, call {s['phone']}, card {s['card']}", "Noted. "),
-        record(f"slack {s['slack']} stripe {s['stripe']}", "ok", role="Assistant"),
-        record(f"slack {s['slack']} stripe {s['stripe']}", "ok", role="Assistant"),  # a duplicate
+        _record("My AWS keys?", f" aws_secret_access_key = {s['aws-secret']} id {s['aws-id']} "),
+        _record(f"token {s['github']} and {s['openai']}", "Rotate them now.", role="User"),
+        _record("Paste my key", s["private-key"] + " "),
+        _record(f"mail {s['email']}, call {s['phone']}, card {s['card']}", "Noted. "),
+        _record(f"slack {s['slack']} stripe {s['stripe']}", "ok", role="Assistant"),
+        _record(f"slack {s['slack']} stripe {s['stripe']}", "ok", role="Assistant"),  # a duplicate
+        *key_records(s),
     ]
-    escaped = record("escaped", f"key {s['openai']} ").replace("sk-proj-", "sk-proj\\u002d")
+    escaped = _record("escaped", f"key {s['openai']} ").replace("sk-proj-", "sk-proj\\u002d")
     return "\n".join(lines + [escaped]) + "\n"
 
 
@@ -133,11 +158,18 @@ def test_every_output_format_masks_every_secret(secret_file, tmp_path, monkeypat
     fixed = tmp_path / "fixed.jsonl"
     fixed.write_text(path.read_text())
     outputs["fix"] = run("check", str(fixed), "--fix", "--unsafe-fixes", *extra)
+    keys = tmp_path / "keys.jsonl"  # the targets' first errors: the keys come first
+    keys.write_text("\n".join(key_records(secrets)) + "\n")
+    outputs["targets"] = run("targets", str(keys), "--output-format", "json", *extra[:2])
     # the run found what it should: excerpts, fixes and the diff are there to be masked
     assert "JL104" in outputs["full"] and "JL116" in outputs["full"] and "^" in outputs["full"]
     assert "quoted 'aws_secret_access_key = " + secrets["aws-secret"][:2] + "****" in outputs["full"]
     assert "quoted 'mail m*****" in outputs["full"]
     assert '"content":' in outputs["json"] and "--- a/" in outputs["diff"]
+    # the keys are quoted (unknown keys, target extra keys), masked
+    assert "unknown top-level key `AKIA****" in outputs["full"] and "unknown message key `ghp_****" in outputs["full"]
+    assert "unknown message key `h*****" in outputs["full"] and "top-level key `AKIA****" in outputs["targets"]
+    assert '"AKIA******' in outputs["full"]  # the escaped key as written, in the excerpt
     if select is None:
         assert outputs["concise"].count("JL70") >= 9
     for name, text in outputs.items():

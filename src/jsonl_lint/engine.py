@@ -40,6 +40,7 @@ from .diagnostics import (
     Severity,
     lines_shifted,
 )
+from .positions import pointer_tokens
 from .reader import DATASET_SUFFIXES, Record, is_json_array_path, open_binary, read_range_records, read_records
 from .registry import RulePack, resolve, secret_detectors
 from .rule import LEVELS, Context, DatasetRule, RecordRule, Rule, ShuffledRule, record_levels
@@ -263,11 +264,11 @@ class Engine:
                           record=record.ref, target=finding.target,
                           fingerprint=_fingerprint(rule.code, record_key(record), finding.pointer,
                                                    *((finding.target,) if finding.target else ())),
-                          secrets=self._secrets(record))
+                          secrets=self.secrets(record))
 
-    def _secrets(self, record: Record) -> tuple[Secret, ...]:
-        """The secrets in a record with findings (found once per record), for every output
-        to mask (see :mod:`jsonl_lint.masking`)."""
+    def secrets(self, record: Record) -> tuple[Secret, ...]:
+        """The secrets in a record with findings or shown otherwise (a hover's roles), found
+        once per record, for every output to mask (see :mod:`jsonl_lint.masking`)."""
         found = record.extra.get("secrets")
         if found is None:
             with timings.section("secrets to mask"):
@@ -280,7 +281,7 @@ class Engine:
         data = text.encode("utf-8", "surrogatepass")
         return tuple(s for record in read_records(io.BytesIO(data), path, json_array=False,
                                                   max_depth=self.settings.max_depth)
-                     for s in self._secrets(record))
+                     for s in self.secrets(record))
 
     def _find_secrets(self, record: Record) -> Iterator[Secret]:
         ctx = self.context(record.path)
@@ -289,8 +290,11 @@ class Engine:
             for finding in rule.check(record, ctx):
                 if finding.secret is None or finding.span is None:
                     continue
-                strings = strings or dict(record.string_values)
-                text = strings.get(finding.pointer)
+                if finding.on_key:  # a secret in an object key: the last token of its member's pointer
+                    text = pointer_tokens(finding.pointer)[-1] if finding.pointer else None
+                else:
+                    strings = strings or dict(record.string_values)
+                    text = strings.get(finding.pointer)
                 if text is not None:
                     s, e = span_of(record, finding)
                     yield Secret(record.text[s:e], text[finding.span[0]:finding.span[1]], *finding.secret)
@@ -758,6 +762,8 @@ def span_of(record: Record, finding: Finding) -> tuple[int, int]:
     if node is None:
         return 0, text_len
     if finding.on_key and node.key_start >= 0:
+        if finding.span is not None:
+            return sm.string_span(node, finding.span, key=True)
         return node.key_start, node.key_end
     if finding.span is not None and record.text[node.value_start:node.value_start + 1] == '"':
         return sm.string_span(node, finding.span)

@@ -6,8 +6,9 @@ characters may be shown). The engine runs these detectors on every record that h
 finding, whether or not they are selected, and attaches what they found to the
 record's diagnostics (``Diagnostic.secrets``). Every output passes the record text it
 shows through :func:`redact`: source excerpts, messages that quote the record, fix
-contents, SARIF, GitHub annotations, the HTML report, ``--diff`` and the language
-server. ``--show-secrets`` turns it off for local use.
+contents, JSON pointers, SARIF, GitHub annotations, the HTML report, ``--diff`` and
+the language server. The detectors read object keys as well as string values, so a
+secret used as a key is masked wherever the key is quoted. ``--show-secrets`` turns it off for local use.
 
 Masks keep the secret's length (one ``*`` per hidden character), so columns and
 carets after a secret stay right and an excerpt cut anywhere stays masked.
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .diagnostics import Diagnostic, Secret
+from .positions import escape_pointer
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -36,10 +38,11 @@ def mask_secret(text: str, keep_start: int, keep_end: int) -> str:
 
 def redact(text: str, secrets: Iterable[Secret]) -> str:
     """``text`` with every secret masked, whether it appears as written in the file, decoded,
-    or cut (a quote that starts or ends inside the secret)."""
+    in a JSON pointer (a secret that is an object key names its member) or cut (a quote
+    that starts or ends inside the secret)."""
     needles = {}
     for s in secrets:
-        for needle in (s.raw, s.value):
+        for needle in (s.raw, s.value, escape_pointer(s.value)):
             if len(needle) >= 2:
                 needles[needle] = mask_secret(needle, s.keep_start, s.keep_end)
     # whole secrets first (longest first), so a secret that shares a piece with another

@@ -106,15 +106,16 @@ class SourceMap:
                 return node or self.nodes.get("")
             pointer = pointer.rsplit("/", 1)[0]
 
-    def string_span(self, node: Node, span: tuple[int, int]) -> tuple[int, int]:
-        """Map a [start, end) range of decoded characters of the string at ``node``
-        to raw record offsets, across escapes such as ``\\n``, ``\\"`` and ``\\uXXXX``."""
-        raw = self.text[node.value_start + 1: node.value_end - 1]
+    def string_span(self, node: Node, span: tuple[int, int], key: bool = False) -> tuple[int, int]:
+        """Map a [start, end) range of decoded characters of the string at ``node`` (of
+        its member's key with ``key``) to raw record offsets, across escapes such as
+        ``\\n``, ``\\"`` and ``\\uXXXX``."""
+        start, end = (node.key_start, node.key_end) if key else (node.value_start, node.value_end)
+        raw = self.text[start + 1: end - 1]
+        base = start + 1
         if "\\" not in raw:
-            base = node.value_start + 1
             return base + span[0], base + span[1]
         starts = _decoded_offsets(raw)
-        base = node.value_start + 1
 
         def at(i: int) -> int:
             return base + (starts[i] if i < len(starts) else len(raw))
@@ -168,6 +169,20 @@ def iter_strings(value, pointer: str = ""):
         for i, v in enumerate(value):
             if isinstance(v, (str, dict, list)):
                 yield from iter_strings(v, f"{pointer}/{i}")
+
+
+def iter_keys(value, pointer: str = ""):
+    """(member pointer, key) of every object key inside a parsed JSON value, depth first."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            child = f"{pointer}/{escape_pointer(str(k))}"
+            yield child, str(k)
+            if isinstance(v, (dict, list)):
+                yield from iter_keys(v, child)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                yield from iter_keys(v, f"{pointer}/{i}")
 
 
 def pointer_tokens(pointer: str) -> list[str]:

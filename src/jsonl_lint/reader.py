@@ -26,7 +26,7 @@ import orjson
 from .config import MAX_DEPTH
 from .diagnostics import RecordRef
 from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize
-from .positions import SourceMap, iter_strings
+from .positions import SourceMap, iter_keys, iter_strings
 from .sources import COMPRESSED_SUFFIXES, open_binary  # noqa: F401 - also imported from here
 from . import timings
 from .timings import stage
@@ -144,6 +144,12 @@ class Record:
     def string_values(self) -> list[tuple[str, str]]:
         """(pointer, text) of every string value of the record (secrets, control characters)."""
         return list(iter_strings(self.value))
+
+    @cached_property
+    @stage("object keys")
+    def object_keys(self) -> list[tuple[str, str]]:
+        """(member pointer, key) of every object key of the record (secrets)."""
+        return list(iter_keys(self.value))
 
     @cached_property
     @stage("source map")

@@ -28,7 +28,7 @@ def diagnostic_dict(d: Diagnostic, shown: Callable[[str, Diagnostic], str]) -> d
         "filename": d.filename,
         "location": {"row": d.location.line, "column": d.location.column},
         "end_location": {"row": d.end_location.line, "column": d.end_location.column},
-        "pointer": d.pointer,
+        "pointer": shown(d.pointer, d),  # a secret that is a key is in its member's pointer
         "url": d.url,
         "fix": fix,
         "related": [{"filename": r.filename, "location": {"row": r.location.line, "column": r.location.column},

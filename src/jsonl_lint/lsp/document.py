@@ -20,6 +20,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..engine import Engine
+from ..masking import redact
 from ..reader import read_records
 from ..rule import Context, record_levels
 
@@ -113,6 +114,9 @@ class Linter:
         if ex is None:
             return RecordInfo("record")
         roles = tuple(t.role for t in ex.turns)
+        secrets = self.engine.secrets(record)
+        if secrets:  # a role can be a pasted token: hovers show roles
+            roles = tuple(redact(role, secrets) for role in roles)
         tokens = trained = billed = None
         estimated = False
         if self._tokens is not None:

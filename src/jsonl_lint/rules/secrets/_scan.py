@@ -1,20 +1,36 @@
-"""Shared helpers for the JL7xx rules, which scan ``Record.string_values``.
+"""Shared helpers for the JL7xx rules, which scan every string of a record (:func:`texts`).
 
 The rules read every string value of the JSON record (not only turns): secrets
-hide in tool outputs, metadata and system prompts as often as in answers. A cheap
-test on the raw line decides first whether a record can contain a candidate at
-all, so the common case costs one regex search over the line.
+hide in tool outputs, metadata and system prompts as often as in answers. They read
+the object keys too: a token pasted as a key is as much in the data, and every output
+that quotes a key (an unknown-key finding, an excerpt) must mask it. A cheap test on
+the raw line decides first whether a record can contain a candidate at all, so the
+common case costs one regex search over the line.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Iterator
 
 from ...positions import resolve_pointer
 
 
-def where(pointer: str) -> str:
+def texts(record) -> Iterator[tuple[str, str, bool]]:
+    """(pointer, text, on_key) of every string the JL7xx rules search: each string value,
+    then each object key (its pointer is its member's)."""
+    for pointer, text in record.string_values:
+        yield pointer, text, False
+    for pointer, key in record.object_keys:
+        yield pointer, key, True
+
+
+def where(pointer: str, on_key: bool = False) -> str:
+    """Where a secret sits, for a message; a key's own pointer would quote the key."""
+    if on_key:
+        parent = pointer.rsplit("/", 1)[0]
+        return f"in a key of {parent}" if parent else "in a top-level key"
     return f"at {pointer}" if pointer else "in the record"
 
 
@@ -23,13 +39,16 @@ _SIDES = (("/rejected_messages", "/chosen_messages"), ("/non_preferred_output", 
           ("/rejected", "/chosen"))
 
 
-def reported_on_chosen(record, pointer: str, end: int) -> bool:
+def reported_on_chosen(record, pointer: str, end: int, on_key: bool = False) -> bool:
     """Whether characters [.., end) of the string at ``pointer`` (a rejected side) are the
     same text at the same offsets of the chosen side: context both sides share, as in
-    hh-rlhf transcripts. Such text is reported once, on the chosen side."""
+    hh-rlhf transcripts. Such text is reported once, on the chosen side. A key is shared
+    when the chosen side has the same member."""
     for rejected, chosen in _SIDES:
         if pointer == rejected or pointer.startswith(rejected + "/"):
             found, other = resolve_pointer(record.value, chosen + pointer[len(rejected):])
+            if on_key:
+                return found
             text = resolve_pointer(record.value, pointer)[1]
             return (found and isinstance(other, str) and isinstance(text, str) and len(other) >= end
                     and other[:end] == text[:end])

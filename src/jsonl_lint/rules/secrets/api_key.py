@@ -7,7 +7,7 @@ import orjson
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import looks_random, mask, where
+from ._scan import looks_random, mask, texts, where
 
 # (name, pattern, characters of the match that identify its kind and may be shown)
 _KINDS: tuple[tuple[str, str, int], ...] = (
@@ -74,7 +74,7 @@ class ApiKey(RecordRule):
     """Reports API keys, access tokens and signed tokens of well-known shapes.
 
     ## What it does
-    Searches every string of the record (turns, tool outputs, metadata) for
+    Searches every string and object key of the record (turns, tool outputs, metadata) for
     credentials with a recognisable shape: OpenAI (`sk-`, `sk-proj-`), Anthropic
     (`sk-ant-`), AWS access key IDs (`AKIA`, `ASIA`) and secret keys written as
     `aws_secret_access_key = ...`, GitHub (`ghp_`, `gho_`, `github_pat_`), Slack
@@ -113,9 +113,9 @@ class ApiKey(RecordRule):
         text = record.text
         if not any(marker in text for marker in _MARKERS):
             return
-        for pointer, text in record.string_values:
+        for pointer, text, on_key in texts(record):
             for kind, s, e, value, shown in find_keys(text):
                 masked = mask(value, max(shown, 2), 0)
                 yield Finding(f"{kind} '{masked}' ({len(value)} characters, masked) "
-                              f"{where(pointer)}: remove it from the data and rotate it", pointer, (s, e),
-                              secret=(len(masked) - 1, 0))
+                              f"{where(pointer, on_key)}: remove it from the data and rotate it", pointer, (s, e),
+                              on_key=on_key, secret=(len(masked) - 1, 0))

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import in_tool_schema, replace_fix, reported_on_chosen, where
+from ._scan import in_tool_schema, replace_fix, reported_on_chosen, texts, where
 
 _EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
                     r"[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))(?![\w-])")
@@ -50,7 +50,7 @@ class EmailAddress(RecordRule):
     """Reports email addresses that may belong to a person.
 
     ## What it does
-    Finds email addresses in every string of the record. Not reported:
+    Finds email addresses in every string and object key of the record. Not reported:
     documentation domains (`example.com`, `*.example`, `*.test`, `*.invalid` and
     stand-ins such as `yourdomain.com`, `email.com`; see the `allow-domains`
     option), government and military domains (`.gov`, `.mil`: institutions), role
@@ -92,15 +92,15 @@ class EmailAddress(RecordRule):
         if "@" not in record.text:
             return
         allow = tuple(d.lower() for d in self.options.allow_domains)
-        for pointer, text in record.string_values:
+        for pointer, text, on_key in texts(record):
             if "@" not in text or in_tool_schema(record, pointer):
                 continue
             for m in _EMAIL.finditer(text):
                 local, domain, tld = m.groups()
-                if is_documentation(local, domain, tld, allow) or reported_on_chosen(record, pointer, m.end()):
+                if is_documentation(local, domain, tld, allow) or reported_on_chosen(record, pointer, m.end(), on_key):
                     continue
-                fix = replace_fix(record, pointer, m.span(), "name@example.com",
-                                  "Replace the address with name@example.com")
-                yield Finding(f"email address '{mask_email(local, domain, tld)}' (masked) {where(pointer)}: "
+                fix = None if on_key else replace_fix(record, pointer, m.span(), "name@example.com",
+                                                      "Replace the address with name@example.com")
+                yield Finding(f"email address '{mask_email(local, domain, tld)}' (masked) {where(pointer, on_key)}: "
                               "if it belongs to a person, replace it with one at example.com", pointer, m.span(),
-                              fix=fix, secret=(1, len(tld) + 1))
+                              on_key=on_key, fix=fix, secret=(1, len(tld) + 1))

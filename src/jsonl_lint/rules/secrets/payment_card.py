@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import luhn_ok, replace_fix, where
+from ._scan import luhn_ok, replace_fix, texts, where
 
 # 13 to 19 digits, optionally grouped by single spaces or dashes.
 _CANDIDATE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
@@ -96,7 +96,7 @@ class PaymentCard(RecordRule):
     def check(self, record, ctx: Context):
         if not _PREFILTER.search(record.text):
             return
-        for pointer, text in record.string_values:
+        for pointer, text, on_key in texts(record):
             for m in _CANDIDATE.finditer(text):
                 number = m.group(0)
                 digits = re.sub(r"\D", "", number)
@@ -111,8 +111,9 @@ class PaymentCard(RecordRule):
                 if _LABELLED.search(text, max(0, m.start() - 24), m.start()):
                     continue
                 masked = re.sub(r"\d", "X", number[:-4]) + number[-4:]
-                fix = replace_fix(record, pointer, m.span(), masked, f"Mask the card number as {masked}")
+                fix = None if on_key else replace_fix(record, pointer, m.span(), masked,
+                                                      f"Mask the card number as {masked}")
                 yield Finding(f"{brand} card number ending in {digits[-4:]} ({len(digits)} digits, masked) "
-                              f"{where(pointer)}: remove it; if you need an example, use a network test number "
-                              "such as 4242 4242 4242 4242", pointer, m.span(), fix=fix,
+                              f"{where(pointer, on_key)}: remove it; if you need an example, use a network test "
+                              "number such as 4242 4242 4242 4242", pointer, m.span(), on_key=on_key, fix=fix,
                               secret=(0, 4))

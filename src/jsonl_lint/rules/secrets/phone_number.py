@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import in_tool_schema, replace_fix, reported_on_chosen, where
+from ._scan import in_tool_schema, replace_fix, reported_on_chosen, texts, where
 
 # North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
 # international numbers need a leading + and 8 to 15 digits in groups.
@@ -63,7 +63,7 @@ class PhoneNumber(RecordRule):
     """Reports phone numbers that may belong to a person.
 
     ## What it does
-    Finds formatted phone numbers in every string of the record: North American
+    Finds formatted phone numbers in every string and object key of the record: North American
     numbers with separators (`(415) 867-5309`, `415-867-5309`) and international
     numbers with a `+` prefix (`+44 20 7946 1234`). Bare digit runs are not
     reported (they are usually quantities, IDs or years). Not reported either:
@@ -107,18 +107,18 @@ class PhoneNumber(RecordRule):
     def check(self, record, ctx: Context):
         if "+" not in record.text and not _PREFILTER.search(record.text):
             return
-        for pointer, text in record.string_values:
+        for pointer, text, on_key in texts(record):
             if in_tool_schema(record, pointer):
                 continue
             for span, number in self._numbers(text):
-                if reported_on_chosen(record, pointer, span[1]):
+                if reported_on_chosen(record, pointer, span[1], on_key):
                     continue
                 fictional = fictional_number(number)
                 fix = replace_fix(record, pointer, span, fictional, f"Replace with the fictional number {fictional}") \
-                    if fictional else None
-                yield Finding(f"phone number '{mask_phone(number)}' (masked) {where(pointer)}: if it belongs to a "
-                              "person, replace it with a fictional 555-01xx number", pointer, span, fix=fix,
-                              secret=(0, 2))
+                    if fictional and not on_key else None
+                yield Finding(f"phone number '{mask_phone(number)}' (masked) {where(pointer, on_key)}: if it "
+                              "belongs to a person, replace it with a fictional 555-01xx number", pointer, span,
+                              on_key=on_key, fix=fix, secret=(0, 2))
 
     def _numbers(self, text: str):
         found = []

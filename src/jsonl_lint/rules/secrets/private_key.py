@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, RecordRule
-from ._scan import where
+from ._scan import texts, where
 
 _BEGIN = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----")
 # The key material: at least 64 base64 characters (line breaks allowed) after the header.
@@ -18,7 +18,7 @@ class PrivateKey(RecordRule):
     ## What it does
     Finds `-----BEGIN ... PRIVATE KEY-----` headers (RSA, EC, DSA, OpenSSH, PGP,
     encrypted PKCS#8) followed by real key material (at least 64 base64
-    characters), in any string of the record. A header followed by `...` or a
+    characters), in any string or object key of the record. A header followed by `...` or a
     placeholder is not reported.
 
     ## Why it matters for fine-tuning
@@ -46,7 +46,7 @@ class PrivateKey(RecordRule):
     def check(self, record, ctx: Context):
         if "PRIVATE KEY" not in record.text:
             return
-        for pointer, text in record.string_values:
+        for pointer, text, on_key in texts(record):
             for m in _BEGIN.finditer(text):
                 body = _BODY.match(text, m.end())
                 if body is None or len(re.sub(r"\s|\\[nr]", "", body.group(1))) < 64:
@@ -56,6 +56,6 @@ class PrivateKey(RecordRule):
                     else body.end()
                 material = re.sub(r"\s|\\[nr]", "", body.group(1))
                 yield Finding(f"{m.group(1).lower()} block '-----BEGIN {m.group(1)}----- {material[:4]}…' "
-                              f"({len(material)} base64 characters, masked) {where(pointer)}: remove it from "
-                              "the data and replace the key", pointer, (m.start(), end),
+                              f"({len(material)} base64 characters, masked) {where(pointer, on_key)}: remove it "
+                              "from the data and replace the key", pointer, (m.start(), end), on_key=on_key,
                               secret=(len(m.group(0)), 0))
