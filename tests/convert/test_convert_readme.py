@@ -1,5 +1,5 @@
-"""The README's migration (targets, convert, targets again) is real output: it is run here
-on a copy of examples/support-chat.jsonl and must match the README block."""
+"""The README's targets matrix and its migration (targets, convert, targets again) are real
+output: they are run here on a copy of examples/support-chat.jsonl and must match the README."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ import io
 import re
 import shutil
 
+import pytest
+
 from helpers import REPO
 from jsonl_lint.cli import main
 
 
-def readme_block() -> str:
+BLOCKS = ("$ jsonl-lint targets examples/support-chat.jsonl --target openai,azure-openai,together,trl,bedrock-nova",
+          "$ jsonl-lint targets examples/support-chat.jsonl --target together,bedrock-nova,vertex-gemini")
+
+
+def readme_block(first_line: str = BLOCKS[1]) -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    start = text.index("$ jsonl-lint targets examples/support-chat.jsonl --target together,bedrock-nova,vertex-gemini")
+    start = text.index(first_line)
     return text[start:text.index("```", start)]
 
 
@@ -29,10 +35,11 @@ def run_block(block: str, cwd) -> str:
     return "".join(out)
 
 
-def test_readme_migration_is_what_the_commands_print(tmp_path, monkeypatch):
+@pytest.mark.parametrize("first_line", BLOCKS, ids=["targets", "migration"])
+def test_readme_migration_is_what_the_commands_print(tmp_path, monkeypatch, first_line):
     (tmp_path / "examples").mkdir()
     shutil.copy(REPO / "examples" / "support-chat.jsonl", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    block = readme_block()
+    block = readme_block(first_line)
     printed = run_block(block, tmp_path)
     assert re.sub(r"[ \t]+\n", "\n", printed) == re.sub(r"[ \t]+\n", "\n", block)
