@@ -138,6 +138,16 @@ def test_tool_results_on_a_target_without_tools_are_one_finding_not_a_role_too()
     assert not flagged(record, "JL902", names)
 
 
+def test_an_empty_tools_list_is_no_tool_use():
+    for tools in ("[]", [], ""):
+        record = json.dumps({"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}],
+                             "tools": tools})
+        assert not flagged(record, "JL903", ["vertex-gemini", "bedrock-llama", "predibase"]), tools
+    defined = json.dumps({"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}],
+                          "tools": json.dumps([{"name": "weather", "parameters": {"type": "object"}}])})
+    assert set(flagged(defined, "JL903", ["vertex-gemini", "bedrock-llama"])) == {"vertex-gemini", "bedrock-llama"}
+
+
 def test_tools_arguments_a_target_reads_as_an_object_must_parse_to_one():
     # Nova reads toolUse.input objects from its own shape; a target that takes OpenAI chat with
     # object arguments (here one defined in the config) needs strings that parse to an object

@@ -50,7 +50,7 @@ class TargetToolCalls(RecordRule):
     def check(self, record, ctx: Context):
         msgs = list(messages(record))
         tools = record.example.tools
-        uses = tools is not None or any(
+        uses = _defines_tools(tools) or any(
             m.get("tool_calls") or m.get("function_call") or m.get(d.role_key) in TOOL_ROLES for _, m, d in msgs)
         if not uses:
             return
@@ -149,3 +149,14 @@ class TargetToolCalls(RecordRule):
                                 pointer)
         elif form == "object" and not isinstance(args, dict):
             yield from once("args", f"`arguments` must be a JSON object, not {type(args).__name__}", pointer)
+
+
+def _defines_tools(tools) -> bool:
+    """Whether a record's tools define anything: an empty list, also written as the JSON
+    string "[]" (LLaMA-Factory's tools column), defines nothing a target must take."""
+    if isinstance(tools, str):
+        try:
+            tools = json.loads(tools)
+        except ValueError:
+            return bool(tools.strip())
+    return bool(tools)
