@@ -82,8 +82,8 @@ def records_of(rows):
 def profiling_costs(n: int) -> list[tuple[str, float]]:
     rows, _ = synth.dataset(11, n=n)
     texts = [r["messages"][-1]["content"] for r in rows]
-    readability._load()
-    language._identifier()
+    readability.load_syllables()
+    language.identifier()
     rows_out = []
     readability.word_syllables.cache_clear()
     rows_out.append(("readability (textstat-equal, cold word cache)", per_us(readability.scores, texts)))
@@ -107,7 +107,7 @@ def profiling_costs(n: int) -> list[tuple[str, float]]:
     import pycld2
 
     rows_out.append(("  CLD2 alone", per_us(lambda t: pycld2.detect(t), texts)))
-    ident = language._identifier()
+    ident = language.identifier()
     rows_out.append(("  py3langid alone (restricted, normalized)", per_us(ident.classify, texts[:1000])))
     import langdetect
     from langdetect import DetectorFactory

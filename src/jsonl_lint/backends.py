@@ -35,6 +35,7 @@ class Backend:
     """In-process execution: the serial path, and the reference the others must equal."""
 
     workers = 1
+    forks = False  # whether workers are forked from this process (and share what it loaded)
 
     def map(self, fn: Callable, args: Sequence) -> Iterator:
         for a in args:
@@ -67,6 +68,12 @@ class Backend:
 
 class ProcessBackend(Backend):
     """Local worker processes (the default for large runs)."""
+
+    @property
+    def forks(self) -> bool:
+        import multiprocessing
+
+        return multiprocessing.get_start_method() == "fork"
 
     def __init__(self, workers: int):
         self.workers = workers

@@ -372,7 +372,7 @@ class Engine:
         windows = sample_windows(files, max(r.calibration_size() for r in rules), self._texts)
         parts = max(1, min(backend.workers, len(windows)))
         groups = [windows[i * len(windows) // parts:(i + 1) * len(windows) // parts] for i in range(parts)]
-        self._share_with_workers()
+        self._share_with_workers(backend)
         pieces: dict[str, list] = {r.code: [] for r in rules}
         if type(backend) is Backend:  # in-process: in-memory sources are readable
             results = (self._calibration_pieces(g) for g in groups)
@@ -412,7 +412,7 @@ class Engine:
         files = list(dict.fromkeys(t.path for t in tasks))
         with timings.section(CALIBRATION_STAGE):
             self.calibrate(files, backend)
-        self._share_with_workers()
+        self._share_with_workers(backend)
         timed = timings.current()
         shuffled = [r for r in self.pack.dataset_rules if isinstance(r, ShuffledRule)]
         parts = max(1, backend.workers) if shuffled else 0
@@ -462,10 +462,12 @@ class Engine:
         diagnostics += self._finish(merged, backend)
         return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
 
-    def _share_with_workers(self) -> None:
+    def _share_with_workers(self, backend: Backend) -> None:
         with timings.section("prepare rules"):
             for rule in self.pack.rules:
                 rule.prepare(self.settings)  # workers fork after this and share what it loaded
+                if backend.forks:
+                    rule.before_fork(self.settings)
         _WORKER_ENGINES[_engine_key(self.settings, self._custom_pack)] = self
 
     def run_text(self, text: str | bytes, path: str, dataset_rules: bool = True) -> Report:

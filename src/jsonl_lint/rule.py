@@ -99,6 +99,12 @@ class Rule:
         """Load shared read-only resources (a tokenizer, a lexicon) in the parent process
         before workers fork, so each worker does not load them again."""
 
+    def before_fork(self, settings: "Settings") -> None:
+        """Optional: load a large read-only resource that a run of the rule most likely
+        needs but loads lazily (a language model, a dictionary), when workers are about to
+        fork from this process: they share it instead of each loading its own copy. Not
+        called when the run stays in one process, which loads it on first use, if ever."""
+
     @classmethod
     def url(cls) -> str:
         return DOCS_URL.format(code=cls.code)

@@ -79,11 +79,19 @@ def _prompts(example, answers) -> list[str]:
     return out
 
 
-def pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
+def pieces(record, scopes: tuple[str, ...]) -> tuple[Piece, ...]:
     """Texts of ``record`` in ``scopes`` (each at most once, in scope order). The
     ``assistant`` and ``rejected`` scopes read the answers a fine-tune learns
     (:func:`~jsonl_lint.formats.answer_turns`): not the context preference pairs share,
-    not bare tool calls."""
+    not bare tool calls. Found once per record and scopes: rules of a pack share them."""
+    key = ("declarative pieces", scopes)
+    found = record.extra.get(key)
+    if found is None:
+        found = record.extra[key] = tuple(_find_pieces(record, scopes))
+    return found
+
+
+def _find_pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
     seen: set[str] = set()
     example = record.example
     for scope in scopes:
@@ -190,13 +198,17 @@ class DeclarativeRule(Rule):
     def _pieces(self, record) -> Iterator[Piece]:
         """The texts in scope, without answers to a prompt that ``unless-prompt`` excuses."""
         for piece in pieces(record, self.scopes):
-            if self.unless_prompt is not None and piece.prompt:
-                try:
-                    if self._search(self.unless_prompt, piece.prompt, first=True):
-                        continue
-                except RegexTimeout:
-                    pass  # the exception could not be checked: read the answer
-            yield piece
+            if not self._excused(piece):
+                yield piece
+
+    def _excused(self, piece: Piece) -> bool:
+        """Whether ``unless-prompt`` excuses this answer (its prompt matches)."""
+        if self.unless_prompt is None or not piece.prompt:
+            return False
+        try:
+            return bool(self._search(self.unless_prompt, piece.prompt, first=True))
+        except RegexTimeout:
+            return False  # the exception could not be checked: read the answer
 
     @classmethod
     def url(cls) -> str:
@@ -243,14 +255,19 @@ class DeclarativeRecordRule(DeclarativeRule, RecordRule):
     def check(self, record, ctx: Context) -> Iterable[Finding]:
         limit = self.definition.limit
         count = 0
-        for piece in self._pieces(record):
+        # The prompt is read only for an answer with something to report: most have nothing.
+        for piece in pieces(record, self.scopes):
             try:
                 found = list(self.check_piece(piece, record, ctx))
             except RegexTimeout:
+                if self._excused(piece):
+                    continue
                 msg = self.timeout_message(piece.where)
                 found = [Finding(msg, piece.pointer)] if msg else []
                 if not msg:
                     return
+            if found and self._excused(piece):
+                continue
             for f in found:
                 yield f
                 count += 1

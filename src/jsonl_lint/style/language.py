@@ -40,7 +40,7 @@ def name(code: str) -> str:
     return f"{NAMES.get(code, code)} ({code})"
 
 
-def _identifier():
+def identifier():
     global _IDENT
     with _lock:
         if _IDENT is None:
@@ -66,7 +66,7 @@ def detect(text: str, min_letters: int = MIN_LETTERS, confirm_english: bool = Tr
     text = text[:MAX_CHARS]
     if len(text) < min_letters:
         return None
-    letters = len(_NON_LETTERS.sub("", text))
+    letters = _letters(text, max(min_letters, MIN_LETTERS))
     if letters < min_letters:
         return None
     import pycld2
@@ -84,8 +84,18 @@ def detect(text: str, min_letters: int = MIN_LETTERS, confirm_english: bool = Tr
     code = _norm(code)
     if code == "en" and (letters >= MIN_LETTERS or not confirm_english):
         return code
-    other, prob = _identifier().classify(text)
+    other, prob = identifier().classify(text)
     return code if _norm(other) == code and prob >= 0.9 else None
+
+
+def _letters(text: str, enough: int) -> int:
+    """The letters of ``text``, counted exactly below ``enough`` (at least ``enough``
+    otherwise): a start of the text that has enough of them is enough to know."""
+    head = text[:4 * enough]
+    found = len(_NON_LETTERS.sub("", head))
+    if found >= enough or len(head) == len(text):
+        return found
+    return len(_NON_LETTERS.sub("", text))
 
 
 # Writing systems of the languages above that are not written in Latin letters.
@@ -157,4 +167,4 @@ def likely(text: str, lang: str) -> bool:
     text = text[:MAX_CHARS]
     if len(_NON_LETTERS.sub("", text)) < MIN_REQUEST_LETTERS:
         return False
-    return _norm(_identifier().classify(text)[0]) == lang
+    return _norm(identifier().classify(text)[0]) == lang

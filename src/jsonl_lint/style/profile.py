@@ -238,23 +238,43 @@ def profile_record(record) -> StyleProfile | None:
     return prof
 
 
-class _Echo(NamedTuple):
+class _Echo:
     """What the user wrote first: a marker the reply repeats (a reply explaining "TBH",
-    copying "TELL ME", echoing "Hello World!") is quoted, not the reply's voice."""
+    copying "TELL ME", echoing "Hello World!") is quoted, not the reply's voice. Read
+    on first use: most replies have no marker to compare."""
 
-    words: frozenset  # lower-cased words
-    caps: frozenset  # words in capitals
-    exclaims: int
+    __slots__ = ("user", "_words", "_caps")
+
+    def __init__(self, user: str):
+        self.user = user
+        self._words: frozenset | None = None
+        self._caps: frozenset | None = None
 
     @classmethod
     def of(cls, user: str) -> "_Echo":
-        if not user:
-            return NO_ECHO
-        caps = frozenset(_CAPS_TOKEN.findall(user)) if _HAS_UPPER_RUN.search(user) else frozenset()
-        return cls(frozenset(_WORD.findall(user.lower())), caps, user.count("!"))
+        return cls(user) if user else NO_ECHO
+
+    @property
+    def words(self) -> frozenset:
+        """Lower-cased words."""
+        if self._words is None:
+            self._words = frozenset(_WORD.findall(self.user.lower()))
+        return self._words
+
+    @property
+    def caps(self) -> frozenset:
+        """Words in capitals."""
+        if self._caps is None:
+            user = self.user
+            self._caps = frozenset(_CAPS_TOKEN.findall(user)) if _HAS_UPPER_RUN.search(user) else frozenset()
+        return self._caps
+
+    @property
+    def exclaims(self) -> int:
+        return self.user.count("!")
 
 
-NO_ECHO = _Echo(frozenset(), frozenset(), 0)
+NO_ECHO = _Echo("")
 
 
 class _Registers:
@@ -324,8 +344,6 @@ def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, regis
     voice the prompt asked for (a persona, a story, a child's level)."""
     if words < MIN_GRADE_WORDS or req.kind in UNGRADED_KINDS or p.kind != TEXT or p.tool_call:
         return False
-    if not registers.isdisjoint(UNGRADED_REGISTERS):
-        return False
     if set(p.features) & {LIST, TABLE, CODE_FEATURE}:
         return False
     text = "\n".join(texts)
@@ -334,7 +352,7 @@ def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, regis
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 4 and sum(1 for ln in lines if ln.rstrip()[-1:] not in ".!?:\"'") * 2 >= len(lines):
         return False  # verse or one item per line: no sentences to measure
-    return True
+    return registers.isdisjoint(UNGRADED_REGISTERS)  # last: reading the registers costs the most
 
 
 def _grade(p: StyleProfile, texts: list[str]) -> None:

@@ -47,7 +47,7 @@ def _cmudict_path() -> str:
 
 
 @stage("load syllable table")
-def _load() -> dict[str, int]:
+def load_syllables() -> dict[str, int]:
     """word -> syllables of its first pronunciation (what textstat reads); parsed once
     from the cmudict file, then read from the user cache (keyed by the file's hash)."""
     global _SYLLABLES
@@ -92,7 +92,7 @@ def _hyphenator():
 
 @lru_cache(maxsize=1 << 16)
 def word_syllables(word: str) -> int:
-    table = _SYLLABLES if _SYLLABLES is not None else _load()
+    table = _SYLLABLES if _SYLLABLES is not None else load_syllables()
     n = table.get(word)
     if n is None:
         n = 1 if word.isdigit() else len(_hyphenator().positions(word)) + 1  # pyphen never splits digits
@@ -110,7 +110,7 @@ def counts(text: str) -> tuple[int, int, int]:
         return 0, 0, 0
     words = _words(text)
     if _SYLLABLES is None:
-        _load()
+        load_syllables()
     syl = 0
     for w in words:
         syl += word_syllables(w.lower())

@@ -17,6 +17,7 @@ does not make a request.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -402,6 +403,10 @@ def _length(text: str) -> Length | None:
     return None
 
 
+# Most datasets repeat a few system prompts: their length cue is read once each.
+_system_length = functools.lru_cache(maxsize=256)(_length)
+
+
 def _is_math(low: str) -> bool:
     return len(_DIGITS.findall(low)) >= 2 and bool(_MATH_CUE.search(low))
 
@@ -485,7 +490,7 @@ def analyze(example) -> Request:
     # A system prompt can ask for length too ("think step by step and justify your steps").
     system = "\n".join(t.text[:3000] for t in example.turns if t.role in ("system", "developer")).lower()
     if system and (length is None or length.unit != "long"):
-        asked_long = _length(system)
+        asked_long = _system_length(system)
         if asked_long is not None and asked_long.unit == "long":
             length = asked_long
     return Request(kind=kind, length=length,

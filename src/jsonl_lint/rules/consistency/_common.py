@@ -9,6 +9,7 @@ from typing import Callable
 from pydantic import Field
 
 from ...rule import Context, DatasetRule, Options
+from ...style import readability
 from ...style.profile import StyleProfile, profile_record
 from ...style.stats import Summary, fmt, pct, summarize
 
@@ -56,6 +57,9 @@ class ProfileRule(DatasetRule[list]):
 
     def entry(self, profile: StyleProfile):
         raise NotImplementedError
+
+    def before_fork(self, settings) -> None:
+        readability.load_syllables()  # the reading grade's dictionary: one copy for all workers
 
     def collect(self, state: list, record, ctx: Context) -> None:
         prof = profile_record(record)

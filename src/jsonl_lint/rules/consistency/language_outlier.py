@@ -6,6 +6,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context, DatasetRule
+from ...style import language
 from ...style.language import MIN_LETTERS, name
 from ...style.profile import record_languages
 from ...style.stats import pct
@@ -68,6 +69,9 @@ class LanguageOutlier(DatasetRule[list]):
     requires = "example"
     Options = LanguageOptions
     example_options = {"min-records": 5, "rare-share": 0.2}
+
+    def before_fork(self, settings) -> None:
+        language.identifier()  # the second detector's model (~70 MB): one copy for all workers
 
     def initial(self, ctx: Context) -> list:
         return []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ...diagnostics import Finding
 from ...rule import Context, DatasetRule
+from ...style import language
 from ...style.language import name
 from ...style.profile import record_languages
 from ...style.stats import pct
@@ -58,6 +59,9 @@ class LanguageSwitch(DatasetRule[list]):
     requires = "example"
     Options = LanguageOptions
     example_options = {"min-records": 5, "rare-share": 0.2}
+
+    def before_fork(self, settings) -> None:
+        language.identifier()  # the second detector's model (~70 MB): one copy for all workers
 
     def initial(self, ctx: Context) -> list:
         return []
