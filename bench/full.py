@@ -4,7 +4,8 @@
     python bench/full.py --sizes 1000000 --repeat 1       # 1M: time and peak memory of all processes
     python bench/full.py --sizes 100000 --timings         # also the --timings table of the check
     python bench/full.py --lsp 50000                      # the editor's dataset pass on a 50k-line file
-    python bench/full.py --tree ../old-checkout           # the check of another checkout (before/after)
+    python bench/full.py --tree ../old-checkout           # the check of another checkout
+    python bench/full.py --before ../old-checkout         # that checkout and this one, alternately (before/after)
 
 Records: one system, user and assistant turn each, built at run time from the Alpaca and
 GSM8K texts in ``../shared/corpora`` (nothing of them is written into the repository): the
@@ -189,7 +190,8 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run_size(n: int, repeat: int, jobs: int, timings: bool, keep: str | None, tree: str | None = None) -> dict:
+def run_size(n: int, repeat: int, jobs: int, timings: bool, keep: str | None, tree: str | None = None,
+             before: str | None = None) -> dict:
     tmp = tempfile.mkdtemp(prefix="jsonl-lint-full-")
     path = os.path.join(tmp, "train.jsonl")
     size = build(n, path)
@@ -198,6 +200,11 @@ def run_size(n: int, repeat: int, jobs: int, timings: bool, keep: str | None, tr
     rows = []
     for i in range(repeat):
         f_wall, f_cpu, tokens = floor(path, encoding)
+        if before:
+            b = check(path, jobs, tree=before)
+            print(f"  run {i + 1}: before ({before}) {b['wall']:7.2f} s wall ({b['cpu']:.2f} CPU), peak RSS "
+                  f"{b['rss'] / 2**20:,.0f} MB / PSS {b['pss'] / 2**20:,.0f} MB, {b['findings']:,} findings | ratio "
+                  f"{b['wall'] / f_wall:.2f}x", flush=True)
         c = check(path, jobs, timings=timings and i == repeat - 1, tree=tree)
         ratio = c["wall"] / f_wall
         rows.append((f_wall, f_cpu, c, ratio))
@@ -245,13 +252,15 @@ def main() -> None:
     ap.add_argument("--lsp", type=int, default=0, metavar="LINES", help="also the editor's dataset pass")
     ap.add_argument("--keep", metavar="PATH", help="keep the (last) generated file here")
     ap.add_argument("--tree", metavar="DIR", help="run the check of this checkout (its src/ on PYTHONPATH)")
+    ap.add_argument("--before", metavar="DIR", help="also the check of this checkout, in the same alternation "
+                                                    "(a before/after pair measured under the same load)")
     args = ap.parse_args()
     if not os.path.isdir(CORPORA):
         raise SystemExit(f"no corpora at {CORPORA}")
     print(f"cores {os.cpu_count()}, python {sys.version.split()[0]}, load average {load_average()}"
           + (f", check from {args.tree}" if args.tree else ""))
     for n in (int(s) for s in args.sizes.split(",") if s):
-        run_size(n, args.repeat, args.jobs, args.timings, args.keep, args.tree)
+        run_size(n, args.repeat, args.jobs, args.timings, args.keep, args.tree, args.before)
     if args.lsp:
         run_lsp(args.lsp)
 

@@ -82,3 +82,49 @@ def test_no_encoding_is_reported_once_by_check_and_stats(tmp_path, monkeypatch, 
     import json
 
     assert json.loads(out.getvalue())["exact"] is False
+
+
+def _hashes(monkeypatch) -> list[int]:
+    """Counts the SHA-256 computations of an encoding file's contents."""
+    calls: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data=b""):
+        if len(data) > 1_000_000:
+            calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(encodings.hashlib, "sha256", counting)
+    return calls
+
+
+def test_a_verified_file_is_hashed_once_and_again_when_changed(tmp_path, monkeypatch, no_network):
+    monkeypatch.setenv("JSONL_LINT_CACHE_DIR", str(tmp_path / "user-cache"))
+    data = gzip.open(encodings.bundled_path("cl100k_base")).read()
+    key = hashlib.sha1(encodings.TIKTOKEN_URLS["cl100k_base"].encode()).hexdigest()
+    file = tmp_path / "tiktoken" / key
+    file.parent.mkdir()
+    file.write_bytes(data)
+    monkeypatch.setattr(encodings, "bundled_path", lambda name: None)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(file.parent))
+    hashes = _hashes(monkeypatch)
+    assert encodings.verified_path("cl100k_base") == str(file) and len(hashes) == 1
+    assert encodings.verified_path("cl100k_base") == str(file) and len(hashes) == 1  # remembered
+    # Same size, modification time set back: the change time still differs, so it is hashed again.
+    st = os.stat(file)
+    file.write_bytes(data[:100] + (b"B" if data[100:101] != b"B" else b"C") + data[101:])
+    assert os.path.getsize(file) == st.st_size
+    os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(EncodingUnavailable, match="sha256"):
+        encodings.verified_path("cl100k_base")
+    assert len(hashes) == 2
+
+
+def test_an_unwritable_user_cache_only_means_hashing_again(tmp_path, monkeypatch, no_network):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("JSONL_LINT_CACHE_DIR", str(blocker))
+    hashes = _hashes(monkeypatch)
+    for _ in range(2):
+        assert encodings.verified_path("o200k_base") == encodings.bundled_path("o200k_base")
+    assert len(hashes) == 2 and blocker.read_text().startswith("a file")

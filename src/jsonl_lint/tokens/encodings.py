@@ -10,8 +10,10 @@ the file, in this order,
 and accepts it only when its sha256 equals the hash tiktoken itself expects (read from
 ``tiktoken_ext.openai_public``). The pattern and special tokens come from the same
 constructors, so the resulting ``tiktoken.Encoding`` is tiktoken's, byte for byte.
-Nothing is written anywhere. When no verified file exists, :func:`load_counter` returns
-an :class:`ApproximateCounter` whose ``reason`` says why; callers report it once.
+Nothing is written except to jsonl-lint's user cache (``cache.py``): the parsed ranks and
+the fact that a file, as it is now, was verified. When no verified file exists,
+:func:`load_counter` returns an :class:`ApproximateCounter` whose ``reason`` says why;
+callers report it once.
 """
 
 from __future__ import annotations
@@ -301,16 +303,34 @@ def verified_path(name: str) -> str:
     problems = []
     for path in candidates(name):
         try:
+            seen = _verified_entry(path, expected)
+            if seen is not None and cache.load(seen) == b"verified":
+                return path  # this very file (path, size, modification time) was verified before
             actual = hashlib.sha256(_read(path)).hexdigest()
         except (OSError, EOFError, ValueError) as exc:
             problems.append(f"{path}: unreadable ({exc})")
             continue
         if expected is not None and actual == expected:
+            if seen is not None:
+                cache.store(seen, b"verified")
             return path
         problems.append(f"{path}: sha256 {actual[:12]}… is not tiktoken's {str(expected)[:12]}…")
     where = "; ".join(problems) if problems else (
         "no bpe-openai data file and nothing in tiktoken's cache (TIKTOKEN_CACHE_DIR)")
     raise EncodingUnavailable(f"no verified {name} encoding file found offline: {where}")
+
+
+def _verified_entry(path: str, expected: str | None) -> str | None:
+    """The user-cache entry recording that ``path``, as it is now, has the ``expected``
+    SHA-256: hashing the decompressed file costs more than the rest of a small run's start.
+    Keyed by the file's identity and change time as well as size and modification time:
+    any write or replacement changes the change time (which, unlike the modification time,
+    cannot be set back), so a changed file is hashed again."""
+    if expected is None:
+        return None
+    st = os.stat(path)
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return f"encoding-verified-{cache.key(os.path.abspath(path), *map(str, stamp), expected)}"
 
 
 def candidates(name: str) -> list[str]:
