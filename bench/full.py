@@ -199,18 +199,21 @@ def run_size(n: int, repeat: int, jobs: int, timings: bool, keep: str | None, tr
     print(f"\n{n:,} records, {size / 1e6:.1f} MB; load average {load_average()}", flush=True)
     rows = []
     for i in range(repeat):
-        f_wall, f_cpu, tokens = floor(path, encoding)
-        if before:
+        if before:  # its own floor just before it: the load can change between checks
+            f_wall, f_cpu, tokens = floor(path, encoding)
             b = check(path, jobs, tree=before)
-            print(f"  run {i + 1}: before ({before}) {b['wall']:7.2f} s wall ({b['cpu']:.2f} CPU), peak RSS "
-                  f"{b['rss'] / 2**20:,.0f} MB / PSS {b['pss'] / 2**20:,.0f} MB, {b['findings']:,} findings | ratio "
-                  f"{b['wall'] / f_wall:.2f}x", flush=True)
+            print(f"  run {i + 1}: floor {f_wall:7.2f} s wall ({f_cpu:.2f} CPU) | before ({before}) {b['wall']:7.2f} s "
+                  f"wall ({b['cpu']:.2f} CPU), peak RSS {b['rss'] / 2**20:,.0f} MB / PSS {b['pss'] / 2**20:,.0f} MB, "
+                  f"{b['findings']:,} findings | ratio {b['wall'] / f_wall:.2f}x wall, {b['cpu'] / f_cpu:.2f}x CPU; "
+                  f"load {load_average()}", flush=True)
+        f_wall, f_cpu, tokens = floor(path, encoding)
         c = check(path, jobs, timings=timings and i == repeat - 1, tree=tree)
         ratio = c["wall"] / f_wall
         rows.append((f_wall, f_cpu, c, ratio))
         print(f"  run {i + 1}: floor {f_wall:7.2f} s wall ({f_cpu:.2f} CPU, {tokens:,} tokens) | check {c['wall']:7.2f} s "
               f"wall ({c['cpu']:.2f} CPU), peak RSS {c['rss'] / 2**20:,.0f} MB / PSS {c['pss'] / 2**20:,.0f} MB, "
-              f"{c['findings']:,} findings | ratio {ratio:.2f}x; load {load_average()}", flush=True)
+              f"{c['findings']:,} findings | ratio {ratio:.2f}x wall, {c['cpu'] / f_cpu:.2f}x CPU; load {load_average()}",
+              flush=True)
     ratios = [r[3] for r in rows]
     last = rows[-1][2]
     print(f"  ratio check/floor: median {statistics.median(ratios):.2f}x (range {min(ratios):.2f}-{max(ratios):.2f}); "

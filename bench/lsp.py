@@ -22,12 +22,14 @@ import asyncio
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+_CONTENT = re.compile(r'"content":\s*"')
 WORDS = ("the a model data train token user assistant reply question answer json line record fine tune "
          "dataset example value review prompt output label batch epoch loss weight").split()
 
@@ -184,7 +186,7 @@ async def run(args) -> dict:
                                 "end": {"line": broken, "character": len(lines[broken])}}, "text": "}"}
             line = broken
         else:
-            col = lines[line].index('"content": "', 40) + 12
+            col = _CONTENT.search(lines[line], 40).end()  # json.dumps or orjson spacing (--file)
             change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}},
                       "text": "x"}
         t = time.perf_counter()
