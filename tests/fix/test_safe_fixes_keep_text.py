@@ -22,7 +22,7 @@ import difflib
 import json
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from helpers import settings_for
 from jsonl_lint.engine import Engine
@@ -120,6 +120,17 @@ def carries_text(before: str, i1: int, i2: int, replaced: bool) -> bool:
     return False
 
 
+def edited_window(before: str, after: str, span: tuple[int, int] | None) -> tuple[int, str, str]:
+    """(offset, before piece, after piece) of the fix's edit: only the finding's span when the
+    text around it is kept, so that an ambiguous diff alignment cannot place a removal outside
+    it ("Acme Inc. " -> "Acme " deletes the span's " Inc.", which difflib aligns as "Inc. ")."""
+    if span is not None:
+        head, tail = before[:span[0]], before[span[1]:]
+        if after.startswith(head) and after.endswith(tail) and len(after) >= len(head) + len(tail):
+            return span[0], before[span[0]:span[1]], after[len(head):len(after) - len(tail)]
+    return 0, before, after
+
+
 def check_safe_fix(data: bytes, d) -> None:
     fixed = apply_fixes(data, [d.fix]).data
     old, new = records(data), records(fixed)
@@ -133,7 +144,9 @@ def check_safe_fix(data: bytes, d) -> None:
                 continue
             assert line == d.location.line and pointer == d.pointer, (d.code, d.message, pointer, before, after)
             assert isinstance(before, str) and isinstance(after, str), (d.code, before, after)
-            for i1, i2, replaced in removed(before, after):
+            offset, old_piece, new_piece = edited_window(before, after, span)
+            for i1, i2, replaced in removed(old_piece, new_piece):
+                i1, i2 = i1 + offset, i2 + offset
                 lost = before[i1:i2]
                 if all(invisible(ch) for ch in lost):
                     assert not carries_text(before, i1, i2, replaced), (d.code, d.message, repr(before), repr(after))
@@ -154,6 +167,7 @@ def safe_fixes(data: bytes):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(dataset())
+@example(b'{"instruction": "", "input": "", "output": "Acme Inc. "}\n')  # removal aligned past the span
 def test_safe_fixes_only_remove_what_the_finding_names(data):
     for d in safe_fixes(data):
         check_safe_fix(data, d)
