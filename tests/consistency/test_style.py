@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from hypothesis import given, strategies as st
 
 from jsonl_lint.style import language, readability
 from jsonl_lint.style.structure import structure
@@ -58,6 +59,18 @@ def test_language_detection_on_replies_and_abstains_on_short_text():
     assert sum(v == code for code, v in found.items()) >= 7, found
     for short in ("Sure, here you go!", "OK.", "Paris", "I don't know."):
         assert language.detect(short) is None
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60)
+       | st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60))
+def test_letter_count_fast_path_equals_the_regex(text):
+    # The ASCII path deletes bytes instead of running the regex; the count must not change.
+    assert language.count_letters(text) == len(language._NON_LETTERS.sub("", text))
+
+
+def test_letter_count_on_every_ascii_character():
+    every = "".join(map(chr, range(128)))
+    assert language.count_letters(every) == len(language._NON_LETTERS.sub("", every)) == 52
 
 
 @pytest.mark.parametrize("text,kind,keys,features", [

@@ -31,6 +31,8 @@ NAMES = {
 }
 _ALIASES = {"iw": "he", "nb": "no", "nn": "no", "in": "id", "zh-Hant": "zh"}
 _NON_LETTERS = re.compile(r"[\W\d_]+", re.U)
+# In ASCII, what _NON_LETTERS leaves is exactly A-Z and a-z.
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 _lock = threading.Lock()
 _IDENT = None
@@ -92,9 +94,17 @@ def _letters(text: str, enough: int) -> int:
     """The letters of ``text``, counted exactly below ``enough`` (at least ``enough``
     otherwise): a start of the text that has enough of them is enough to know."""
     head = text[:4 * enough]
-    found = len(_NON_LETTERS.sub("", head))
+    found = count_letters(head)
     if found >= enough or len(head) == len(text):
         return found
+    return count_letters(text)
+
+
+def count_letters(text: str) -> int:
+    """How many letters (word characters other than digits and ``_``) ``text`` has.
+    Plain ASCII (most texts) is counted by deleting bytes, about 4x cheaper than the regex."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NON_LETTERS))
     return len(_NON_LETTERS.sub("", text))
 
 
@@ -165,6 +175,6 @@ def likely(text: str, lang: str) -> bool:
     """Whether py3langid alone reads a short text as ``lang``: enough to *explain* a reply
     in that language (a reply to "Para que serve o with no Python?"), never to report one."""
     text = text[:MAX_CHARS]
-    if len(_NON_LETTERS.sub("", text)) < MIN_REQUEST_LETTERS:
+    if count_letters(text) < MIN_REQUEST_LETTERS:
         return False
     return _norm(identifier().classify(text)[0]) == lang
