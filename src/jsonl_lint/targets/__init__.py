@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
-from .schema import Model, Profile, parse_profile, parse_profile_data
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from .schema import Model, Profile
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 SHORTHAND = ("extends", "max-tokens", "tokenizer", "model")
@@ -54,6 +54,8 @@ def _load(name: str) -> tuple[Profile, dict]:
     path = PROFILES_DIR / f"{name}.yaml"
     if not path.is_file():
         raise ConfigError(f"no shipped target {name!r} (known: {', '.join(profile_names())})")
+    from .schema import parse_profile  # pydantic models and YAML: only when a profile is read
+
     return parse_profile(path)
 
 
@@ -103,6 +105,7 @@ def _merge(base: dict, over: dict) -> dict:
 def _user_target(name: str, table: dict, root: str, where: str) -> UserTarget:
     from ..tokens.encodings import TIKTOKEN_URLS
     from ..tokens.open_weights import known as known_tokenizers
+    from .schema import parse_profile_data
 
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: targets.{name} must be a table")

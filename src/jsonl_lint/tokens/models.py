@@ -11,9 +11,12 @@ any of them (``[tool.jsonl-lint.prices]`` ``"gpt-4o-mini-2024-07-18" = 3.0``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import marshal
+import os
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 
+from .. import cache
 from ..config import ConfigError
 
 
@@ -37,11 +40,28 @@ BARE_NAME_TARGETS = ("openai", "trl")
 
 @lru_cache(maxsize=None)
 def _target_models(target: str) -> dict[str, ModelInfo]:
-    """The models of one target profile by every name they answer to within it."""
+    """The models of one target profile by every name they answer to within it: read from
+    the user cache when the profile file and the code that reads it are unchanged, since
+    validating a profile imports the profile schema's models and YAML (most of a small
+    check's start)."""
+    entry = _cache_entry(target)
+    payload = cache.load(entry) if entry else None
+    if payload is not None:
+        try:
+            kind, value = marshal.loads(payload)
+            if kind == "models-from":
+                return _target_models(value)
+            infos, names = value
+            found = [ModelInfo(*fields) for fields in infos]
+            return {n: found[i] for n, i in names}
+        except (ValueError, TypeError, EOFError):
+            pass  # an entry of another layout: build it again
     from ..targets import shipped_profile
 
     profile = shipped_profile(target)
     if profile.models_from:  # the same models as another target (trainers that take any HF model)
+        if entry:
+            cache.store(entry, marshal.dumps(("models-from", profile.models_from)))
         return _target_models(profile.models_from)
     by_name: dict[str, ModelInfo] = {}
     for m in profile.models:
@@ -60,7 +80,37 @@ def _target_models(target: str) -> dict[str, ModelInfo]:
                          price_source, max(str(s.date) for s in priced))
         for n in (m.name, *m.aliases):
             by_name.setdefault(n, info)
+    if entry:
+        index: dict[int, int] = {}  # one entry per model, however many names it has
+        for info in by_name.values():
+            index.setdefault(id(info), len(index))
+        infos = list({id(info): astuple(info) for info in by_name.values()}.values())
+        cache.store(entry, marshal.dumps(("models", (infos, [(n, index[id(i)]) for n, i in by_name.items()]))))
     return by_name
+
+
+def _cache_entry(target: str) -> str | None:
+    """The user-cache name of a target's models: the hash of its profile file and of the
+    code that turns a profile into models (None when a file cannot be read)."""
+    from ..targets import PROFILES_DIR
+
+    try:
+        profile = (PROFILES_DIR / f"{target}.yaml").read_bytes()
+        code = _code()
+    except OSError:
+        return None
+    return f"target-models-{cache.key(profile, *code)}.marshal"
+
+
+@lru_cache(maxsize=1)
+def _code() -> tuple[bytes, ...]:
+    """The source of this module and of the profile schema."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = []
+    for path in (os.path.abspath(__file__), os.path.join(package, "targets", "schema.py")):
+        with open(path, "rb") as f:
+            out.append(f.read())
+    return tuple(out)
 
 
 def all_models() -> tuple[ModelInfo, ...]:
