@@ -23,18 +23,21 @@ safe loader and meta files with ``tomllib``; other files are ignored.
 
 from __future__ import annotations
 
+import marshal
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import cache
 from ..config import ConfigError
-from .schema import STYLE_NAME, RULE_NAME, Meta, parse_meta, parse_rule
+from .schema import MODELS, STYLE_NAME, RULE_NAME, Meta, parse_meta, parse_rule
 from ..timings import stage
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..rule import Rule
+    from .schema import Definition
 
 __all__ = ["load_declarative_rules", "shipped_styles_dir", "find_styles", "load_style", "check_styles", "Style"]
 
@@ -157,8 +160,43 @@ def _load_folder(folder: str, style: str, stamp: tuple) -> tuple[type["Rule"], .
     for path in _rule_files(Path(folder)):
         if not RULE_NAME.match(path.stem):
             raise ConfigError(f"{path}: rule file names must start with a letter and use letters, digits, - or _")
-        rules.append(build(parse_rule(path), style, path.stem, path))
+        rules.append(build(_definition(path), style, path.stem, path))
     return tuple(rules)
+
+
+def _definition(path: Path) -> "Definition":
+    """:func:`parse_rule`, or the definition it gave for the same file content and the same
+    schema code, from the user cache: parsing reads YAML in pure Python and validating
+    builds the schema's models, for the same few shipped files at every start. Only valid
+    files are stored, so a broken one fails with the same message every time."""
+    try:
+        entry = f"rule-definition-{cache.key(path.read_bytes(), *_schema_code())}.marshal"
+    except OSError:
+        return parse_rule(path)  # which says the file cannot be read
+    payload = cache.load(entry)
+    if payload is not None:
+        try:
+            kind, values, fields_set = marshal.loads(payload)
+            return MODELS[kind].model_construct(_fields_set=set(fields_set), **values)
+        except (ValueError, TypeError, EOFError, KeyError):
+            pass  # an entry of another layout: parse again
+    definition = parse_rule(path)
+    cache.store(entry, marshal.dumps((definition.extends, definition.model_dump(),
+                                      sorted(definition.model_fields_set))))
+    return definition
+
+
+@lru_cache(maxsize=1)
+def _schema_code() -> tuple[bytes, ...]:
+    """What a rule file's validation depends on besides its content: the schema module's
+    source and the versions of pydantic and regex."""
+    import pydantic
+    import regex
+
+    from . import schema
+
+    with open(schema.__file__, "rb") as f:
+        return f.read(), pydantic.VERSION.encode(), regex.__version__.encode()
 
 
 @stage("load rule packs")

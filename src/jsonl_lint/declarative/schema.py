@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import regex
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..config import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
 
 KINDS = ("existence", "substitution", "occurrence", "length", "pattern", "required", "consistency", "ratio")
 LEVELS = ("error", "warning", "info", "suggestion")
@@ -122,8 +124,10 @@ Regex = Annotated[str, AfterValidator(_check_regex)]
 class Definition(BaseModel):
     """Keys every rule kind shares (vale's ``Definition``)."""
 
+    # Built on the first validation: rule files validated before come from the user cache
+    # (see jsonl_lint.declarative), and most runs validate none.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=_kebab,
-                              populate_by_name=False)
+                              populate_by_name=False, defer_build=True)
 
     extends: str
     message: str = Field(min_length=1)
@@ -297,6 +301,8 @@ def load_yaml(path: Path, fast: bool = False) -> tuple[Any, Lines]:
     """Parse a YAML file safely; return the value and the 1-based line of every key
     and list item (keyed by path tuple). Duplicate keys are errors. ``fast`` uses
     libyaml's safe loader when PyYAML has it (files read at every start)."""
+    import yaml  # not at import: rule packs read before come from the user cache
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -325,6 +331,8 @@ def load_yaml(path: Path, fast: bool = False) -> tuple[Any, Lines]:
 
 
 def _walk(node: yaml.Node, at: tuple, lines: Lines, path: Path) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:
