@@ -184,3 +184,15 @@ def test_models_lists_limits_prices_and_the_configured_model(tmp_path, monkeypat
     mini = next(m for m in data if m["name"] == "gpt-4o-mini-2024-07-18")
     assert mini["limit"] == 65536 and mini["price_source"].startswith("price table of") and not mini["default"]
     assert next(m for m in data if m["name"] == "gpt-3.5-turbo-0125")["price_source"] == "config 'prices'"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
+def test_version_and_help_load_neither_the_engine_nor_pydantic(args):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom jsonl_lint.cli import main\nmain(sys.argv[1:])\n"
+            "print(sorted(m for m in ('jsonl_lint.engine', 'jsonl_lint.config', 'pydantic', 'numpy') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "[]"

@@ -9,7 +9,6 @@ import sys
 from typing import TextIO
 
 from . import __version__, commands
-from .config import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +38,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     if not getattr(args, "func", None):
         parser.print_help(out)
         return 2
+    from .config import ConfigError  # not before: --version and --help need none of pydantic
+
     try:
         return args.func(args, out, err)
     except ConfigError as exc:

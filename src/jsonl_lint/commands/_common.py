@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
-from .. import sources
-from ..config import ConfigError, Settings, find_config_file, load_settings
+if TYPE_CHECKING:
+    from ..config import Settings
+
+# The engine, pydantic and the sources are imported by the functions that run a command,
+# not at import: building the parser (--help, --version) needs none of them.
 
 
 NO_DATASET_FILES = "no dataset files found (looked for *.jsonl, *.ndjson and JSON-array *.json)"
@@ -51,6 +55,8 @@ def add_show_secrets(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings discovered from the first path (or --config), with the CLI flags on top."""
+    from ..config import load_settings
+
     start = next((p for p in args.paths if p != "-" and os.path.exists(p)), None)
     return with_overrides(args, load_settings(args.config, start=start, isolated=args.isolated))
 
@@ -58,6 +64,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def config_groups(args: argparse.Namespace, base: Settings, files: list[str]) -> list[tuple[Settings, list[str]]]:
     """Files grouped by the config file found upward from each, CLI flags applied to
     every group; files under one config are linted as one dataset."""
+    from .. import sources
+    from ..config import find_config_file, load_settings
+
     if args.config or args.isolated:
         return [(base, files)]
     by_config: dict = {}
@@ -71,6 +80,9 @@ def config_groups(args: argparse.Namespace, base: Settings, files: list[str]) ->
 
 
 def with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
+    from .. import sources
+    from ..config import ConfigError
+
     changes: dict = {}
     if args.select:
         changes["select"] = tuple(args.select)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-from ..baseline import baseline_path, write_baseline
-from ..engine import Engine, discover
 from ._common import add_dataset_options, dataset_paths, settings_from_args, write_selection_notes
 
 
@@ -17,6 +15,9 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    from ..baseline import baseline_path, write_baseline
+    from ..engine import Engine, discover
+
     settings = settings_from_args(args)
     path = args.file or baseline_path(settings)
     # Lint without the current baseline so every finding is recorded afresh.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from ..config import ConfigError, load_settings
 from ..formats import FORMATS
 from ..formatters import OUTPUT_FORMATS, get_formatter
 from ..formatters.base import plural
@@ -58,6 +57,7 @@ def _fraction(value: str) -> float:
 
 
 def run(args, out, err) -> int:
+    from ..config import ConfigError, load_settings
     from ..convert.run import Request, convert
 
     for path in args.paths:

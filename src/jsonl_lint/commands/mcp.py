@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-from ..config import ConfigError
-
 MISSING_SDK = ("jsonl-lint mcp needs the MCP Python SDK (version 2): pip install 'jsonl-lint[mcp]'")
 
 
@@ -22,6 +20,8 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    from ..config import ConfigError
+
     roots = args.root or [os.getcwd()]
     for root in roots:
         if not os.path.isdir(root):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..config import load_settings
-from ..tokens.models import all_models, price_for
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("models", help="list the models for --model: encoding, training limit, price")
@@ -15,6 +12,9 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    from ..config import load_settings
+    from ..tokens.models import all_models, price_for
+
     settings = load_settings()
     rows = []
     for m in all_models():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..engine import Engine
 from .stats import gather
 from ._common import add_dataset_options, add_show_secrets, progress_bar, write_selection_notes
 
@@ -24,6 +23,7 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    from ..engine import Engine
     from ..report import render
 
     progress = progress_bar(args, err)

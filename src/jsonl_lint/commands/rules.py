@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..config import ConfigError, load_settings
-from ..registry import all_rules, find_rule
-from ..docs import rule_markdown
-from ..rule import DatasetRule, RecordRule
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("rules", help="list every rule")
@@ -25,10 +20,16 @@ def register(subparsers) -> None:
 
 
 def _rules():
+    from ..config import load_settings
+    from ..registry import all_rules
+
     return all_rules(load_settings())
 
 
 def run_list(args, out, err) -> int:
+    from ..config import load_settings
+    from ..rule import DatasetRule, RecordRule
+
     if args.check_styles:
         from ..declarative import check_styles
 
@@ -57,7 +58,10 @@ def run_list(args, out, err) -> int:
 
 
 def run_doc(args, out, err) -> int:
+    from ..config import ConfigError
     from ..convert.losses import LOSSES
+    from ..docs import rule_markdown
+    from ..registry import find_rule
 
     rule = find_rule(args.rule, _rules() + LOSSES)
     if rule is None:
@@ -67,6 +71,7 @@ def run_doc(args, out, err) -> int:
 
 
 def run_tests(args, out, err) -> int:
+    from ..config import load_settings
     from ..declarative.cases import run_cases
 
     ran, failures = run_cases(load_settings(), all_styles=args.all_styles)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..config import DEFAULT_MODEL
-from ..engine import discover
-from ..formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
 from ._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, progress_bar, settings_from_args
 
 
@@ -23,6 +20,8 @@ def register(subparsers) -> None:
 
 
 def gather(args, progress=None):
+    from ..engine import discover
+
     settings = settings_from_args(args)
     return stats_of(args, settings, discover(dataset_paths(args, settings), settings), progress)
 
@@ -63,6 +62,9 @@ def _n(v) -> str:
 
 
 def render_text(d: dict) -> str:
+    from ..config import DEFAULT_MODEL
+    from ..formats import OPENAI_PREFERENCE, PREFERENCE_PAIRS
+
     lines: list[str] = []
     add = lines.append
     exact = "exact" if d["exact"] else "APPROXIMATE (1 token per 4 characters)"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 
-from ..config import ConfigError
-from ..engine import discover
 from ._common import NO_DATASET_FILES, add_dataset_options, dataset_paths, settings_from_args
 
 
@@ -23,6 +21,8 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    from ..config import ConfigError
+    from ..engine import discover
     from ..targets import all_profiles
     from ..targets.matrix import build, render_text
 

@@ -4,7 +4,6 @@ import itertools
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..reader import open_binary
 from .base import Formatter, group_repeats, grouped_line, summary_line
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -81,6 +80,8 @@ def _lines_for(path: str, wanted: set[int], source: str | None) -> dict[int, str
 
 
 def _iter_lines(path: str, source: str | None) -> Iterator[str]:
+    from ..reader import open_binary  # not at import: `--help` builds the parser without the reader
+
     if source is not None:
         yield from source.split("\n")
         return
