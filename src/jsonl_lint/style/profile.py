@@ -36,7 +36,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _EMOJI = re.compile(
     "[\U0001F300-\U0001F5FF\U0001F600-\U0001F64F\U0001F680-\U0001F6FF\U0001F900-\U0001F9FF"
     "\U0001FA70-\U0001FAFF\u2600-\u266C\u2670-\u26FF\u2700-\u27BF\U0001F1E6-\U0001F1FF]")  # not ♭ ♮ ♯
-_EMOTICON = re.compile(r"(?<![\w:])[:;]-?[)(DP](?!\w)")
+# Patterns start with a character or a set of them (the lookbehind after it, not before):
+# the regex engine then skips to the candidates instead of trying every position.
+_EMOTICON = re.compile(r"[:;](?<![\w:][:;])-?[)(DP](?!\w)")
+_EMOTICON_PAIRS = tuple(eye + rest for eye in ":;" for rest in "-)(DP")  # one of which every emoticon has
 _EXCLAIM = re.compile(r"!+")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
@@ -48,13 +51,15 @@ _SQL = re.compile(r"\b(?:SELECT\b[^;]{1,300}?\bFROM|INSERT INTO|UPDATE \w+ SET|D
                   r"CREATE (?:TABLE|INDEX|VIEW|DATABASE)|ALTER TABLE|DROP TABLE)\b.*?(?:;|\n\s*\n|\Z)", re.S)
 # Quoted speech: double quotes of any style, and single quotes that are not apostrophes.
 _QUOTED = re.compile(r'"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d|\u00ab[^\u00bb\n]{1,400}\u00bb|'
-                     r"(?<![A-Za-z])'[^'\n]{1,100}'(?![A-Za-z])|\u2018[^\u2019\n]{1,100}\u2019(?![A-Za-z])")
-_SPEAKER = re.compile(r"^\s*[*_]{0,2}[A-Z][\w .'-]{0,30}[*_]{0,2}\s*:\s*\S", re.M)
+                     r"'(?<![A-Za-z]')[^'\n]{1,100}'(?![A-Za-z])|\u2018[^\u2019\n]{1,100}\u2019(?![A-Za-z])")
+_SPEAKER = re.compile(r"\n\s*[*_]{0,2}[A-Z][\w .'-]{0,30}[*_]{0,2}\s*:\s*\S")  # line starts: on "\n" + text
 _CONTRACTION = re.compile(r"'(?:t|re|ll|ve|m|d)\b")
-_CAPS_TOKEN = re.compile(r"(?<![A-Za-z'])[A-Z][A-Z']+(?![A-Za-z'])")
-_HAS_UPPER_RUN = re.compile(r"[A-Z]{2}")
+_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z'][A-Z])[A-Z']+(?![A-Za-z'])")
+_HAS_UPPER_RUN = re.compile(r"[A-Z][A-Z]")
 _ENUMERATION = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])\)\s|(?:^|\s)\(\d{1,2}\)\s")
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|(?<![.!?\s])\n(?=\s*\S)")
+# A run of [.!?] before a space, a quote, a bracket or the end; or a line break after a
+# line without one, before more text.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*(?=[\s\"')\]]|$)|(?<=\n)(?<![.!?\s]\n)(?=\s*\S))")
 _ARITHMETIC = re.compile(r"\d\s*[-+*/x×÷^=]\s*\(?\$?\d")
 
 _SLANG, _LEGAL, _LEGAL_ORDINARY, _POLITE, _FIRST, _SECOND = range(1, 7)
@@ -63,6 +68,7 @@ for _words, _code in ((lexicon.SECOND_PERSON, _SECOND), (lexicon.FIRST_PERSON, _
                       (lexicon.LEGAL_ORDINARY, _LEGAL_ORDINARY), (lexicon.LEGALESE, _LEGAL), (lexicon.SLANG, _SLANG)):
     for _w in _words:
         _CATEGORY[_w] = _code  # later lists win: slang and legalese over person and politeness
+_LEXICON_WORDS = frozenset(_CATEGORY)
 
 # Which requested registers license which marker (the reply does what it was asked).
 LICENSED_BY = {
@@ -326,7 +332,7 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE, example=
             p.lines += sum(1 for ln in text.split("\n") if ln.strip()) if "\n" in text else 1
     if calls and p.words < 4 and any(has_text_tool_call(t.text) for t in turns):
         p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
-    if sum(len(_SPEAKER.findall(t)) for t in texts) >= 2 and not json_like:
+    if sum(len(_SPEAKER.findall("\n" + t)) for t in texts if ":" in t) >= 2 and not json_like:
         registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
     for turn, text in zip(turns, texts):
         _markers(p, turn, text, echo, registers)
@@ -347,7 +353,8 @@ def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, regis
     if set(p.features) & {LIST, TABLE, CODE_FEATURE}:
         return False
     text = "\n".join(texts)
-    if len(_ENUMERATION.findall(text)) >= 2 or len(_ARITHMETIC.findall(text)) >= 2 or text.count(";") >= 2:
+    if (text.count(";") >= 2 or (")" in text and len(_ENUMERATION.findall(text)) >= 2)  # ")" ends every enumerator
+            or len(_ARITHMETIC.findall(text)) >= 2):
         return False
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) >= 4 and sum(1 for ln in lines if ln.rstrip()[-1:] not in ".!?:\"'") * 2 >= len(lines):
@@ -390,7 +397,7 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Register
     # for the few replies that have a marker.
     voice = mask_quotes(text)
     emoji = list(_EMOJI.finditer(voice)) if not text.isascii() else []
-    if ":" in voice or ";" in voice:
+    if (":" in voice or ";" in voice) and any(map(voice.__contains__, _EMOTICON_PAIRS)):
         emoji += _EMOTICON.finditer(voice)
     if emoji and not _licensed("emoji", registers):
         for m in emoji:
@@ -412,21 +419,19 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Register
     lower = voice.lower().replace("\u2019", "'")
     lower_words = _WORD.findall(lower)  # split once: lexicons, hostility and the capitals' base
     p.letters_words += len(lower_words)
-    found = hostility.find(voice, set(lower_words))
+    words = set(lower_words)
+    found = hostility.find(voice, words)
     if found and not _licensed("hostile", registers):
         for start, end, weight in sorted(found, key=lambda f: (-f[2], f[0])):  # strongest first
             p.hostile += weight
             _note(p, "hostile", turn, start, end, text[start:end])
-    get = _CATEGORY.get
     n = [0] * 7
     seen: dict[int, set] = {}
-    for w in lower_words:
-        c = get(w)
-        if c is None:
-            continue
+    for w in words & _LEXICON_WORDS:  # the few lexicon words, each counted once
+        c = _CATEGORY[w]
         if c < _POLITE and w in echo.words:
             continue  # the user's word first: quoted, not the reply's voice
-        n[c] += 1
+        n[c] += lower_words.count(w)
         if c < _POLITE:
             seen.setdefault(c, set()).add(w)
     p.polite += n[_POLITE]
@@ -501,15 +506,18 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languag
     if example is not None:
         turns = reply_turns(example)
         if turns:
-            out = _languages(example, turns, min_letters, request.of(record))
+            prof = record.extra.get(_KEY)  # its shape, when the profile has read it
+            out = _languages(example, turns, min_letters, request.of(record), prof.kind if prof else None)
     record.extra[_LANG_KEY] = (min_letters, out)
     LANGUAGES.put(key, out)
     return out
 
 
-def _languages(example, turns, min_letters: int, req: Request) -> Languages:
+def _languages(example, turns, min_letters: int, req: Request, kind: str | None = None) -> Languages:
+    """``kind``: the shape of the longest reply, when known."""
     main = max(turns, key=lambda t: len(t.text))
-    kind = structure(main.text)[0]
+    if kind is None:
+        kind = structure(main.text)[0]
     text = _mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY))
     lang = language.detect(text, min_letters)
     if lang is None:

@@ -227,7 +227,34 @@ _MATH_CUE = re.compile(r"\b(how (many|much|long|far|fast|old)|calculate|compute|
                        r"\d\s*[-+*/x×÷^=]\s*\(?\d|%")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _LANG_NAMES = {n.lower(): c for c, n in language.NAMES.items()}
-_LANGUAGE_NAME = re.compile(r"\b(" + _LANGUAGES + r")")  # also glued: "in IndonesianYou will"
+
+
+def _trie(words) -> str:
+    """An alternation of literal words as a trie (``\\b(?:ab|ac)`` as ``\\b(?:a[bc])``):
+    the regex engine tries one branch per letter instead of every word at every position.
+    At a position it matches the longest of the words that start there."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        end = "" in node
+        if len(alts) == 1 and not end:
+            return alts[0]
+        return "(?:" + "|".join(alts) + (")?" if end else ")")  # greedy: the longer word first
+
+    return emit(root)
+
+
+# No language name starts another, so the longest name at a position is the only one.
+assert not any(a != b and a.startswith(b) for a in _LANG_NAMES for b in _LANG_NAMES)
+_LANGUAGE_NAME = re.compile(r"\b" + _trie(_LANG_NAMES))  # also glued: "in IndonesianYou will"
 _TOOL_SIGNATURE = re.compile(r"^\s*[a-z_][a-z0-9_]*\(\s*[a-z_][a-z0-9_ ,]*\)\s*$", re.M)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -285,6 +312,20 @@ _KIND_GATES = {
                "bio", "review", "role"),
 }
 _KIND_RE = [(k, _compile(p) if p else None) for k, p in _KIND_CUES]
+# All gates in one pass: at each position the longest gate starting there (a lookahead,
+# so gates that overlap are all seen), and for each gate the kinds of every gate it starts
+# with, so a kind is found exactly when one of its gates is in the text.
+_GATE_SCAN = re.compile("(?=(" + _trie({g for gates in _KIND_GATES.values() for g in gates}) + "))")
+_GATE_KINDS = {s: frozenset(k for k, gates in _KIND_GATES.items() if any(s.startswith(g) for g in gates))
+               for s in {g for gates in _KIND_GATES.values() for g in gates}}
+
+
+def _gated_kinds(low: str) -> set:
+    """The kinds one of whose gates ``low`` contains."""
+    kinds: set = set()
+    for s in set(_GATE_SCAN.findall(low)):
+        kinds |= _GATE_KINDS[s]
+    return kinds
 _FORMAT_RE = {k: _compile(p) for k, p in _FORMAT_CUES.items()}
 _REGISTER_RE = {k: _compile(p) for k, p in _REGISTER_CUES.items()}
 
@@ -466,13 +507,13 @@ def analyze(example) -> Request:
     if example.tools or ("(" in low and _TOOL_SIGNATURE.search(low)):
         kind = TOOL  # the prompt declares tools (a ``tools`` field, or "wikipedia(query)" lines)
     else:
+        gated = _gated_kinds(low)
         for k, rx in _KIND_RE:
             if rx is None:
                 if _is_math(low + " " + source[:400].lower()):
                     kind = k
                     break
-            elif ((any(g in low for g in _KIND_GATES[k]) or (k == TRANSLATION and "to " in low[-40:]))
-                  and rx.search(low)):
+            elif (k in gated or (k == TRANSLATION and "to " in low[-40:])) and rx.search(low):
                 kind = k
                 break
         if kind == CREATIVE and _HOW_TO.search(low):
@@ -482,8 +523,12 @@ def analyze(example) -> Request:
     users = [t for t in example.turns if t.role == "user"]
     last, last_source = _turn_parts(users[-1]) if users else ("", "")
     last_low = last.lower().rstrip()
-    closed = kind == CLASSIFICATION or bool(_YES_NO.search(last_low[-400:]) or _COMPLETION.search(last_low[-80:])
-                                            or _FACTOID.search(last_low) or (
+    # The closed-question patterns end at the end of the (stripped) text: "?", ":", "is".
+    asks = last_low.endswith("?")
+    closed = kind == CLASSIFICATION or bool((asks and _YES_NO.search(last_low[-400:]))
+                                            or (last_low.endswith((":", "is", "are", "be"))
+                                                and _COMPLETION.search(last_low[-80:]))
+                                            or (asks and _FACTOID.search(last_low)) or (
                                                 ("output" in low or "return" in low or "answer" in low
                                                  or "respond" in low) and _OUTPUT_SPEC.search(low)))
     length = _length(last_low)

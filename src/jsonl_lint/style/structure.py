@@ -22,7 +22,7 @@ _HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
 _CODE_LINE = re.compile(
     r"^\s*(?:import \w|from [\w.]+ import |def \w|class \w|return\b|print\(|(?:if|for|while) .*:\s*$"
     r"|[\w.\[\]]+\s*[+\-*/]?=\s*\S|.*[;{}]\s*$)", re.M)
-_LIST = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S", re.M)
+_LIST = re.compile(r"\n\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")  # at line starts, matched on "\n" + text (fast to find)
 
 
 def structure(text: str) -> tuple[str, tuple[str, ...] | None, tuple[str, ...]]:
@@ -59,7 +59,7 @@ def structure(text: str) -> tuple[str, tuple[str, ...] | None, tuple[str, ...]]:
                 feats.append(CODE)
         else:
             feats.append(HEADINGS)
-    if len(_LIST.findall(s)) >= 2:
+    if len(_LIST.findall("\n" + s)) >= 2:
         feats.append(LIST)
     return TEXT, None, tuple(feats)
 
