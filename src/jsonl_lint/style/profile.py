@@ -325,8 +325,11 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE, example=
         raw = _mask_calls(turn.text) if calls else turn.text
         text = _mask(raw, json_like)
         texts.append(text)
-        p.words += request.word_count(raw if not json_like else text)  # code is part of a reply's length
-        prose_words += len(text.split())
+        counted = raw if not json_like else text  # code is part of a reply's length
+        words = request.word_count(counted)
+        p.words += words
+        # Nothing masked in plain ASCII: the prose is the same words, split once.
+        prose_words += words if counted is text and text.isascii() else len(text.split())
         if text.strip():
             p.sentences += max(1, len(_SENTENCE_END.findall(text.rstrip())))
             p.lines += sum(1 for ln in text.split("\n") if ln.strip()) if "\n" in text else 1
