@@ -390,11 +390,16 @@ class Engine:
         out: dict[str, list] = {}
         for window in windows:
             records: dict[str, list[Record]] = {}
+            calibrating: dict[frozenset[str], list[DatasetRule]] = {}  # by record levels
             with self._open(window.path, window) as stream:
                 for record in self._task_records(stream, window):
-                    for rule in self.active_rules(window.path, record_levels(record))[1]:
-                        if rule.calibration_size() > 0:
-                            records.setdefault(rule.code, []).append(record)
+                    levels = record_levels(record)
+                    rules = calibrating.get(levels)
+                    if rules is None:
+                        rules = calibrating[levels] = [r for r in self.active_rules(window.path, levels)[1]
+                                                       if r.calibration_size() > 0]
+                    for rule in rules:
+                        records.setdefault(rule.code, []).append(record)
             ctx = self.context(window.path)
             for rule in self.pack.dataset_rules:
                 if rule.calibration_size() > 0:

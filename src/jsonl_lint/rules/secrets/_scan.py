@@ -26,6 +26,25 @@ def texts(record) -> Iterator[tuple[str, str, bool]]:
         yield pointer, key, True
 
 
+_DIGIT_SHAPE = bytes.maketrans(b"123456789 .", b"000000000--")
+
+
+def digit_shape(text: str) -> bytes | None:
+    """An ASCII text with every digit written as ``0`` and every separator of a number
+    (space, dot, dash) as ``-``, so that a digit pattern is a substring test instead of a
+    regex search (several times faster); None for other text, where ``\\d`` also matches
+    the digits of other scripts."""
+    return text.encode("ascii").translate(_DIGIT_SHAPE) if text.isascii() else None
+
+
+def line_digit_shape(record) -> bytes | None:
+    """:func:`digit_shape` of the raw line, found once per record (JL704, JL705)."""
+    extra = record.extra
+    if "digit shape" not in extra:
+        extra["digit shape"] = digit_shape(record.text)
+    return extra["digit shape"]
+
+
 def where(pointer: str, on_key: bool = False) -> str:
     """Where a secret sits, for a message; a key's own pointer would quote the key."""
     if on_key:

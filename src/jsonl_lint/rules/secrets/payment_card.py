@@ -4,7 +4,7 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import luhn_ok, replace_fix, texts, where
+from ._scan import line_digit_shape, luhn_ok, replace_fix, texts, where
 
 # 13 to 19 digits, optionally grouped by single spaces or dashes.
 _CANDIDATE = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
@@ -13,6 +13,8 @@ _ARITHMETIC_AFTER = re.compile(r" ?[=+*/×÷^<>]")
 # Numbers labelled as something else: order #..., invoice no. ..., tracking ..., ID ...
 _LABELLED = re.compile(r"(?i)(?:#|\b(?:order|invoice|tracking|reference|ref|id|isbn|serial|account|acct|"
                        r"policy|ticket|case|transaction|confirmation|imei|iccid|no)\b\.?:?)\s*$")
+# On the raw line. A match has 8 digits in a row or "dddd dddd" (its digit shape, see
+# ``digit_shape``, b"00000000" or b"0000-0000"): two substring tests go first.
 _PREFILTER = re.compile(r"\d{4}[ -]?\d{4,6}[ -]?\d{4}")
 # Test numbers published by card networks and payment processors.
 TEST_NUMBERS = frozenset({
@@ -94,7 +96,9 @@ class PaymentCard(RecordRule):
         allow_test_numbers: bool = True
 
     def check(self, record, ctx: Context):
-        if not _PREFILTER.search(record.text):
+        shape = line_digit_shape(record)
+        if (shape is not None and b"00000000" not in shape and b"0000-0000" not in shape) \
+                or not _PREFILTER.search(record.text):
             return
         for pointer, text, on_key in texts(record):
             for m in _CANDIDATE.finditer(text):

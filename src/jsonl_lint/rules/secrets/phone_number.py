@@ -4,14 +4,17 @@ import re
 
 from ...diagnostics import Finding, Severity
 from ...rule import Context, Options, RecordRule
-from ._scan import in_tool_schema, replace_fix, reported_on_chosen, texts, where
+from ._scan import digit_shape, in_tool_schema, line_digit_shape, replace_fix, reported_on_chosen, texts, where
 
 # North American numbers need separators (555-123-4567, (555) 123-4567, 555.123.4567);
 # international numbers need a leading + and 8 to 15 digits in groups.
 _NANP = re.compile(r"(?<![\w+/.-])(?:\+?1[ .-]?)?(?:\((\d{3})\)[ ]?|(\d{3})([-. ]))(\d{3})[-. ](\d{4})(?![\w/-]|\.\d)")
 _INTL = re.compile(r"(?<![\w+])\+(?!1\D)\d{1,3}(?:[ .-]\(?\d{1,5}\)?){0,4}[ .-]\d{2,8}(?![\w-]|\.\d)")
-# Every NANP candidate contains "<digit><separator><4 digits>"; international ones a "+".
-_PREFILTER = re.compile(r"\d[-. ]\d{4}")
+# Every NANP candidate contains "<digit><separator><4 digits>" (in a digit shape, see
+# ``digit_shape``, the substring b"0-0000"); every international one a "+", 1 to 3 digits,
+# a separator and a digit (a regex that starts with a literal, so it is fast).
+_NANP_PREFILTER = re.compile(r"\d[-. ]\d{4}")
+_INTL_PREFILTER = re.compile(r"\+\d{1,3}[ .-]\(?\d")
 _TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
 # Words that present a number as an organisation's line, not a person's.
 _BUSINESS = re.compile(r"(?i)\b(?:fax|toll[- ]free|hotline|helpline|help line|lifeline|customer (?:service|care|support)|"
@@ -57,6 +60,25 @@ def mask_phone(number: str) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+def _candidates(text: str, shape: bytes | None) -> tuple[bool, bool]:
+    """Whether ``text`` (``shape``: its digit shape, None when it has none) can hold a
+    North American candidate, and an international one."""
+    if shape is None:
+        nanp = _NANP_PREFILTER.search(text) is not None
+    else:
+        nanp = b"0-0000" in shape
+    return nanp, "+" in text and _INTL_PREFILTER.search(text) is not None
+
+
+def _may_have_candidates(record) -> bool:
+    """Whether the strings of a record can hold a candidate at all, from its raw line.
+    JSON escapes other than ``\\uXXXX`` decode to none of the characters a candidate is
+    made of, so without one a candidate appears in the line as it is; with one, any "+"
+    may start one."""
+    line = record.text
+    return any(_candidates(line, line_digit_shape(record))) or ("+" in line and "\\u" in line)
 
 
 class PhoneNumber(RecordRule):
@@ -105,12 +127,13 @@ class PhoneNumber(RecordRule):
         skip_business_lines: bool = True
 
     def check(self, record, ctx: Context):
-        if "+" not in record.text and not _PREFILTER.search(record.text):
+        if not _may_have_candidates(record):
             return
         for pointer, text, on_key in texts(record):
-            if in_tool_schema(record, pointer):
+            numbers = self._numbers(text)
+            if not numbers or in_tool_schema(record, pointer):
                 continue
-            for span, number in self._numbers(text):
+            for span, number in numbers:
                 if reported_on_chosen(record, pointer, span[1], on_key):
                     continue
                 fictional = fictional_number(number)
@@ -120,22 +143,24 @@ class PhoneNumber(RecordRule):
                               "belongs to a person, replace it with a fictional 555-01xx number", pointer, span,
                               on_key=on_key, fix=fix, secret=(0, 2))
 
-    def _numbers(self, text: str):
+    def _numbers(self, text: str) -> list[tuple[tuple[int, int], str]]:
+        nanp, intl = _candidates(text, digit_shape(text))
         found = []
-        if not _PREFILTER.search(text) and "+" not in text:
-            return
-        for m in _NANP.finditer(text):
+        for m in _NANP.finditer(text) if nanp else ():
             area = m.group(1) or m.group(2)
             if not m.group(1) and m.group(3) != text[m.end(4):m.end(4) + 1]:
                 continue  # 415-867.5309: mixed separators are not a phone number
             if not nanp_fictional(area, m.group(4), m.group(5)):
                 found.append(m.span())
-        for m in _INTL.finditer(text) if "+" in text else ():
+        # A match starts at a "+"; the lookbehind still sees the text before ``pos``.
+        for m in _INTL.finditer(text, text.index("+")) if intl else ():
             digits = sum(c.isdigit() for c in m.group(0))
             if 8 <= digits <= 15 and not any(s <= m.start() < e for s, e in found):
                 found.append(m.span())
+        out = []
         for s, e in sorted(found):
             if self.options.skip_business_lines and (_BUSINESS.search(text, max(0, s - 60), min(len(text), e + 30))
                                                      or _INSTITUTION.search(text, max(0, s - 150), min(len(text), e + 60))):
                 continue
-            yield (s, e), text[s:e]
+            out.append(((s, e), text[s:e]))
+        return out
