@@ -136,19 +136,17 @@ class NearState:
         k = len(batch)
         wh, wcount = word_hashes([b[1] for b in batch] + [b[2] for b in batch])
         sh, counts = shingle_hashes(wh, wcount, cfg.shingle)
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        parts, docs = [], []
-        for j, (i, _, _) in enumerate(batch):
-            p = sh[offsets[j]:offsets[j + 1]]
-            a = sh[offsets[k + j]:offsets[k + j + 1]]
-            if len(p) and len(self.boiler):
-                p = p[~_isin_sorted(p >> np.uint64(_OWNER_BITS), self.boiler)]
-            both = np.concatenate((p, a)) if len(p) else a
-            if len(both) >= cfg.min_words:
-                self.active[i] = 1
-            parts.append(both)
-            docs.append(np.full(len(both), j, dtype=np.int64))
-        self.sig_chunks.append(oph_signatures(np.concatenate(parts), np.concatenate(docs), k, cfg.num_perm))
+        # The shingles of record j: its prompt's (document j, boilerplate left out) and its
+        # answer's (document k + j). A signature does not depend on the order of its shingles.
+        doc = np.repeat(np.tile(np.arange(k, dtype=np.int64), 2), counts)
+        if len(self.boiler):
+            prompts = int(counts[:k].sum())
+            keep = np.ones(len(sh), dtype=bool)
+            keep[:prompts] = ~_isin_sorted(sh[:prompts] >> np.uint64(_OWNER_BITS), self.boiler)
+            sh, doc = sh[keep], doc[keep]
+        for j in np.flatnonzero(np.bincount(doc, minlength=k) >= cfg.min_words).tolist():
+            self.active[batch[j][0]] = 1
+        self.sig_chunks.append(oph_signatures(sh, doc, k, cfg.num_perm))
 
     def flush(self) -> None:
         self._sign_batch()

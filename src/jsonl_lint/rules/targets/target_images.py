@@ -114,6 +114,8 @@ class TargetImages(RecordRule):
     example_settings = {"target": ["together"]}
 
     def check(self, record, ctx: Context):
+        if not targets(ctx):
+            return  # no target in the run (the default): nothing to look at
         found = list(images(record))
         if not found:
             return

@@ -52,6 +52,8 @@ class TargetRoles(RecordRule):
     example_settings = {"target": ["together"]}
 
     def check(self, record, ctx: Context):
+        if not targets(ctx):
+            return  # no target in the run (the default): nothing to look at
         turns = [t for t in record.example.turns if t.role]
         if not turns:
             return

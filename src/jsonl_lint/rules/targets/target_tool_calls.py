@@ -48,6 +48,8 @@ class TargetToolCalls(RecordRule):
     example_settings = {"target": ["mistral"]}
 
     def check(self, record, ctx: Context):
+        if not targets(ctx):
+            return  # no target in the run (the default): nothing to look at
         msgs = list(messages(record))
         tools = record.example.tools
         uses = _defines_tools(tools) or any(

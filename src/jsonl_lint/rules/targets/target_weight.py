@@ -46,6 +46,8 @@ class TargetWeight(RecordRule):
     example_settings = {"target": ["trl"]}
 
     def check(self, record, ctx: Context):
+        if not targets(ctx):
+            return  # no target in the run (the default): nothing to look at
         weighted = [t for t in record.example.all_turns if t.weight is not None]
         if not weighted:
             return
