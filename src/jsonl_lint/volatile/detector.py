@@ -246,9 +246,10 @@ _EARNING_BEFORE = re.compile(r"\b(?:mak(?:e|es|ing)|earn(?:s|ing|ed)?|incomes?(?
 _SOURCED = re.compile(r"\b(?:according to|as|the)\s+(?:the\s+)?(?:given\s+|provided\s+)?(?:article|text|passage|"
                       r"paragraph|input|document|letter|email|story)\b", re.I)
 
-_MATH_WORDS = ("how much", "how many", "how long", "how far", "how old", "how fast", "how often", "calculate",
-               "compute", "solve", "total", "sum of", "difference", "average", "percent", "profit", "altogether",
-               "in all", "remainder", "each", "per ", "%")
+# Most frequent first (in real word problems), as any one of them is enough.
+_MATH_WORDS = ("how many", "each", "how much", "total", "per ", "%", "calculate", "average", "how long", "percent",
+               "how old", "compute", "in all", "profit", "difference", "altogether", "sum of", "solve", "remainder",
+               "how far", "how fast", "how often")
 _MATH_ANSWER = re.compile(r"[\dx)]\s*=\s*[-$.(]?\d")
 
 
@@ -567,7 +568,7 @@ def is_math_example(turns: Iterable) -> bool:
         if t.role == "assistant":
             if "<<" in text or "####" in text or ("=" in text and _MATH_ANSWER.search(text)):
                 return True
-        elif len(_DIGIT.findall(text)) >= 2:
+        elif (first := _DIGIT.search(text)) is not None and _DIGIT.search(text, first.end()) is not None:
             low = text.lower()
             if any(w in low for w in _MATH_WORDS):
                 return True
