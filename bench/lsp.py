@@ -10,6 +10,9 @@ folder, starts the server over stdio, and measures
 * one-character edits -> the publish for that document version (p50 / p95 / max over
   ``--edits`` edits, one every 100 ms like slow typing; every 10th edit breaks the line's
   JSON and the next one repairs it, and the script checks the finding appears / goes);
+* save -> dataset-wide rules done (after the edits);
+* the CPU seconds of the server and its worker processes for the open and for the save
+  (the machine may be shared: CPU is the figure to compare);
 * `jsonl-lint check` on the same file (wall time, a separate process) in the same run.
 
 Writes nothing into the repository.
@@ -106,6 +109,28 @@ class Client:
                 self.pending.pop(msg["id"]).set_result(msg.get("result"))
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and its descendants (their exited children included)."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(name)] = int(fields[1])
+        times[int(name)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, pp in parents.items() if pp == p and c not in tree]
+    return sum(times.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -151,6 +176,7 @@ async def run(args) -> dict:
     init_s = time.perf_counter() - t
     await asyncio.sleep(args.wait)  # like an editor: the server starts, then the user opens the file
 
+    cpu0 = tree_cpu(proc.pid)
     t0 = time.perf_counter()
     c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "jsonl", "version": 1,
                                                        "text": text}})
@@ -164,6 +190,7 @@ async def run(args) -> dict:
             complete = now - t0
     await asyncio.wait_for(c.progress_end.wait(), 600)
     dataset_s = time.perf_counter() - t0
+    open_cpu = tree_cpu(proc.pid) - cpu0
     while not c.publishes.empty():
         c.publishes.get_nowait()
 
@@ -208,6 +235,15 @@ async def run(args) -> dict:
         lines[line] = lines[line][:s] + change["text"] + lines[line][e:]
         await asyncio.sleep(0.1)
 
+    await asyncio.sleep(1.0)
+    c.progress_end.clear()
+    cpu0 = tree_cpu(proc.pid)
+    t = time.perf_counter()
+    c.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    await asyncio.wait_for(c.progress_end.wait(), 600)
+    save_s = time.perf_counter() - t
+    save_cpu = tree_cpu(proc.pid) - cpu0
+
     await c.request("shutdown", None)
     c.notify("exit", None)
     try:
@@ -217,6 +253,7 @@ async def run(args) -> dict:
     return {
         "lines": args.lines, "bytes": len(text.encode()), "cli_s": cli_s, "cli_findings": len(cli_diags),
         "init_s": init_s, "first_s": first, "complete_s": complete, "dataset_s": dataset_s,
+        "open_cpu": open_cpu, "save_s": save_s, "save_cpu": save_cpu,
         "p50_ms": statistics.median(latencies) * 1000, "p95_ms": pct(latencies, 0.95) * 1000,
         "max_ms": max(latencies) * 1000, "edits": len(latencies), "checks_ok": checks_ok,
     }
@@ -240,6 +277,9 @@ def main() -> None:
     print(f"{'open -> first diagnostics (target < 2 s)':<52} {r['first_s']:>10.2f} s")
     print(f"{'open -> all per-record diagnostics':<52} {r['complete_s']:>10.2f} s")
     print(f"{'open -> dataset-wide rules done':<52} {r['dataset_s']:>10.2f} s")
+    print(f"{'  CPU of the server and its workers':<52} {r['open_cpu']:>10.2f} s")
+    print(f"{'save -> dataset-wide rules done':<52} {r['save_s']:>10.2f} s")
+    print(f"{'  CPU of the server and its workers':<52} {r['save_cpu']:>10.2f} s")
     print(f"{'edit -> diagnostics p50':<52} {r['p50_ms']:>9.1f} ms")
     print(f"{'edit -> diagnostics p95 (target < 150 ms)':<52} {r['p95_ms']:>9.1f} ms")
     print(f"{'edit -> diagnostics max':<52} {r['max_ms']:>9.1f} ms")

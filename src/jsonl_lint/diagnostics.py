@@ -166,9 +166,28 @@ def line_shift() -> int:
     return _LINE_SHIFT.get()
 
 
+# The same for byte offsets: the language server moves a kept task's results to where
+# the same lines are after an edit before them (``lsp.dataset``).
+_BYTE_SHIFT: contextvars.ContextVar[int] = contextvars.ContextVar("byte_shift", default=0)
+
+
+@contextmanager
+def bytes_shifted(count: int) -> Iterator[None]:
+    token = _BYTE_SHIFT.set(count)
+    try:
+        yield
+    finally:
+        _BYTE_SHIFT.reset(token)
+
+
+def byte_shift() -> int:
+    """Bytes to add to the record offsets being unpickled (0 outside ``bytes_shifted``)."""
+    return _BYTE_SHIFT.get()
+
+
 def _record_ref(path: str, index: int, line: int, column: int, offset: int, length: int) -> RecordRef:
     shift = _LINE_SHIFT.get()
-    return RecordRef(path, index + shift, line + shift, column, offset, length)
+    return RecordRef(path, index + shift, line + shift, column, offset + _BYTE_SHIFT.get(), length)
 
 
 def _position(line: int, column: int) -> Position:

@@ -314,14 +314,15 @@ class Engine:
     # -- whole runs ------------------------------------------------------------------
     def run(self, files: list[str], jobs: int | None = None, progress: Progress | None = None,
             texts: dict[str, bytes] | None = None, dataset_rules: bool = True, *,
-            backend: Backend | None = None, tasks: int | None = None) -> Report:
+            backend: Backend | None = None, tasks: int | list[Task] | None = None) -> Report:
         """Lint ``files`` as one dataset. ``texts`` supplies in-memory contents for some
         paths (editor buffers, fixed files not yet written); those runs stay in-process.
         ``backend`` runs the tasks (default: the configured one with ``jobs`` workers);
         ``tasks`` is how many byte-range tasks a large run is split into (default: one
-        per worker and file)."""
+        per worker and file), or the tasks themselves."""
         if texts:
             self._texts.update(texts)
+            sources.in_memory.update(texts)
         if "-" in files and "-" not in self._texts:
             self._texts["-"] = _read_stdin()
         t = timings.current()
@@ -335,10 +336,14 @@ class Engine:
             if backend is None:
                 with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
                     return self.run_plan(plan(files, tasks or own.workers), own, progress)
-            return self.run_plan(plan(files, tasks or backend.workers, self._texts), backend, progress)
+            if not isinstance(tasks, list):
+                tasks = plan(files, tasks or backend.workers, self._texts, shared=backend.forks)
+            return self.run_plan(tasks, backend, progress)
         finally:
             for path in set(texts or ()) | {"-"}:
                 self._texts.pop(path, None)
+            for path in texts or ():
+                sources.in_memory.pop(path, None)
 
     def _run_serial(self, files: list[str], progress: Progress | None, dataset_rules: bool) -> Report:
         if dataset_rules:
@@ -679,16 +684,18 @@ def _calibration_worker(args: tuple[Settings, RulePack | None, list[Task]]) -> d
     return _worker_engine(settings, pack)._calibration_pieces(windows)
 
 
-def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None) -> list[Task]:
+def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None, *, shared: bool = False
+         ) -> list[Task]:
     """Tasks for a run: each JSONL file cut into ``parts`` byte ranges of equal size
     (cut anywhere: a task starts at the first line start in its range); JSON arrays,
-    compressed files and in-memory sources are one task each."""
+    compressed files and in-memory sources are one task each, unless ``shared``: workers
+    forked from the process that holds the in-memory sources read them too."""
     out: list[Task] = []
     for path in files:
-        if parts <= 1 or not splittable(path, texts):
+        if parts <= 1 or not splittable(path, None if shared else texts):
             out.append(Task(path))
             continue
-        size = file_size(path)
+        size = len(texts[path]) if texts and path in texts else file_size(path)
         bounds = sorted({size * k // parts for k in range(parts)})
         out += [Task(path, s, e) for s, e in zip(bounds, bounds[1:] + [size])]
     return out

@@ -109,6 +109,11 @@ def exists(path: str) -> bool:
 
 READ_AHEAD = 4 << 20  # bytes fetched per remote request
 
+# The in-memory sources of the runs in progress (editor buffers), by path: a record
+# re-read by its byte range comes from here, not from the file (workers forked during a
+# run see them too).
+in_memory: dict[str, bytes] = {}
+
 
 def open_binary(path: str, read_ahead: int = READ_AHEAD) -> IO[bytes]:
     """A binary stream of a dataset file, decompressed when it ends in .gz or .zst.

@@ -128,3 +128,4 @@ def test_server_check_reports_the_version_for_the_extension():
     out, err = io.StringIO(), io.StringIO()
     assert main(["server", "--check"], out, err) == 0
     assert json.loads(out.getvalue())["version"] == __version__
+

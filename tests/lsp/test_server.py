@@ -372,3 +372,7 @@ async def test_large_file_runs_dataset_rules_on_open_and_save_only(client, ws):
     client.text_document_did_save(T.DidSaveTextDocumentParams(T.TextDocumentIdentifier(uri=uri)))
     ds = await diagnostics_for(client, uri, 2, lambda ds: any(d.code == "JL301" for d in ds))
     assert [d.range.start.line for d in ds if d.code == "JL301"] == [2]
+    # a save without edits since: the findings shown are of this text, no pass runs
+    client.text_document_did_save(T.DidSaveTextDocumentParams(T.TextDocumentIdentifier(uri=uri)))
+    await asyncio.sleep(1.0)
+    assert len(client.progress_reports) == passes + 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import io
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,17 +127,6 @@ class Linter:
             except Exception as exc:
                 self.errors.append(f"token count failed: {exc!r}")
         return RecordInfo("record", ex.format, roles, tokens, trained, billed, estimated)
-
-
-def dataset_pass(settings, path: str, text: str) -> list[Diagnostic]:
-    """Dataset-wide rules only, over one snapshot (runs in a worker process)."""
-    import dataclasses
-
-    settings = settings.updated(baseline=os.devnull)  # the server applies the baseline itself
-    engine = Engine(settings)
-    pack = dataclasses.replace(engine.pack, record_rules=(), dataset_rules=engine.active_rules(path)[1])
-    engine = Engine(settings, pack=pack)
-    return engine.run_text(text, path, dataset_rules=True).diagnostics
 
 
 def to_units(line: str, cp: int, encoding: str) -> int:

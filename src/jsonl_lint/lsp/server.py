@@ -9,7 +9,10 @@ Design (see docs/editor.md):
   content: an edit re-lints the lines it touched. While a large file is opened, results
   are published progressively (first batch of lines first).
 * Dataset-wide rules run in a worker process on a snapshot, after a pause in typing
-  (small files), on open and on save, with work-done progress. Their findings are mapped
+  (small files), on open and on save (unless the text is the last pass's), with work-done
+  progress; for a large file that process forks one worker per core, as the CLI's local
+  backend does, and reuses the last pass's work on the text before the first edit
+  (:mod:`.dataset`). Their findings are mapped
   to current line numbers through the edit log; findings on lines edited since are
   dropped until the next pass (stale results are never shown at wrong lines).
 * Diagnostics are pushed (``textDocument/publishDiagnostics``) with the document version.
@@ -43,7 +46,8 @@ from .. import __version__
 from ..config import ConfigError, Settings, load_settings
 from ..procs import exit_with_parent, pid_alive, watch
 from .convert import to_lsp
-from .document import Document, Linter, dataset_pass
+from .dataset import dataset_pass
+from .document import Document, Linter
 from .protocol import JsonlProtocol
 from .transport import FrameReader
 
@@ -333,6 +337,8 @@ class JsonlLanguageServer(LanguageServer):
             return
         if reason == "typing" and (self.editor.run == "onSave" or st.doc.size > self.editor.large_file_size):
             return
+        if reason != "open" and st.doc.dataset_edit == st.doc.edit_count:
+            return  # the dataset findings shown are of this very text (a save without edits)
         if st.ds_running:
             st.ds_again = True
             return

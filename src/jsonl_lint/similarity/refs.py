@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 import orjson
 
-from ..diagnostics import RecordRef, line_shift
+from ..diagnostics import RecordRef, byte_shift, line_shift
 
 _FIELDS = 7  # path id, index, line, column, offset, byte length, code-point length
 
@@ -78,10 +78,11 @@ class RefTable:
     def __setstate__(self, state):
         self.paths, self.rows = state
         self._ids = {p: i for i, p in enumerate(self.paths)}
-        shift = line_shift()  # a task's rows, unpickled by the run with its line offset
-        if shift and self.rows:
+        shift, moved = line_shift(), byte_shift()  # a task's rows, moved to their lines (and bytes) in the file
+        if (shift or moved) and self.rows:
             rows = np.frombuffer(self.rows, dtype=np.int64).reshape(-1, _FIELDS)
             rows[:, 1:3] += shift  # index and line
+            rows[:, 4] += moved  # byte offset
 
 
 def reread(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, object]:
@@ -98,7 +99,10 @@ def reread(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, object]:
     for path, items in by_path.items():
         items.sort(key=lambda kr: kr[1].offset)
         try:
-            if sources.is_remote(path) and not sources.is_compressed(path):
+            if path in sources.in_memory:
+                data = sources.in_memory[path]
+                chunks = [data[ref.offset: ref.offset + ref.length] for _, ref in items]
+            elif sources.is_remote(path) and not sources.is_compressed(path):
                 chunks = sources.read_ranges(path, [(ref.offset, ref.length) for _, ref in items])
             else:
                 if not os.path.isfile(path) and not sources.is_remote(path):
