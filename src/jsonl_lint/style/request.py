@@ -403,12 +403,32 @@ _GATE_KINDS = {s: frozenset(k for k, gates in _KIND_GATES.items() if any(s.start
                for s in {g for gates in _KIND_GATES.values() for g in gates}}
 
 
-def _gated_kinds(low: str) -> set:
-    """The kinds one of whose gates ``low`` contains."""
+# Only a gate with a line break can span two parts of the cue text (joined by one).
+_NEWLINE_GATES = tuple(g for g in _GATE_KINDS if "\n" in g)
+
+
+def _gated_kinds(parts: list[str], low: str) -> set:
+    """The kinds one of whose gates ``low``, the lower-cased ``parts`` joined by line
+    breaks, contains: the gates of each part, and those that span two."""
     kinds: set = set()
-    for s in set(_GATE_SCAN.findall(low)):
-        kinds |= _GATE_KINDS[s]
+    for part in parts:
+        kinds |= _part_gates(part)
+    for gate in _NEWLINE_GATES:
+        if gate in low:
+            kinds |= _GATE_KINDS[gate]
     return kinds
+
+
+@functools.lru_cache(maxsize=256)
+def _part_gates(part: str) -> frozenset:
+    """The kinds one of whose gates a part contains (memoized: a dataset repeats a few
+    system prompts)."""
+    kinds: set = set()
+    for s in set(_GATE_SCAN.findall(part)):
+        kinds |= _GATE_KINDS[s]
+    return frozenset(kinds)
+
+
 _FORMAT_RE = {k: _Cues(p) for k, p in _FORMAT_CUES.items()}
 _REGISTER_RE = {k: _Cues(p) for k, p in _REGISTER_CUES.items()}
 
@@ -447,6 +467,11 @@ CUE_CHARS = 800  # of each turn, cues are read in the first and last 400 charact
 def _cue_text(example) -> str:
     """Where a request's cues are read: the start and end of the system prompt and of each
     user turn, without Alpaca's input (data, whose shape is read separately)."""
+    return "\n".join(_cue_parts(example))
+
+
+def _cue_parts(example) -> list[str]:
+    """The parts of :func:`_cue_text`, one a turn."""
     parts = []
     for t in example.turns:
         if t.role in ("system", "developer"):
@@ -457,7 +482,7 @@ def _cue_text(example) -> str:
             # A request sits at the start or the end of a turn: a long middle is a passage.
             half = CUE_CHARS // 2
             parts.append(text if len(text) <= CUE_CHARS else text[:half] + "\n" + text[-half:])
-    return "\n".join(parts)
+    return parts
 
 
 def _turn_parts(t) -> tuple[str, str]:
@@ -585,12 +610,13 @@ def analyze(example) -> Request:
     instruction, source = instruction_parts(example)
     if not instruction:
         return NONE
-    low = _cue_text(example).lower()
+    parts = [part.lower() for part in _cue_parts(example)]
+    low = "\n".join(parts)  # the same as lower-casing the joined text (case context ends at a line break)
     kind = QUESTION
     if example.tools or ("(" in low and _TOOL_SIGNATURE.search(low)):
         kind = TOOL  # the prompt declares tools (a ``tools`` field, or "wikipedia(query)" lines)
     else:
-        gated = _gated_kinds(low)
+        gated = _gated_kinds(parts, low)
         for k, rx in _KIND_RE:
             if rx is None:
                 if _is_math(low + " " + source[:400].lower()):
