@@ -22,11 +22,13 @@ import os
 import pickle
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .config import ConfigError
 from .procs import exit_with_parent
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 BACKENDS = ("local", "ray")
 
@@ -83,6 +85,8 @@ class ProcessBackend(Backend):
     @property
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # 18 ms of imports: not for serial runs
+
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=exit_with_parent,
                                              initargs=(os.getpid(),))
         return self._pool
