@@ -196,3 +196,25 @@ def test_version_and_help_load_neither_the_engine_nor_pydantic(args):
             "if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     assert proc.stdout.splitlines()[-1] == "[]"
+
+
+def test_only_jsonl_lints_own_process_freezes_its_start_up_and_the_collector_runs_for_the_records(dataset, monkeypatch):
+    import gc
+
+    from jsonl_lint.commands import check
+    from jsonl_lint.engine import Engine
+
+    frozen = gc.get_freeze_count()
+    assert run("check", "train.jsonl")[0] == 1  # a program calling main(): its objects are left alone
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    monkeypatch.setattr(check, "_own_process", lambda: True)
+    collecting_while_reading = []
+    real_run = Engine.run
+    monkeypatch.setattr(Engine, "run", lambda self, *a, **k: collecting_while_reading.append(gc.isenabled())
+                        or real_run(self, *a, **k))
+    try:
+        assert run("check", "train.jsonl")[0] == 1
+        assert collecting_while_reading == [True] and gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()

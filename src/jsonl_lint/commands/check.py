@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .. import timings
 from ..diagnostics import Severity
@@ -50,6 +51,8 @@ def register(subparsers) -> None:
 
 
 def run(args, out, err) -> int:
+    if _own_process():
+        gc.disable()  # until the rules are loaded: see _start_up_done
     from .. import engine  # noqa: F401  (not when the parser is built; before the clock, so start-up counts it)
 
     rows = timings.env_rows()
@@ -83,6 +86,18 @@ class _Clock:
         return self.timings
 
 
+def _start_up_done() -> None:
+    """In jsonl-lint's own process, once an engine has loaded its rules (before it reads a
+    record): what start-up allocated (modules, classes, rules, compiled patterns) lives until
+    the process ends, so the cyclic garbage collector, paused while it was allocated, now
+    leaves it out of every pass (gc.freeze) instead of walking it again at each older-
+    generation collection: about a fifth of a small check's CPU, and shorter full
+    collections in a large run (worker processes fork with it frozen too). Never in a
+    program that calls :func:`jsonl_lint.cli.main`, whose objects are not ours to freeze."""
+    gc.freeze()
+    gc.enable()
+
+
 def _own_process() -> bool:
     """Whether this process is jsonl-lint's own (the command, or ``python -m jsonl_lint``),
     not a program calling :func:`jsonl_lint.cli.main`, whose start-up is not ours."""
@@ -113,7 +128,8 @@ def _check(args, out, err, clock: _Clock | None) -> int:
     not_written: dict[str, str] = {}
     diffs = []
     selection_notes: set[str] = set()
-    for run in lint_groups(args, settings, files, progress, fixes=args.fix or args.diff):
+    started = _start_up_done if _own_process() else None
+    for run in lint_groups(args, settings, files, progress, fixes=args.fix or args.diff, started=started):
         write_selection_notes(run.engine, err, selection_notes)
         report = run.report
         if args.diff:
@@ -189,11 +205,13 @@ class GroupRun:
         return self.fixed.diff(mask)
 
 
-def lint_groups(args, settings, files: list[str], progress=None, *, fixes: bool = False) -> Iterator[GroupRun]:
+def lint_groups(args, settings, files: list[str], progress=None, *, fixes: bool = False,
+                started: Callable[[], None] | None = None) -> Iterator[GroupRun]:
     """Lint ``files`` one config group at a time, as `check` does (the MCP tools too); with
     ``fixes``, also apply the fixes in memory (safe ones, and unsafe ones with
     ``args.unsafe_fixes``), writing nothing. ``progress`` gets the bytes read of all the
-    groups together, so it only goes up (an MCP client requires it)."""
+    groups together, so it only goes up (an MCP client requires it). ``started`` is called
+    when each group's engine is built, before it reads a record."""
     from ..engine import Engine, file_size
 
     groups = config_groups(args, settings, files)
@@ -201,6 +219,8 @@ def lint_groups(args, settings, files: list[str], progress=None, *, fixes: bool 
     read_before = 0
     for group_settings, group_files in groups:
         engine = Engine(group_settings)
+        if started is not None:
+            started()
         run_progress = progress if not whole else (
             lambda done, _total, base=read_before: progress(base + done, whole))
         read_before += sum(map(file_size, group_files)) if whole else 0
