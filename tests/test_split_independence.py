@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import settings_for
 from jsonl_lint.backends import Backend, ProcessBackend
-from jsonl_lint.engine import Engine, Task, plan
+from jsonl_lint.engine import SAMPLE_WINDOWS, Engine, Task, plan, sample_windows
 
 EN = ("the a to of and in is for on with that your you it can this be are we our please order account refund "
       "shipping delivery password reset update billing plan support team help thanks question answer issue "
@@ -198,6 +198,21 @@ def test_the_datasets_exercise_every_dataset_rule(datasets):
     assert {k[5] for k in datasets["valid"][2]} >= {"JL900", "JL910"}
     template = {k[5] for k in datasets["template"][2]}
     assert "JL303" not in template  # the template is 6% of the run: boilerplate, not similarity
+
+
+def test_an_in_memory_text_is_sampled_as_the_file_is(tmp_path):
+    """The editor and ``--fix`` lint in-memory text: its calibration sample is read from
+    the places the same file on disk is sampled at (not its first records), and the
+    findings are the file's."""
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(template_dataset())
+    texts = {str(path): path.read_bytes()}
+    on_disk = sample_windows([str(path)], 1024)
+    assert len(on_disk) == SAMPLE_WINDOWS
+    assert sample_windows([str(path)], 1024, texts) == on_disk
+    settings = settings_for(preview=True, **TEMPLATE)
+    assert ([_key(d) for d in Engine(settings).run([str(path)], texts=texts).diagnostics]
+            == [_key(d) for d in Engine(settings).run([str(path)]).diagnostics])
 
 
 class _Workers(Backend):

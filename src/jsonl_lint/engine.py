@@ -709,7 +709,8 @@ def sample_windows(files: list[str], records: int, texts: dict[str, bytes] | Non
     """The calibration sample as tasks: ``SAMPLE_WINDOWS`` windows spread over the
     files in proportion to their sizes, each reading at most its share of ``records``
     from the lines that start in it. Files that cannot be split give their first
-    records. Depends on the files alone."""
+    records. Depends on the files' bytes alone: an editor's or ``--fix``'s in-memory text
+    is sampled as the same file on disk is, so its findings equal the CLI's."""
     sizes = [len(texts[f]) if texts and f in texts else file_size(f) for f in files]
     total = sum(sizes)
     out: list[Task] = []
@@ -717,7 +718,7 @@ def sample_windows(files: list[str], records: int, texts: dict[str, bytes] | Non
         if not size:
             continue
         share = size / total
-        if not splittable(path, texts):
+        if not splittable(path):
             out.append(Task(path, limit=math.ceil(records * share)))
             continue
         k = max(1, round(SAMPLE_WINDOWS * share))
