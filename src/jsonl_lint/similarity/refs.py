@@ -42,6 +42,11 @@ class RefTable:
         r = self.rows[i * _FIELDS: (i + 1) * _FIELDS]
         return RecordRef(self.paths[r[0]], r[1], r[2], r[3], r[4], r[5])
 
+    def refs(self, start: int, stop: int) -> list[RecordRef]:
+        """The locations of rows ``start`` to ``stop``."""
+        rows, paths = self.rows[start * _FIELDS: stop * _FIELDS].tolist(), self.paths
+        return [RecordRef(paths[rows[k]], *rows[k + 1: k + 6]) for k in range(0, len(rows), _FIELDS)]
+
     def path_id(self, i: int) -> int:
         return self.rows[i * _FIELDS]
 
@@ -196,3 +201,150 @@ def merge_groups(names: list[str], ids: array, other_names: list[str], other_ids
     """Append another state's per-record group ids to ``ids``, renumbered into ``names``."""
     remap = [group_id(names, g) for g in other_names]
     ids.extend(remap[g] for g in other_ids)
+
+
+_DICT = object()  # marks the interning key of a dict value
+_CHUNK = 4096  # rows added, and materialized while iterating, at a time
+
+
+class _Column:
+    """One field of a ``RowTable``: plain ints in an array (4 bytes each while they fit),
+    anything else as the index of its value among the column's distinct values."""
+
+    __slots__ = ("ints", "ids", "values", "_index")
+
+    def __init__(self) -> None:
+        self.ints: array | None = array("i")
+        self.ids: array | None = None
+        self.values: list = []
+        self._index: dict | None = {}
+
+    def add(self, values) -> None:
+        if self.ints is not None:
+            block = self._ints(values) if all(type(v) is int for v in values) else None  # not bool: True stays True
+            if block is not None:
+                if block.typecode != self.ints.typecode:
+                    self.ints = array(block.typecode, self.ints)
+                self.ints += block
+                return
+            self._to_ids()
+        self.ids.extend(map(self._id, values))
+
+    def _ints(self, values) -> array | None:
+        """``values`` as an array as wide as this column, or 64 bits wide; None when they do not fit."""
+        for typecode in (self.ints.typecode, "q"):
+            try:
+                return array(typecode, values)
+            except OverflowError:
+                pass
+        return None
+
+    def _to_ids(self) -> None:
+        self.ids = array("I", map(self._id, self.ints.tolist()))
+        self.ints = None
+
+    def _id(self, value) -> int:
+        index = self.index()
+        try:
+            key = (_DICT, tuple(value.items())) if type(value) is dict else (type(value), value)
+            found = index.get(key)
+        except TypeError:  # unhashable: kept once per row
+            key = found = None
+        if found is None:
+            found = len(self.values)
+            self.values.append(value)
+            if key is not None:
+                index[key] = found
+        return found
+
+    def index(self) -> dict:
+        if self._index is None:  # after unpickling: rebuilt on the first addition
+            self._index, values, self.values = {}, self.values, []
+            for v in values:
+                self._id(v)
+        return self._index
+
+    def extend(self, other: "_Column") -> None:
+        if other.ints is not None:
+            self.add(other.ints)
+            return
+        if self.ints is not None:
+            self._to_ids()
+        remap = np.array([self._id(v) for v in other.values], dtype=np.uint32)
+        self.ids.frombytes(remap[np.frombuffer(other.ids, dtype=np.uint32)].tobytes())
+
+    def chunk(self, start: int, stop: int) -> list:
+        if self.ints is not None:
+            return self.ints[start:stop].tolist()
+        values = self.values
+        return [values[i] for i in self.ids[start:stop].tolist()]
+
+    def __getstate__(self):
+        return self.ints, self.ids, self.values
+
+    def __setstate__(self, state):
+        self.ints, self.ids, self.values = state
+        self._index = None
+
+
+class RowTable:
+    """Per-record rows of a dataset rule, used like a list of ``(RecordRef, row)``
+    pairs (append, len, index, iterate) but held in columns: locations in a
+    ``RefTable``, each field of the rows (a NamedTuple type) as ints or as indices of
+    its distinct values (pointers, kinds, key sets and empty evidence repeat). A
+    record costs tens of bytes instead of the hundreds its objects take. Rows are
+    added to the columns a chunk at a time (one call per column, not per value)."""
+
+    def __init__(self, row_type: type) -> None:
+        self.row_type = row_type
+        self.refs = RefTable()
+        self.columns = [_Column() for _ in row_type._fields]
+        self._pending: list[tuple] = []
+
+    def append(self, item: tuple) -> None:
+        self._pending.append(item)
+        if len(self._pending) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            refs, rows = zip(*pending)
+            for ref in refs:
+                self.refs.add(ref, 0)
+            for column, values in zip(self.columns, zip(*rows)):
+                column.add(values)
+
+    def __len__(self) -> int:
+        return len(self.refs) + len(self._pending)
+
+    def extend(self, other: "RowTable") -> None:
+        self._flush()
+        other._flush()
+        self.refs.extend(other.refs)
+        for mine, theirs in zip(self.columns, other.columns):
+            mine.extend(theirs)
+
+    def __getitem__(self, i: int) -> tuple:
+        self._flush()
+        if i < 0:
+            i += len(self)
+        return self.refs.ref(i), self.row_type._make(c.chunk(i, i + 1)[0] for c in self.columns)
+
+    def __iter__(self):
+        self._flush()
+        make, n = self.row_type._make, len(self)
+        for start in range(0, n, _CHUNK):
+            stop = min(n, start + _CHUNK)
+            yield from zip(self.refs.refs(start, stop), map(make, zip(*(c.chunk(start, stop) for c in self.columns))))
+
+    def rows(self):
+        """The rows without their locations."""
+        self._flush()
+        make, n = self.row_type._make, len(self)
+        for start in range(0, n, _CHUNK):
+            yield from map(make, zip(*(c.chunk(start, min(n, start + _CHUNK)) for c in self.columns)))
+
+    def __getstate__(self):
+        self._flush()
+        return self.__dict__

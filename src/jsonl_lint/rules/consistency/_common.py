@@ -3,12 +3,15 @@ robust outlier test."""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 from pydantic import Field
 
 from ...rule import Context, DatasetRule, Options
+from ...similarity.refs import RowTable
 from ...style import readability
 from ...style.profile import StyleProfile, profile_record
 from ...style.stats import Summary, fmt, pct, summarize
@@ -46,14 +49,15 @@ class Dim:
     unit: str = ""
 
 
-class ProfileRule(DatasetRule[list]):
-    """A dataset rule over the style profile: state is a list of small tuples."""
+class ProfileRule(DatasetRule[RowTable]):
+    """A dataset rule over the style profile: state is a table of ``(ref, Row)`` pairs."""
 
     requires = "example"
     Options = OutlierOptions
+    Row: type  # the NamedTuple ``entry`` returns
 
-    def initial(self, ctx: Context) -> list:
-        return []
+    def initial(self, ctx: Context) -> RowTable:
+        return RowTable(self.Row)
 
     def entry(self, profile: StyleProfile):
         raise NotImplementedError
@@ -61,7 +65,7 @@ class ProfileRule(DatasetRule[list]):
     def before_fork(self, settings) -> None:
         readability.load_syllables()  # the reading grade's dictionary: one copy for all workers
 
-    def collect(self, state: list, record, ctx: Context) -> None:
+    def collect(self, state: RowTable, record, ctx: Context) -> None:
         prof = profile_record(record)
         if prof is None:
             return
@@ -69,8 +73,11 @@ class ProfileRule(DatasetRule[list]):
         if e is not None:
             state.append((record.ref, e))
 
-    def merge(self, states: list[list]) -> list:
-        return [x for s in states for x in s]
+    def merge(self, states: list[RowTable]) -> RowTable:
+        out = RowTable(self.Row)
+        for s in states:
+            out.extend(s)
+        return out
 
     def limit(self, found: list[tuple[float, object]]) -> list:
         """Most extreme first, capped by max-findings, then in file order."""
@@ -80,21 +87,26 @@ class ProfileRule(DatasetRule[list]):
         return [f for _, f in found]
 
 
-def high_outliers(entries: list, dims: tuple[Dim, ...], opts: OutlierOptions) -> dict[int, list]:
+def high_outliers(entries: RowTable, dims: tuple[Dim, ...], opts: OutlierOptions) -> dict[int, list]:
     """index -> [(z, dim, value, count, summary)] for entries unusual on the high side
-    of a dimension. ``entries`` are (ref, (profile-ish tuple with .value access)) pairs;
-    callers pass values through ``Dim.value`` on a stored row."""
+    of a dimension. Every dimension's values and counts are read in one pass over the
+    rows; only the rows past the cheap tests are read again."""
+    values = [array("d") for _ in dims]
+    counts = [array("d") for _ in dims]
+    for row in entries.rows():
+        for dim, v, c in zip(dims, values, counts):
+            v.append(dim.value(row))
+            c.append(dim.count(row))
     out: dict[int, list] = {}
-    for dim in dims:
-        values = [dim.value(e) for _, e in entries]
-        summ = summarize(values)
-        for i, (_, e) in enumerate(entries):
-            v = values[i]
-            c = dim.count(e)
-            # At least twice the 90th percentile: intensity within a style (an emoji-heavy
-            # dataset with a few more emoji) is not an outlier.
-            if c < dim.min_count or v < dim.min_value or v <= summ.median or v < 2 * summ.p90:
-                continue
+    for dim, v_all, c_all in zip(dims, values, counts):
+        v_all, c_all = np.frombuffer(v_all), np.frombuffer(c_all)
+        summ = summarize(v_all)
+        # At least twice the 90th percentile: intensity within a style (an emoji-heavy
+        # dataset with a few more emoji) is not an outlier.
+        skip = (c_all < dim.min_count) | (v_all < dim.min_value) | (v_all <= summ.median) | (v_all < 2 * summ.p90)
+        for i in np.flatnonzero(~skip).tolist():
+            row = entries[i][1]
+            v, c = dim.value(row), dim.count(row)
             z = summ.z(v, dim.min_spread)
             if z < opts.z or summ.share_at_least(v) > opts.rare_share:
                 continue

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context, DatasetRule
+from ...similarity.refs import RowTable
 from ...style import language
 from ...style.language import MIN_LETTERS, name
 from ...style.profile import record_languages
@@ -20,7 +22,13 @@ class LanguageOptions(ConsistencyOptions):
         "Texts with fewer letters are not language-checked (detection is unreliable on them)."))
 
 
-class LanguageOutlier(DatasetRule[list]):
+class LanguageRow(NamedTuple):
+    pointer: str
+    lang: str  # the reply's language
+    judged: bool  # whether the reply may be reported (the request's language is unknown)
+
+
+class LanguageOutlier(DatasetRule[RowTable]):
     """Reports replies in a different language than the dataset's majority.
 
     ## What it does
@@ -73,31 +81,34 @@ class LanguageOutlier(DatasetRule[list]):
     def before_fork(self, settings) -> None:
         language.identifier()  # the second detector's model (~70 MB): one copy for all workers
 
-    def initial(self, ctx: Context) -> list:
-        return []
+    def initial(self, ctx: Context) -> RowTable:
+        return RowTable(LanguageRow)
 
-    def collect(self, state: list, record, ctx: Context) -> None:
+    def collect(self, state: RowTable, record, ctx: Context) -> None:
         langs = record_languages(record, self.options.min_letters)
         if langs.reply is not None:
             # Judged only where the user's language is unknown: a reply in the request's
             # language is not an outlier, and one in another language is JL406's finding.
             judged = not langs.explained and langs.request is None
-            state.append((record.ref, langs.pointer, langs.reply, judged))
+            state.append((record.ref, LanguageRow(langs.pointer, langs.reply, judged)))
 
-    def merge(self, states: list[list]) -> list:
-        return [x for s in states for x in s]
+    def merge(self, states: list[RowTable]) -> RowTable:
+        out = RowTable(LanguageRow)
+        for s in states:
+            out.extend(s)
+        return out
 
-    def finish(self, state: list, ctx: Context):
+    def finish(self, state: RowTable, ctx: Context):
         opts = self.options
         n = len(state)
         if n < opts.min_records:
             return
-        langs = Counter(lang for _, _, lang, _ in state)
+        langs = Counter(row.lang for row in state.rows())
         top, top_n = langs.most_common(1)[0]
         if top_n / n < opts.min_majority:
             return
         found = []
-        for ref, pointer, lang, judged in state:
+        for ref, (pointer, lang, judged) in state:
             if judged and lang != top and langs[lang] / n <= opts.rare_share:
                 found.append((1 - langs[lang] / n, Finding(
                     f"reply is in {name(lang)}; {pct(top_n / n)} of replies with a detectable language "

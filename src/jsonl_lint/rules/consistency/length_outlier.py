@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...similarity.refs import RowTable
 from ...style import request
 from ...style.stats import fmt, summarize
 from ._common import ProfileRule
@@ -95,6 +96,7 @@ class LengthOutlier(ProfileRule):
     """
 
     code = "JL403"
+    Row = LengthRow
     name = "length-outlier"
     summary = "Reply is far longer or shorter than the dataset's typical reply"
     preview = True  # true share 0.38 on the corpora (docs/precision.md)
@@ -114,7 +116,7 @@ class LengthOutlier(ProfileRule):
         return LengthRow(p.pointer, p.words, p.task, p.lines, p.sentences, req.length if single else None, closed,
                          req.source_words if single else 0)
 
-    def finish(self, state: list, ctx: Context):
+    def finish(self, state: RowTable, ctx: Context):
         opts = self.options
         if len(state) < opts.min_records:
             return

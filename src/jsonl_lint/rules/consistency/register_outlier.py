@@ -7,6 +7,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...similarity.refs import RowTable
 from ...style.request import KIND_LABEL
 from ...style.stats import fmt, summarize
 from ._common import Dim, ProfileRule
@@ -87,6 +88,7 @@ class RegisterOutlier(ProfileRule):
     """
 
     code = "JL402"
+    Row = RegisterRow
     name = "register-outlier"
     summary = "Reply's register (reading grade, slang, legalese) differs from the dataset's"
     preview = True  # true share 0.50 on the corpora (docs/precision.md)
@@ -102,12 +104,12 @@ class RegisterOutlier(ProfileRule):
         ev = {k: v for k, v in p.evidence.items() if k in _KEYS}
         return RegisterRow(p.pointer, p.words, p.task, p.grade, p.slang, p.legalese, ev)
 
-    def finish(self, state: list, ctx: Context):
+    def finish(self, state: RowTable, ctx: Context):
         opts = self.options
         if len(state) < opts.min_records:
             return
         by_ref = {f.record: (z, f) for z, f in outlier_findings(state, DIMS, opts)}
-        graded = [(i, row.grade, row.task) for i, (_, row) in enumerate(state) if row.grade is not None]
+        graded = [(i, row.grade, row.task) for i, row in enumerate(state.rows()) if row.grade is not None]
         by_task = defaultdict(list)
         for i, g, task in graded:
             by_task[task].append(g)

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...similarity.refs import RowTable
 from ...style import request
 from ...style.stats import pct
 from ...style.structure import (CODE, FEATURE_TEXT, FEATURES, HEADINGS, JSON_ARRAY, JSON_OBJECT, TABLE, TEXT, XML,
@@ -92,6 +93,7 @@ class StructureOutlier(ProfileRule):
     """
 
     code = "JL404"
+    Row = StructureRow
     name = "structure-outlier"
     summary = "Reply's format (JSON keys, prose, table, markup) differs from most replies"
     Options = StructureOptions
@@ -102,22 +104,22 @@ class StructureOutlier(ProfileRule):
             return None
         return StructureRow(p.pointer, p.kind, p.keys, p.features, p.asked_formats)
 
-    def finish(self, state: list, ctx: Context):
+    def finish(self, state: RowTable, ctx: Context):
         opts = self.options
         n = len(state)
         if n < opts.min_records:
             return
-        kinds = Counter(row.kind for _, row in state)
+        kinds = Counter(row.kind for row in state.rows())
         top, top_n = kinds.most_common(1)[0]
         found = []
         if top_n / n < opts.min_majority:
             return
-        keysets = Counter(row.keys for _, row in state if row.kind == JSON_OBJECT)
+        keysets = Counter(row.keys for row in state.rows() if row.kind == JSON_OBJECT)
         json_n = sum(keysets.values())
         top_keys, top_keys_n = keysets.most_common(1)[0] if keysets else (None, 0)
         keys_majority = json_n >= opts.min_records and top_keys_n / json_n >= opts.min_majority
         majority = kind_plural(top, top_keys if top == JSON_OBJECT and keys_majority else None)
-        feats = Counter(f for _, row in state if row.kind == TEXT for f in row.features)
+        feats = Counter(f for row in state.rows() if row.kind == TEXT for f in row.features)
         text_n = kinds.get(TEXT, 0)
         for ref, row in state:
             if row.kind != top:

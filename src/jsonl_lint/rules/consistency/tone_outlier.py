@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from ...diagnostics import Finding
 from ...rule import Context
+from ...similarity.refs import RowTable
 from ...style.stats import fmt
 from ._common import Dim, ProfileRule, dataset_clause, high_outliers, markers_text, none_clause
 
@@ -92,6 +93,7 @@ class ToneOutlier(ProfileRule):
     """
 
     code = "JL401"
+    Row = ToneRow
     name = "tone-outlier"
     summary = "Reply's tone (emoji, exclamations, capitals, hostility) differs from the dataset's"
     example_options = {"min-records": 5, "rare-share": 0.2}
@@ -103,13 +105,13 @@ class ToneOutlier(ProfileRule):
         return ToneRow(p.pointer, p.words, p.sentences, p.emoji, p.exclaim, p.caps_words, p.letters_words,
                        p.hostile, ev)
 
-    def finish(self, state: list, ctx: Context):
+    def finish(self, state: RowTable, ctx: Context):
         if len(state) < self.options.min_records:
             return
         yield from self.limit(outlier_findings(state, DIMS, self.options))
 
 
-def outlier_findings(state: list, dims, opts) -> list:
+def outlier_findings(state: RowTable, dims, opts) -> list:
     found = []
     for i, hits in high_outliers(state, dims, opts).items():
         ref, row = state[i]
