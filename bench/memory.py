@@ -4,7 +4,7 @@
     python bench/memory.py /work/data/r20k.jsonl --select JL303   # one rule
 
 Runs the whole default check (``--model gpt-4o-mini-2024-07-18``) in this process, as one
-task does, then measures, before ``finish``, the deep size of each dataset rule's state (every
+task of a split run (``--jobs 2``) does, then measures, before ``finish``, the deep size of each dataset rule's state (every
 object reachable from it, counted once: containers, their items, numpy and ``array`` buffers),
 of what each shuffled rule keeps as its head and sends as pieces (pickled), and of the
 per-record diagnostics the task holds. Sizes are divided by the records read.
@@ -19,6 +19,7 @@ import pickle
 import sys
 import time
 from array import array
+from dataclasses import replace
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
@@ -77,11 +78,11 @@ def main() -> None:
 
     overrides = {"model": MODEL}
     if args.select:
-        overrides["select"] = args.select.split(",")
+        overrides["select"] = tuple(args.select.split(","))
     settings = load_settings(None).model_copy(update=overrides)
     engine = Engine(settings)
     engine.calibrate([args.file], Backend())
-    ctx = engine.context(args.file)
+    ctx = replace(engine.context(args.file), in_task=True)
     states = {r.code: r.initial(ctx) for r in engine.pack.dataset_rules}
     diagnostics: list = []
     summary = FileSummary(args.file, ctx.group)

@@ -19,7 +19,7 @@ import math
 import os
 import pickle
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -647,7 +647,7 @@ def _worker(args: tuple[Settings, RulePack | None, dict, Task, int, bool]) -> tu
     own = timings.start() if timed else None
     engine = _worker_engine(settings, pack)
     engine.use_calibration(calibration)
-    ctx = engine.context(task.path)
+    ctx = replace(engine.context(task.path), in_task=True)
     states = {r.code: r.initial(ctx) for r in engine.pack.dataset_rules}
     diagnostics: list[Diagnostic] = []
     summary = FileSummary(task.path, ctx.group)

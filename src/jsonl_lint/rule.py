@@ -55,6 +55,9 @@ class Context:
     # The run's backend (``backends.Backend``) for work a dataset rule's finish spreads
     # over tasks; None in tasks themselves.
     backend: Any = field(default=None, compare=False)
+    # True in a task of a split run: its dataset states leave the process, so texts a
+    # rule would keep for its finish stay behind (the finish re-reads records by range).
+    in_task: bool = False
 
 
 class Rule:
@@ -188,7 +191,7 @@ class ShuffledRule(DatasetRule[S]):
 
     def partition(self, state: S, parts: int, ctx: Context) -> tuple[Any, list]:
         """(head, pieces): what the driver keeps of one task's state, and ``parts``
-        pieces by key. ``ctx.backend`` is None in a task (the state then leaves it)."""
+        pieces by key. ``ctx.in_task`` is True in a task (the state then leaves it)."""
         raise NotImplementedError
 
     def reduce(self, pieces: list, ctx: Context) -> Any:

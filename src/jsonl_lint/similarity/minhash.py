@@ -24,14 +24,14 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def band_entries(sigs: np.ndarray, ids: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(band, band key, id) of every band of every signature: what the LSH buckets are
-    made of. Entries of different tasks can be concatenated, or split by key across
-    reduce tasks (a bucket is one (band, key) and lands whole in one of them)."""
-    n = len(sigs)
-    keys = band_keys(sigs, bands, rows)
-    band = np.repeat(np.arange(bands, dtype=np.uint8)[None, :], n, axis=0).ravel()
-    return band, keys.ravel(), np.repeat(np.asarray(ids, dtype=np.int64), bands)
+def band_entries(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(band, band key, id) of every band of every record, from their (n, bands) band
+    keys: what the LSH buckets are made of. Entries of different tasks can be
+    concatenated, or split by key across reduce tasks (a bucket is one (band, key) and
+    lands whole in one of them)."""
+    n, bands = keys.shape
+    band = np.tile(np.arange(bands, dtype=np.uint8), n)
+    return band, keys.ravel(), np.repeat(np.asarray(ids), bands)
 
 
 def bucket_pairs(band: np.ndarray, key: np.ndarray, ids: np.ndarray, full_bucket: int = 24) -> np.ndarray:
@@ -78,7 +78,7 @@ def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 
     """Pairs (i, j), i < j, of rows sharing at least one LSH band (see ``bucket_pairs``)."""
     if len(sigs) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    return bucket_pairs(*band_entries(sigs, np.arange(len(sigs)), bands, rows), full_bucket=full_bucket)
+    return bucket_pairs(*band_entries(band_keys(sigs, bands, rows), np.arange(len(sigs))), full_bucket=full_bucket)
 
 
 def estimated_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:

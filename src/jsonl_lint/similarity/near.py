@@ -1,5 +1,5 @@
-"""Mergeable near-duplicate state: MinHash signatures per record, a boilerplate
-filter, LSH candidates, rapidfuzz verification and clusters.
+"""Mergeable near-duplicate state: per record the LSH band keys of its MinHash
+signature; a boilerplate filter, LSH candidates, rapidfuzz verification and clusters.
 
 Boilerplate. Text shared by many records (a long system prompt, a tool preamble
 or instruction template in every prompt) is not similarity. Shingles of prompt
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .minhash import band_entries, bucket_pairs, oph_signatures, unique_pairs
+from .minhash import band_entries, band_keys, bucket_pairs, oph_signatures, unique_pairs
 from .refs import RefTable, TextStore, group_id, merge_groups, reread
 from .shingles import shingle_hashes, tokens, word_hashes
 from .text import record_canonical_hash, sides, stable_hash64
@@ -62,8 +62,8 @@ class Pair:
     similarity: float
 
 
-def _empty_sigs(num_perm: int) -> np.ndarray:
-    return np.zeros((0, num_perm), dtype=np.uint32)
+def _empty_keys(bands: int) -> np.ndarray:
+    return np.zeros((0, bands), dtype=np.uint64)
 
 
 def prompt_shingle_counts(records, config: NearConfig) -> tuple[int, np.ndarray, np.ndarray]:
@@ -110,7 +110,8 @@ def _run_starts(values: np.ndarray) -> np.ndarray:
 
 
 class NearState:
-    """Per-record: location, group, canonical hash, compared-text hash, signature."""
+    """Per-record: location, group, canonical hash, compared-text hash, and the LSH band
+    keys of its signature (16 x 8 bytes, half the 64 x 4 of the signature itself)."""
 
     def __init__(self, config: NearConfig, boiler: np.ndarray | None = None):
         self.config = config
@@ -120,7 +121,7 @@ class NearState:
         self.canon = array("Q")
         self.thash = array("Q")
         self.active = bytearray()  # 1 when the record has words to compare
-        self.sig_chunks: list[np.ndarray] = []
+        self.key_chunks: list[np.ndarray] = []
         self.store = TextStore(config.text_budget)
         self.boiler = boiler if boiler is not None else np.zeros(0, dtype=np.uint64)  # sorted boilerplate shingles
         self.batch: list[tuple[int, str, str]] = []
@@ -143,7 +144,8 @@ class NearState:
 
     @stage("shingles and MinHash")
     def _sign_batch(self) -> None:
-        """MinHash signatures of the batched records, boilerplate prompt shingles left out."""
+        """Band keys of the MinHash signatures of the batched records, boilerplate prompt
+        shingles left out."""
         if not self.batch:
             return
         cfg = self.config
@@ -161,7 +163,7 @@ class NearState:
             sh, doc = sh[keep], doc[keep]
         for j in np.flatnonzero(np.bincount(doc, minlength=k) >= cfg.min_words).tolist():
             self.active[batch[j][0]] = 1
-        self.sig_chunks.append(oph_signatures(sh, doc, k, cfg.num_perm))
+        self.key_chunks.append(band_keys(oph_signatures(sh, doc, k, cfg.num_perm), cfg.bands, cfg.rows))
 
     def flush(self) -> None:
         self._sign_batch()
@@ -178,36 +180,42 @@ class NearState:
             out.canon.extend(s.canon)
             out.thash.extend(s.thash)
             out.active.extend(s.active)
-            out.sig_chunks.extend(s.sig_chunks)
+            out.key_chunks.extend(s.key_chunks)
             out.store.merge(s.store, base)
             # The inputs are consumed: drop their references so the merged copy is the only one.
-            s.refs, s.sig_chunks, s.store = RefTable(), [], TextStore(0)
+            s.refs, s.key_chunks, s.store = RefTable(), [], TextStore(0)
             s.canon, s.thash, s.group, s.active = array("Q"), array("Q"), array("h"), bytearray()
         return out
 
     # -- the keyed shuffle -----------------------------------------------------------
     # A task's state splits into a head (per record: location, group and hashes, no
-    # signatures and no texts) that goes to the driver, and the band entries of its
-    # signatures, split by band key across reduce tasks. Reducers turn buckets into
-    # candidate pairs; the driver verifies them in tasks that re-read the records.
-    def signatures(self) -> np.ndarray:
-        if len(self.sig_chunks) != 1:
-            chunks, self.sig_chunks = self.sig_chunks, []
-            self.sig_chunks = [np.concatenate(chunks) if chunks else _empty_sigs(self.config.num_perm)]
+    # band keys and no texts) that goes to the driver, and its band entries, split by
+    # band key across reduce tasks. Reducers turn buckets into candidate pairs; the
+    # driver verifies them in tasks that re-read the records.
+    def keys(self) -> np.ndarray:
+        """(records, bands) band keys."""
+        if len(self.key_chunks) != 1:
+            chunks, self.key_chunks = self.key_chunks, []
+            self.key_chunks = [np.concatenate(chunks) if chunks else _empty_keys(self.config.bands)]
             del chunks
-        return self.sig_chunks[0]
+        return self.key_chunks[0]
 
     def partition(self, parts: int, keep_texts: bool) -> tuple["NearState", list[tuple]]:
         """(head, pieces): the band entries (band, key, row) of the active records,
         split by key into ``parts`` pieces. ``keep_texts`` leaves the texts kept in
         memory in the head (in-process runs; a task's texts never travel)."""
         self.flush()
-        cfg = self.config
+        keys = self.keys()
+        self.key_chunks = []
         rows = np.flatnonzero(np.frombuffer(bytes(self.active), dtype=np.uint8))
-        band, key, ids = band_entries(self.signatures()[rows], rows, cfg.bands, cfg.rows)
-        where = (key % np.uint64(parts)).astype(np.int64) if parts > 1 else np.zeros(len(key), dtype=np.int64)
-        pieces = [(band[where == p], key[where == p], ids[where == p]) for p in range(parts)]
-        self.sig_chunks = []
+        # Row ids fit 32 bits (run order numbers them task << 32 | row).
+        band, key, ids = band_entries(keys if len(rows) == len(keys) else keys[rows], rows.astype(np.uint32))
+        del keys
+        if parts > 1:
+            where = key % np.uint64(parts)
+            pieces = [(band[where == p], key[where == p], ids[where == p]) for p in range(parts)]
+        else:
+            pieces = [(band, key, ids)]
         if not keep_texts:
             self.store = TextStore(0)
         return self, pieces

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from pydantic import Field
 
@@ -56,7 +57,10 @@ class NearCalibration:
         return boilerplate(pieces, self.options.near_config())
 
     def near_state(self, ctx: Context) -> NearState:
-        return NearState(self.options.near_config(), ctx.calibration.get(self.code))
+        config = self.options.near_config()
+        if ctx.in_task:  # the task's texts would be dropped unread at its partition
+            config = replace(config, text_budget=0)
+        return NearState(config, ctx.calibration.get(self.code))
 
 
 def where(ref: RecordRef, anchor: RecordRef | None = None) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from array import array
 
 import numpy as np
@@ -49,15 +50,18 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
     return prompt, text, answer.text_pointer, requests[-1]
 
 
+TEXT_BUDGET = 16 << 20  # characters of texts kept in memory per state
+
+
 class _State:
-    def __init__(self) -> None:
+    def __init__(self, text_budget: int = TEXT_BUDGET) -> None:
         self.refs = RefTable()
         self.prompt = array("Q")
         self.answer = array("Q")
         self.pointers: list[str] = []
         self.groups: list[str] = []
         self.group = array("h")
-        self.store = TextStore(16 << 20)
+        self.store = TextStore(text_budget)
 
     def subset(self, rows: np.ndarray, keep_texts: bool) -> "_State":
         out = _State()
@@ -110,7 +114,7 @@ class ConflictingAnswers(ShuffledRule):
     severity = Severity.WARNING
 
     def initial(self, ctx: Context) -> _State:
-        return _State()
+        return _State(0 if ctx.in_task else TEXT_BUDGET)  # a task's texts would be dropped unread
 
     def collect(self, state: _State, record, ctx: Context) -> None:
         found = prompt_and_answer(record.example)
@@ -121,7 +125,7 @@ class ConflictingAnswers(ShuffledRule):
         state.refs.add(record.ref, len(record.text))
         state.prompt.append(stable_hash64(prompt))
         state.answer.append(stable_hash64(_norm(answer)))
-        state.pointers.append(pointer)
+        state.pointers.append(sys.intern(pointer))  # one string per distinct pointer, not per record
         state.group.append(group_id(state.groups, ctx.group))
         state.store.keep(i, (answer, prompt, request))
 
@@ -130,8 +134,7 @@ class ConflictingAnswers(ShuffledRule):
         texts stay behind and are re-read there."""
         prompt = np.frombuffer(state.prompt, dtype=np.uint64)
         where = prompt % np.uint64(parts) if parts > 1 else np.zeros(len(prompt), dtype=np.uint64)
-        keep_texts = ctx.backend is not None  # in-process: the texts never leave
-        return None, [state.subset(np.flatnonzero(where == p), keep_texts) for p in range(parts)]
+        return None, [state.subset(np.flatnonzero(where == p), not ctx.in_task) for p in range(parts)]
 
     def reduce(self, pieces: list[_State], ctx: Context) -> list[Finding]:
         out = _State()

@@ -61,7 +61,7 @@ class NearDuplicate(NearCalibration, ShuffledRule):
         state.add(record, ctx.group)
 
     def partition(self, state: NearState, parts: int, ctx: Context):
-        return state.partition(parts, keep_texts=ctx.backend is not None)
+        return state.partition(parts, keep_texts=not ctx.in_task)
 
     def reduce(self, pieces: list, ctx: Context):
         return reduce_band_entries(pieces)

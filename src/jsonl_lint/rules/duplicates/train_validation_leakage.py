@@ -69,7 +69,7 @@ class TrainValidationLeakage(NearCalibration, ShuffledRule):
     def partition(self, state: NearState | None, parts: int, ctx: Context):
         if state is None:
             return None, [None] * parts
-        return state.partition(parts, keep_texts=ctx.backend is not None)
+        return state.partition(parts, keep_texts=not ctx.in_task)
 
     def reduce(self, pieces: list, ctx: Context):
         return reduce_band_entries([p for p in pieces if p is not None])
