@@ -653,14 +653,24 @@ def _worker(args: tuple[Settings, RulePack | None, dict, Task, int, bool]) -> tu
     summary = FileSummary(task.path, ctx.group)
     with engine._open(task.path, task) as stream:
         engine._consume(engine._task_records(stream, task), ctx, states, diagnostics, summary)
+    pieces = _partition(engine, states, parts, ctx)
+    timings.stop()
+    blobs = []
+    for p in range(parts):  # each piece freed once pickled: never all of them twice over
+        blobs.append(dumps(pieces[p]))
+        pieces[p] = None
+    return (summary.records, dumps((diagnostics, states, summary, own))), blobs
+
+
+def _partition(engine: Engine, states: dict, parts: int, ctx: Context) -> list[dict]:
+    """Each reduce partition's pieces of the shuffled rules' states (their heads stay in ``states``)."""
     pieces: list[dict] = [{} for _ in range(parts)]
     for rule in engine.pack.dataset_rules:
         if isinstance(rule, ShuffledRule):
             states[rule.code], by_part = rule.partition(states[rule.code], parts, ctx)
             for p, piece in enumerate(by_part):
                 pieces[p][rule.code] = piece
-    timings.stop()
-    return (summary.records, dumps((diagnostics, states, summary, own))), [dumps(p) for p in pieces]
+    return pieces
 
 
 def _reduce_worker(args: tuple[list[bytes], tuple]) -> bytes:

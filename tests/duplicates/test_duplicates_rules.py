@@ -124,3 +124,17 @@ def test_state_pickles_for_workers_and_splits_by_band_key():
     head, pieces = clone.partition(3, keep_texts=True)
     merged, cand = merge_heads([head], [reduce_band_entries([p]) for p in pieces])
     assert [(p.first, p.second) for p in merged.pairs(cand, Backend())] == [(0, 1)]
+
+
+def test_reducing_band_by_band_gives_the_pairs_of_all_entries_at_once():
+    from jsonl_lint.similarity.minhash import band_entries, bucket_pairs
+    from jsonl_lint.similarity.near import reduce_band_entries
+
+    rng = np.random.default_rng(7)
+    pieces = []
+    for t in range(3):  # keys drawn from a small set: buckets of every size, across tasks
+        keys = rng.integers(0, 100, size=(500, 16)).astype(np.uint64)
+        pieces.append(band_entries(keys, np.arange(500, dtype=np.uint32)))
+    ids = np.concatenate([p[2].astype(np.int64) | (np.int64(t) << np.int64(32)) for t, p in enumerate(pieces)])
+    whole = bucket_pairs(np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]), ids)
+    assert len(whole) and np.array_equal(reduce_band_entries(pieces), whole)

@@ -242,13 +242,19 @@ class NearState:
 
 def reduce_band_entries(pieces: list[tuple]) -> np.ndarray:
     """Candidate pairs of one partition: the pieces of every task, in task order, with
-    rows numbered ``task << 32 | row`` (run order)."""
+    rows numbered ``task << 32 | row`` (run order). A bucket never spans two bands, so
+    the entries are sorted one band at a time (a sixteenth of the memory at once)."""
     if not pieces:
         return np.zeros((0, 2), dtype=np.int64)
-    band = np.concatenate([p[0] for p in pieces])
-    key = np.concatenate([p[1] for p in pieces])
-    ids = np.concatenate([p[2].astype(np.int64) | (np.int64(t) << np.int64(32)) for t, p in enumerate(pieces)])
-    return bucket_pairs(band, key, ids)
+    found = []
+    for b in np.flatnonzero(sum(np.bincount(p[0], minlength=256) for p in pieces)).tolist():
+        masks = [p[0] == b for p in pieces]
+        key = np.concatenate([p[1][m] for p, m in zip(pieces, masks)])
+        ids = np.concatenate([p[2][m].astype(np.int64) | (np.int64(t) << np.int64(32))
+                              for t, (p, m) in enumerate(zip(pieces, masks))])
+        del masks
+        found.append(bucket_pairs(np.full(len(key), b, dtype=np.uint8), key, ids))
+    return unique_pairs(found)
 
 
 def merge_heads(heads: list[NearState], reduced: list[np.ndarray]) -> tuple[NearState, np.ndarray]:
