@@ -101,6 +101,7 @@ def main() -> None:
     cpu = time.process_time() - cpu
     gc.collect()
     n = summary.records
+    together = deep_size(list(states.values()))
     rows = []
     for rule in engine.pack.dataset_rules:
         size = deep_size(states[rule.code])
@@ -114,7 +115,8 @@ def main() -> None:
           f"({(_rss() - rss) / n:,.0f} B/record)")
     for size, code, extra in sorted(rows, reverse=True):
         print(f"{code:8} {size / n:9.1f} B/record{extra}")
-    print(f"{'states':8} {sum(r[0] for r in rows) / n:9.1f} B/record")
+    print(f"{'states':8} {sum(r[0] for r in rows) / n:9.1f} B/record "
+          f"({together / n:.1f} with what rules share counted once)")
     print(f"{'diagnostics':8} {deep_size(diagnostics) / n:9.1f} B/record ({len(diagnostics):,} diagnostics, "
           f"pickled {len(pickle.dumps(diagnostics, 5)) / n:.1f} B/record)")
 
