@@ -108,7 +108,8 @@ PATTERNS: list[tuple[int, tuple[str, ...], str]] = [
     (1, ('good luck with that', 'nice try'), r"\bgood luck with that\b|\bnice try\b"),
 ]
 
-_COMPILED = [(weight, re.compile(pattern, re.M)) for weight, _, pattern in PATTERNS]
+# Each pattern compiled when a text first has one of its needles: most runs need few.
+_COMPILED: list[re.Pattern | None] = [None] * len(PATTERNS)
 _WORD = re.compile(r"[a-z][a-z']*")
 # needle's longest word -> (pattern index, needle): a word set of the text picks the few
 # needles worth a substring test, and those pick the patterns worth running.
@@ -137,7 +138,10 @@ def find(text: str, words=None):
         return []
     out = []
     for i in sorted(run):
-        weight, rx = _COMPILED[i]
+        weight, _, pattern = PATTERNS[i]
+        rx = _COMPILED[i]
+        if rx is None:
+            rx = _COMPILED[i] = re.compile(pattern, re.M)
         for m in rx.finditer(low):
             start, end = m.span()
             while start < end and low[start].isspace():

@@ -175,10 +175,16 @@ class _Cues:
     Matches are the same; on ASCII text a match's group 0 starts one character early, so
     callers read its groups."""
 
-    __slots__ = ("regex", "worded", "others")
+    __slots__ = ("pattern", "regex", "worded", "others")
 
     def __init__(self, pattern: str):
-        alternatives = _alternatives(pattern)
+        # Compiled on first use: a small run searches few families, and compiling all of
+        # them took most of this module's import.
+        self.pattern = pattern
+        self.regex = None
+
+    def _compile(self) -> None:
+        alternatives = _alternatives(self.pattern)
         worded = [a[2:] for a in alternatives if a.startswith("\\b")]
         others = [a for a in alternatives if not a.startswith("\\b")]
         self.regex = re.compile("|".join(([r"\b(?:" + "|".join(worded) + ")"] if worded else []) + others))
@@ -190,6 +196,8 @@ class _Cues:
         self.others = re.compile("|".join(slow)) if slow else None
 
     def search(self, text: str) -> re.Match | None:
+        if self.regex is None:
+            self._compile()
         if not text.isascii():
             return self.regex.search(text)
         return ((self.worded is not None and self.worded.search("\n" + text))
@@ -198,6 +206,8 @@ class _Cues:
     def finditer(self, text: str):
         """Every match, for a family whose alternatives all start and end with a word character
         (a match never takes the character before the next one)."""
+        if self.regex is None:
+            self._compile()
         if not text.isascii() or self.others is not None:
             return self.regex.finditer(text)
         return self.worded.finditer("\n" + text)
