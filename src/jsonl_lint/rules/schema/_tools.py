@@ -109,9 +109,81 @@ def declared_tools(example) -> dict[str, ToolDef]:
     return {d.name: d for d in definitions(example) if isinstance(d.name, str)}
 
 
+# JSON Schema's types (as jsonschema tests them under drafts 4 to 2020-12) for parsed JSON values.
+_PLAIN_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "null": lambda v: v is None,
+}
+
+
+class PlainError(NamedTuple):
+    """An error of the plain validator: jsonschema's path and message."""
+
+    path: tuple
+    message: str
+
+
+class _PlainObjectValidator:
+    """The validator of the schema most tools declare: an object of typed properties, some
+    required, additional ones allowed or not. Its errors are jsonschema's (same messages, in
+    the same order), found without importing jsonschema, a small check's biggest import;
+    arguments with a property the schema closes out go to jsonschema. Such a schema is
+    valid under every draft."""
+
+    __slots__ = ("schema_json", "types", "required", "closed")
+
+    def __init__(self, schema_json: str, types: dict, required: list, closed: bool):
+        self.schema_json = schema_json
+        self.types = types  # property -> (type name, its test), None for any value
+        self.required = required
+        self.closed = closed
+
+    @staticmethod
+    def of(schema_json: str, schema: dict) -> _PlainObjectValidator | None:
+        """The plain validator of ``schema`` (parsed from ``schema_json``, keys sorted), or
+        None when it is not that plain."""
+        if schema.get("type") != "object" or not set(schema) <= {"type", "properties", "required",
+                                                                  "additionalProperties", "description"}:
+            return None
+        properties, required = schema.get("properties", {}), schema.get("required", [])
+        closed = schema.get("additionalProperties", True)
+        if (not isinstance(properties, dict) or not isinstance(required, list) or not isinstance(closed, bool)
+                or not all(isinstance(r, str) for r in required) or len(set(required)) != len(required)
+                or not isinstance(schema.get("description", ""), str)):
+            return None
+        types = {}
+        for name, prop in properties.items():
+            if (not isinstance(prop, dict) or not set(prop) <= {"type", "description"}
+                    or not isinstance(prop.get("description", ""), str)
+                    or ("type" in prop and (not isinstance(prop["type"], str) or prop["type"] not in _PLAIN_TYPES))):
+                return None
+            types[name] = (prop["type"], _PLAIN_TYPES[prop["type"]]) if "type" in prop else None
+        return _PlainObjectValidator(schema_json, types, required, not closed)
+
+    def iter_errors(self, args: dict):
+        if self.closed and any(key not in self.types for key in args):
+            return _jsonschema_validator(self.schema_json).iter_errors(args)
+        # jsonschema runs a schema's keywords in their order: "properties" before "required".
+        errors = [PlainError((key, ), f"{args[key]!r} is not of type {kind[0]!r}")
+                  for key, kind in self.types.items() if kind is not None and key in args and not kind[1](args[key])]
+        errors += [PlainError((), f"{key!r} is a required property") for key in self.required if key not in args]
+        return iter(errors)
+
+
 @lru_cache(maxsize=256)
 def validator_for(schema_json: str):
     """A cached JSON Schema validator (None when the schema itself is invalid)."""
+    plain = _PlainObjectValidator.of(schema_json, json.loads(schema_json))
+    return plain if plain is not None else _jsonschema_validator(schema_json)
+
+
+@lru_cache(maxsize=256)
+def _jsonschema_validator(schema_json: str):
     from jsonschema import validators
     from jsonschema.exceptions import SchemaError
 
