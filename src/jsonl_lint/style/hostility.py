@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_regex import LazyRegex
+
 # Sentence start: the beginning, after end punctuation, a colon or a line break.
 _S = r"(?:^|(?<=[.!?:;\n])\s*|(?<=[.!?]['\"])\s*)"
 _YOU_ARE = r"\b(?:you(?:'re| are)|ur)\b"
@@ -108,8 +110,7 @@ PATTERNS: list[tuple[int, tuple[str, ...], str]] = [
     (1, ('good luck with that', 'nice try'), r"\bgood luck with that\b|\bnice try\b"),
 ]
 
-# Each pattern compiled when a text first has one of its needles: most runs need few.
-_COMPILED: list[re.Pattern | None] = [None] * len(PATTERNS)
+_COMPILED = [(weight, LazyRegex(pattern, re.M)) for weight, _, pattern in PATTERNS]
 _WORD = re.compile(r"[a-z][a-z']*")
 # needle's longest word -> (pattern index, needle): a word set of the text picks the few
 # needles worth a substring test, and those pick the patterns worth running.
@@ -138,10 +139,7 @@ def find(text: str, words=None):
         return []
     out = []
     for i in sorted(run):
-        weight, _, pattern = PATTERNS[i]
-        rx = _COMPILED[i]
-        if rx is None:
-            rx = _COMPILED[i] = re.compile(pattern, re.M)
+        weight, rx = _COMPILED[i]
         for m in rx.finditer(low):
             start, end = m.span()
             while start < end and low[start].isspace():

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from ...diagnostics import Finding, RecordRef, Related, Severity
+from ...lazy_regex import LazyRegex
 from ...rule import Context, DatasetRule, Options
 from ._shared import code_spans, excerpt, inside
 from .placeholder_input import NO_INPUT
@@ -19,28 +20,28 @@ SLOTS = (r"\[\s*(?:INSERT|FILL[ -]IN|PLACEHOLDER|TODO|TBD|REPLACE)\b[^\]\n]{0,60
          r"<\s*(?:INSERT|PLACEHOLDER|TODO|TBD|REPLACE)\b[^>\n]{0,60}>",
          r"[\[<]\s*(?:ENTER|ADD|PUT)\b[^\]>\n]{0,60}[\]>]")
 MARKER = r"<\s*no\s*(?:input|output)\s*>"  # Alpaca's <noinput> leaking into a text
-_SOFT = re.compile(r"[\[<]\s*(?:enter|add|put)\b", re.I)
-_ADDRESSED = re.compile(r"\b(?:your|the|a|an|my|our|his|her|their|here)\b", re.I)
+_SOFT = LazyRegex(r"[\[<]\s*(?:enter|add|put)\b", re.I)
+_ADDRESSED = LazyRegex(r"\b(?:your|the|a|an|my|our|his|her|their|here)\b", re.I)
 # The prompt asks for a template, a form or fill-in text: its placeholders are the answer.
-_TEMPLATE_REQUEST = re.compile(r"\b(?:templates?|placeholders?|fill[- ]in|form letter|mad ?libs?|boilerplate|"
+_TEMPLATE_REQUEST = LazyRegex(r"\b(?:templates?|placeholders?|fill[- ]in|form letter|mad ?libs?|boilerplate|"
                                r"skeleton|blanks?)\b", re.I)
 # The prompt asks to draft a document for the user (an email, a job ad, a letter)...
-_DRAFT_REQUEST = re.compile(
+_DRAFT_REQUEST = LazyRegex(
     r"\b(?:write|draft|compose|create|prepare|generate|make|craft|design|produce)\b[^.?!\n]{0,80}?\b(?:e-?mails?|"
     r"letters?|notes?|messages?|memos?|announcements?|invitations?|ads?|adverts?|advertisements?|postings?|posts?|"
     r"press releases?|speech|toast|resumes?|cvs?|proposals?|contracts?|agreements?|polic(?:y|ies)|notices?|"
     r"newsletters?|flyers?|brochures?|scripts?|bios?|profiles?|reviews?|cards?|reports?|abstracts?|forms?|"
     r"documents?|descriptions?|pages?|websites?|plans?|itinerar(?:y|ies)|menus?|quotes?|invoices?)\b", re.I)
 # ... and the slot asks for a detail only the user knows: leaving it open is the right answer.
-_USER_DETAIL = re.compile(
+_USER_DETAIL = LazyRegex(
     r"\b(?:names?|dates?|times?|days?|deadline|links?|url|website|numbers?|phone|e-?mail|address|company|"
     r"organi[sz]ation|business|locations?|city|venue|amount|price|cost|salary|budget|title|position|role|"
     r"signature|contact|details?|information|info|department|recipient|school|products?|event|years?)\b", re.I)
 # Text that is code: "${x}" and "{{ x }}" there are interpolation, not forgotten variables.
-_CODE_REQUEST = re.compile(r"\b(?:code|script|program|function|jinja2?|handlebars|mustache|liquid|twig|django|helm|"
+_CODE_REQUEST = LazyRegex(r"\b(?:code|script|program|function|jinja2?|handlebars|mustache|liquid|twig|django|helm|"
                            r"ansible|terraform|workflow|github actions?|yaml|template literals?|interpolat\w*|"
                            r"javascript|typescript|scala|kotlin|groovy|bash|shell|php|perl|powershell|sql)\b", re.I)
-_CODE_LINE = re.compile(r"[=;]|\w\(|^\s*//|[{}]\s*$")
+_CODE_LINE = LazyRegex(r"[=;]|\w\(|^\s*//|[{}]\s*$")
 
 _MIN_TEMPLATE, _ALWAYS_TEMPLATE = 5, 20  # examples sharing a placeholder: a template at this share / always
 _KEEP_RECORDS = 20_000  # per file: records with placeholders kept for their own findings

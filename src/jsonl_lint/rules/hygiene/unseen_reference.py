@@ -7,14 +7,15 @@ from pydantic import Field
 
 from ...diagnostics import Finding, Severity
 from ...formats import calls_tool, reply_calls_tool
+from ...lazy_regex import LazyRegex
 from ...rule import Context, Options, RecordRule
 from ._shared import code_spans, excerpt, inside
 
-_URL = re.compile(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[a-z0-9-]+\.[a-z]{2,}[^\s)\]>\"']*", re.I)
+_URL = LazyRegex(r"\bhttps?://[^\s)\]>\"']+|\bwww\.[a-z0-9-]+\.[a-z]{2,}[^\s)\]>\"']*", re.I)
 # Sentence punctuation after a link is not part of it ("... this URL: https://x.com/a?").
 _URL_TAIL = ".,;:!?"
 # The prompt asks the model to use what is behind the link.
-_USE_LINK = re.compile(
+_USE_LINK = LazyRegex(
     r"\b(?:summari[sz]e|summary|read|watch|listen|analy[sz]e|review|describe|classify|categori[sz]e|explain|translate|"
     r"visit|go to|check out|refer(?:ring)? to|based on|according to|caption|extract|rewrite|evaluate|critique|"
     r"tell me about|what does|discuss|comment on|scrape|crawl)\b"
@@ -23,12 +24,12 @@ _USE_LINK = re.compile(
     re.I,
 )
 # Tasks about the URL string itself (shorten, parse, format) need no content.
-_URL_TASK = re.compile(
+_URL_TASK = LazyRegex(
     r"\b(?:shorten|shortened|validate|valid|parse|domain|encode|decode|format|regex|regular expression|hyperlink|"
     r"markdown|html|anchor|redirect|utm|slug|query string|bookmark|qr code)\b",
     re.I,
 )
-_ATTACHMENT = re.compile(
+_ATTACHMENT = LazyRegex(
     r"\b(?:attached|enclosed|uploaded)\s+(?:\w+\s+)?(?:file|image|photo|picture|document|pdf|spreadsheet|csv|screenshot|"
     r"chart|graph|diagram|video|audio|recording|resume|cv|report|slides?)\b"
     r"|\b(?:see|find|check|open|in|from)\s+(?:the\s+)?attach(?:ed|ment)s?\b"
@@ -43,7 +44,7 @@ _ATTACHMENT_WORDS = ("attach", "enclosed", "uploaded", "image", "photo", "pictur
 # The sentence asks the model to perceive or work on the attachment ("Describe this photo",
 # "What is in the image?"), not only mentions one ("I saw this video where ...", "How can I
 # mount this image?").
-_USE_ATTACHMENT = re.compile(
+_USE_ATTACHMENT = LazyRegex(
     r"\b(?:describ\w*|summari[sz]\w*|edit|identify|classify|caption|analy[sz]e|colou?ri[sz]e|explain|interpret|"
     r"look at|based on|transcribe|translate|watch|listen to|rate|review|critique|evaluate|redesign|improve|crop|"
     r"resize|enhance|retouch|restore|convert|extract|count|label|detect|recogni[sz]e|guess|determine|name|find|"
@@ -55,7 +56,7 @@ _WORD = re.compile(r"\w+")
 # Words of a description that says what the attachment shows ("Input: A still life of a bowl of fruit").
 _DESCRIPTION_WORDS = 4
 # Answers that say they cannot open the link are fine behaviour, not a hallucination.
-_CANNOT = re.compile(
+_CANNOT = LazyRegex(
     r"\b(?:cannot|can't|can not|unable to|not able to|(?:don't|do not) have (?:the )?(?:ability|capability|means|access)|"
     r"no access)\b[^.\n]{0,40}\b(?:access|open|browse|view|see|read|watch|visit|listen|display|process|edit|"
     r"manipulate|modify|analy[sz]e|interpret)\b"
@@ -64,9 +65,9 @@ _CANNOT = re.compile(
 )
 # A tool that can open links: its definition speaks of URLs or web pages, or the prompt
 # declares one by its signature (toolformer: ``request(url)``).
-_FETCH_TOOL = re.compile(r"\b(?:urls?|uri|links?|web ?pages?|websites?|browse|browser|fetch|scrape|crawl|download|http)\b",
+_FETCH_TOOL = LazyRegex(r"\b(?:urls?|uri|links?|web ?pages?|websites?|browse|browser|fetch|scrape|crawl|download|http)\b",
                          re.I)
-_FETCH_SIGNATURE = re.compile(r"\b[A-Za-z_]\w*\((?:url|uri|link|webpage|website|page|address)\)", re.I)
+_FETCH_SIGNATURE = LazyRegex(r"\b[A-Za-z_]\w*\((?:url|uri|link|webpage|website|page|address)\)", re.I)
 
 
 class UnseenReferenceOptions(Options):

@@ -6,6 +6,7 @@ import re
 import orjson
 
 from ...diagnostics import Finding, Severity
+from ...lazy_regex import LazyRegex
 from ...rule import Context, Options, RecordRule
 from ._scan import looks_random, mask, texts, where
 
@@ -25,7 +26,7 @@ _KINDS: tuple[tuple[str, str, int], ...] = (
     ("Stripe secret key", r"(?:sk|rk)_live_[0-9A-Za-z]{24,}", 8),
     ("JSON Web Token", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", 3),
 )
-_PATTERN = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p, _) in enumerate(_KINDS)))
+_PATTERN = LazyRegex("|".join(f"(?P<k{i}>{p})" for i, (_, p, _) in enumerate(_KINDS)))
 _BOUNDED = re.compile(r"[A-Za-z0-9_-]")
 # Cheap test on the raw line: no candidate can match without one of these substrings
 # (str.__contains__ is several times faster than one regex alternation here).
