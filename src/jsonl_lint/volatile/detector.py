@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..formats import answer_turns, has_text_tool_call, reply_calls_tool
+from ..lazy_regex import LazyRegex
 from . import lexicon
 from .lexicon import CREATIVE, DEFERRALS, MONTH, NOT_NAMES, PATTERNS, QUESTION_PATTERNS, REASONS, YEAR
 from ..timings import stage
@@ -58,20 +59,17 @@ class _Cue:
     """One cue pattern; compiled when a text first has one of its keys (most runs, and
     every small file, need only a few of them: compiling all took most of the import)."""
 
-    __slots__ = ("order", "category", "strength", "pattern", "_regex")
+    __slots__ = ("order", "category", "strength", "_lazy")
 
     def __init__(self, order: int, category: str, strength: str, pattern: str):
         self.order = order  # earlier cues win when two matches overlap
         self.category = category
         self.strength = strength  # "strong" | "anchored" | "weak" (see the lexicon)
-        self.pattern = pattern
-        self._regex: re.Pattern | None = None
+        self._lazy = LazyRegex(pattern, re.I)
 
     @property
     def regex(self) -> re.Pattern:
-        if self._regex is None:
-            self._regex = re.compile(self.pattern, re.I)
-        return self._regex
+        return self._lazy.regex
 
 
 _Keyed = dict
