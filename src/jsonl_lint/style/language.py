@@ -11,9 +11,13 @@ so a language finding needs two detectors to agree.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
+from array import array
 
+from .. import cache
 from ..timings import stage
 
 MIN_LETTERS = 40  # below this no detector is reliable
@@ -46,12 +50,75 @@ def identifier():
     global _IDENT
     with _lock:
         if _IDENT is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            ident.set_languages(sorted(NAMES))
-            _IDENT = ident
+            _IDENT = _load_identifier()
     return _IDENT
+
+
+@stage("load language model")
+def _load_identifier():
+    """py3langid restricted to ``NAMES``. Its packaged model is LZMA-compressed (~0.7 s of
+    CPU to unpack at every start, for the few texts CLD2 reads as other than English), so
+    the restricted arrays are kept in the user cache, keyed by the model file and version:
+    reading them back costs ~0.1 s."""
+    import py3langid
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    langs = sorted(NAMES)
+    try:
+        with open(MODEL_DIR / MODEL_FILE, "rb") as f:
+            entry = "py3langid-" + cache.key(hashlib.sha256(f.read()).hexdigest(), py3langid.__version__, *langs)
+    except OSError:
+        entry = None
+    arrays = _cached_model(entry) if entry else None
+    if arrays is not None:
+        ptc, pc, classes, nextmove, row, output = arrays
+        try:
+            ident = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+        except TypeError:  # another py3langid layout: load the packaged model
+            ident = None
+        if ident is not None:
+            return ident
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(langs)
+    if entry:
+        cache.store(entry, _model_payload(ident))
+    return ident
+
+
+def _model_payload(ident) -> bytes:
+    """A restricted identifier's arrays: a JSON header (classes, dtypes, sizes), then raw bytes."""
+    import numpy as np
+
+    parts = [np.ascontiguousarray(ident.nb_ptc), np.ascontiguousarray(ident.nb_pc),
+             ident.tk_nextmove, ident.tk_row, array("i", ident.tk_output)]
+    meta = {"classes": list(ident.nb_classes), "ptc_shape": list(ident.nb_ptc.shape),
+            "parts": [[p.dtype.str if hasattr(p, "dtype") else p.typecode, memoryview(p).nbytes] for p in parts]}
+    head = json.dumps(meta).encode()
+    return len(head).to_bytes(4, "little") + head + b"".join(p.tobytes() for p in parts)
+
+
+def _cached_model(entry: str) -> tuple | None:
+    data = cache.load(entry)
+    if data is None:
+        return None
+    import numpy as np
+
+    try:
+        size = int.from_bytes(data[:4], "little")
+        meta = json.loads(data[4:4 + size])
+        view, at, parts = memoryview(data), 4 + size, []
+        for kind, length in meta["parts"]:
+            chunk = view[at:at + length]
+            at += length
+            if len(kind) > 1:  # a numpy dtype; copied so that ``data`` can be freed
+                parts.append(np.frombuffer(chunk, dtype=kind).copy())
+            else:
+                parts.append(array(kind))
+                parts[-1].frombytes(chunk)
+    except (ValueError, TypeError, KeyError):
+        return None
+    ptc, pc, nextmove, row, output = parts
+    return ptc.reshape(meta["ptc_shape"]), pc, meta["classes"], nextmove, row, output.tolist()
 
 
 def _norm(code: str) -> str:
