@@ -90,11 +90,10 @@ UNGRADED_KINDS = frozenset({request.MATH, request.CODE, request.TOOL, request.CL
 class StyleProfile:
     pointer: str = ""  # text pointer of the longest reply turn (where whole-reply findings point)
     replies: int = 0  # reply turns
-    task: str = request.QUESTION  # the request's task kind: replies are compared with their own kind
     words: int = 0
     lines: int = 0  # non-empty lines
     sentences: int = 0  # sentence ends and line breaks: a line without a full stop is one sentence
-    grade: float | None = None  # Flesch-Kincaid grade (textstat-equal), None where it means nothing
+    grade: float | None = None  # Flesch-Kincaid grade (textstat-equal), None where it means nothing (complete profiles)
     ease: float = 0.0  # Flesch reading ease
     wps: float = 0.0  # words per sentence
     emoji: int = 0
@@ -112,10 +111,16 @@ class StyleProfile:
     keys: tuple[str, ...] | None = None
     features: tuple[str, ...] = ()
     tool_call: bool = False  # the reply is a tool call, not a text reply
-    request: Request = request.NONE
+    # The whole request; None until a rule asks for a complete profile (its task and grade).
+    request: Request | None = None
     asked_formats: frozenset = frozenset()  # formats the prompt asks for (read when the shape needs it)
     # category -> (pointer, span, up to three markers) of the first marker found
     evidence: dict = field(default_factory=dict)
+
+    @property
+    def task(self) -> str:
+        """The request's task kind (complete profiles): replies are compared with their own kind."""
+        return self.request.kind
 
     def rate(self, count: int) -> float:
         """Per 100 words."""
@@ -224,23 +229,26 @@ def reply_turns(example) -> list:
 
 
 @stage("style profile")
-def profile_record(record) -> StyleProfile | None:
-    """The memoized profile of the record's replies (None without any)."""
-    cached = record.extra.get(_KEY, False)
-    if cached is not False:
-        return cached
-    key = (hash(record.text), len(record.text))  # not the text itself: keys stay small
-    prof = PROFILES.get(key)
-    if prof is _MISSING:
-        prof = None
-        example = record.example
-        if example is not None:
-            turns = reply_turns(example)
-            if turns:
-                user = " ".join(t.text for t in example.turns if t.role == "user")
-                prof = _profile(turns, _Echo.of(user), request.of(record), example)
-        PROFILES.put(key, prof)
-    record.extra[_KEY] = prof
+def profile_record(record, complete: bool = False) -> StyleProfile | None:
+    """The memoized profile of the record's replies (None without any). ``complete``: with
+    the whole request, the task kind and the reading grade, which only some rules read
+    (the request is most of a profile's cost)."""
+    prof = record.extra.get(_KEY, False)
+    if prof is False:
+        key = (hash(record.text), len(record.text))  # not the text itself: keys stay small
+        prof = PROFILES.get(key)
+        if prof is _MISSING:
+            prof = None
+            example = record.example
+            if example is not None:
+                turns = reply_turns(example)
+                if turns:
+                    user = " ".join(t.text for t in example.turns if t.role == "user")
+                    prof = _profile(turns, _Echo.of(user), record, request.of(record) if complete else None)
+            PROFILES.put(key, prof)
+        record.extra[_KEY] = prof
+    if complete and prof is not None and prof.request is None:
+        _complete(prof, record)  # profiled for a rule that did not need it
     return prof
 
 
@@ -285,40 +293,45 @@ NO_ECHO = _Echo("")
 
 class _Registers:
     """The registers a prompt asks for, read on first use: most replies have no marker
-    to license, and reading them is the costliest part of the request."""
+    to license, and reading them is the costliest part of the request. Whether the
+    prompt asks for code is read on first use too."""
 
-    __slots__ = ("example", "read", "extra")
+    __slots__ = ("record", "read", "extra", "_code")
 
-    def __init__(self, example):
-        self.example = example
-        self.read: frozenset | None = None if example is not None else frozenset()
-        self.extra: set = set()  # registers the reply itself shows (a dialogue), or "code"
+    def __init__(self, record):
+        self.record = record
+        self.read: frozenset | None = None
+        self.extra: set = set()  # registers the reply itself shows (a dialogue)
+        self._code: bool | None = None
 
     def add(self, register: str) -> None:
         self.extra.add(register)
 
-    def __contains__(self, register: str) -> bool:
-        return register in self.extra
+    @property
+    def code(self) -> bool:
+        """The request asks for code."""
+        if self._code is None:
+            self._code = request.leading_kind(self.record) == request.CODE
+        return self._code
 
     def isdisjoint(self, registers) -> bool:
         if not self.extra.isdisjoint(registers):
             return False
         if self.read is None:
-            self.read = request.registers_of(self.example)
+            self.read = request.registers_of(self.record.example)
         return self.read.isdisjoint(registers)
 
 
-def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE, example=None) -> StyleProfile:
+def _profile(turns, echo: _Echo, record, req: Request | None = None) -> StyleProfile:
+    """``req``: the whole request, for a complete profile."""
+    example = record.example
     main = max(turns, key=lambda t: len(t.text))
-    p = StyleProfile(pointer=main.text_pointer, task=req.kind, request=req, replies=len(turns))
+    p = StyleProfile(pointer=main.text_pointer, replies=len(turns))
     p.kind, p.keys, p.features = structure(main.text)
-    if example is not None and (p.kind != TEXT or not {TABLE, CODE_FEATURE, HEADINGS}.isdisjoint(p.features)):
-        p.asked_formats = request.formats_of(example, req.kind)
+    if p.kind != TEXT or not {TABLE, CODE_FEATURE, HEADINGS}.isdisjoint(p.features):
+        p.asked_formats = request.formats_of(example, request.leading_kind(record))
     json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
-    calls = req.kind == request.TOOL  # a tool-use prompt: calls written into the reply are not prose
-    registers = _Registers(example)
-    if req.kind == request.CODE:
-        registers.add("code")
+    calls = request.is_tool(record)  # a tool-use prompt: calls written into the reply are not prose
     texts = []
     prose_words = 0
     for turn in turns:
@@ -335,16 +348,38 @@ def _profile(turns, echo: _Echo = NO_ECHO, req: Request = request.NONE, example=
             p.lines += sum(1 for ln in text.split("\n") if ln.strip()) if "\n" in text else 1
     if calls and p.words < 4 and any(has_text_tool_call(t.text) for t in turns):
         p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
-    if sum(len(_SPEAKER.findall("\n" + t)) for t in texts if ":" in t) >= 2 and not json_like:
-        registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
+    registers = _registers(record, texts, json_like)
     for turn, text in zip(turns, texts):
         _markers(p, turn, text, echo, registers)
     if p.exclaim and p.exclaim <= echo.exclaims:
         p.exclaim = 0  # the user's own exclamations, repeated
         p.evidence.pop("exclaim", None)
+    if req is not None:
+        _add_grade(p, req, texts, prose_words, registers)
+    return p
+
+
+def _registers(record, texts: list[str], json_like: bool) -> _Registers:
+    registers = _Registers(record)
+    if sum(len(_SPEAKER.findall("\n" + t)) for t in texts if ":" in t) >= 2 and not json_like:
+        registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
+    return registers
+
+
+def _add_grade(p: StyleProfile, req: Request, texts: list[str], prose_words: int, registers: _Registers) -> None:
+    p.request = req
     if _gradable(p, req, texts, prose_words, registers):
         _grade(p, texts)
-    return p
+
+
+def _complete(p: StyleProfile, record) -> None:
+    """Add the request and the reading grade to a profile made without them: the masked
+    texts again, and the prose's words (``_profile`` has the same steps)."""
+    calls = request.is_tool(record)
+    json_like = p.kind in (JSON_OBJECT, JSON_ARRAY)
+    texts = [_mask(_mask_calls(t.text) if calls else t.text, json_like) for t in reply_turns(record.example)]
+    prose_words = sum(len(t.split()) for t in texts)
+    _add_grade(p, request.of(record), texts, prose_words, _registers(record, texts, json_like))
 
 
 def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, registers: _Registers) -> bool:
@@ -417,7 +452,7 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Register
                     _note(p, "exclaim", turn, m.start(), m.end(), m.group())
     if "'" in text:
         p.contractions += len(_CONTRACTION.findall(text))
-    if _HAS_UPPER_RUN.search(voice) and "code" not in registers:
+    if _HAS_UPPER_RUN.search(voice) and not registers.code:
         _shouting(p, turn, voice, echo.caps, registers)
     lower = voice.lower().replace("\u2019", "'")
     lower_words = _WORD.findall(lower)  # split once: lexicons, hostility and the capitals' base
@@ -510,13 +545,13 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languag
         turns = reply_turns(example)
         if turns:
             prof = record.extra.get(_KEY)  # its shape, when the profile has read it
-            out = _languages(example, turns, min_letters, request.of(record), prof.kind if prof else None)
+            out = _languages(record, example, turns, min_letters, prof.kind if prof else None)
     record.extra[_LANG_KEY] = (min_letters, out)
     LANGUAGES.put(key, out)
     return out
 
 
-def _languages(example, turns, min_letters: int, req: Request, kind: str | None = None) -> Languages:
+def _languages(record, example, turns, min_letters: int, kind: str | None = None) -> Languages:
     """``kind``: the shape of the longest reply, when known."""
     main = max(turns, key=lambda t: len(t.text))
     if kind is None:
@@ -532,7 +567,9 @@ def _languages(example, turns, min_letters: int, req: Request, kind: str | None 
     # worst a switch goes unreported.
     asked = language.detect(_mask(instruction, False), language.MIN_REQUEST_LETTERS,
                             confirm_english=lang != "en") if instruction else None
-    explained = lang == asked or req.kind == request.TRANSLATION or lang in req.languages
+    # The request is read only when the languages differ.
+    explained = (lang == asked or request.leading_kind(record) == request.TRANSLATION
+                 or lang in request.named_languages(record))
     if not explained and (lang != "en" or asked is not None):
         user = _mask("\n".join(t.text for t in example.turns if t.role == "user"), False)
         # The language of a passage, a few-shot example or a short "你好" the user wrote.

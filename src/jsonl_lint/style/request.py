@@ -439,6 +439,10 @@ def _part_gates(part: str) -> frozenset:
     return frozenset(kinds)
 
 
+# The gates of the leading kinds alone, for :func:`leading_kind`.
+_LEADING_GATES = {k: re.compile(_trie(_KIND_GATES[k])) for k in (TRANSLATION, CODE)}
+assert not any("\n" in g for k in _LEADING_GATES for g in _KIND_GATES[k])
+
 _FORMAT_RE = {k: _Cues(p) for k, p in _FORMAT_CUES.items()}
 _REGISTER_RE = {k: _Cues(p) for k, p in _REGISTER_CUES.items()}
 
@@ -605,7 +609,8 @@ def registers_of(example) -> frozenset:
 
 
 def of(record) -> Request:
-    """The request of a record, memoized on it (the style and language rules share it)."""
+    """The whole request of a record, memoized on it (the rules that weigh a length or a
+    closed question read it; the others ask :func:`leading_kind` and :func:`named_languages`)."""
     req = record.extra.get(_KEY)
     if req is None:
         example = record.example
@@ -614,30 +619,121 @@ def of(record) -> Request:
     return req
 
 
+_LEADING_KEY = "jl4.leading-kind"
+_LEADING = (TOOL, TRANSLATION, CODE)  # the kinds tried first, in this order
+
+
+def leading_kind(record) -> str | None:
+    """The request's kind when it is tool use, a translation or code, else None: what the
+    style profile and the language check ask, answered without the rest of the request
+    (the later kinds, the length, a closed question), which most runs never read."""
+    req = record.extra.get(_KEY)
+    if req is not None:
+        return req.kind if req.kind in _LEADING else None
+    kind = record.extra.get(_LEADING_KEY, False)
+    if kind is False:
+        example = record.example
+        kind = _leading(example) if example is not None else None
+        record.extra[_LEADING_KEY] = kind
+    return kind
+
+
+def is_tool(record) -> bool:
+    """Whether the request is tool use (``leading_kind(record) == TOOL``), which every
+    profile asks: without a ``tools`` field only a "name(args)" line makes it, so a prompt
+    without "(" is not, and nothing else is read."""
+    req = record.extra.get(_KEY)
+    if req is not None:
+        return req.kind == TOOL
+    kind = record.extra.get(_LEADING_KEY, False)
+    if kind is not False:
+        return kind == TOOL
+    example = record.example
+    if example is None or not (example.tools or any("(" in t.text for t in example.turns
+                                                    if t.role in ("system", "developer", "user"))):
+        return False
+    return _is_tool(example)
+
+
+@stage("style request")
+def _is_tool(example) -> bool:
+    cues = _cues(example)
+    return cues is not None and _tool(example, cues[1])
+
+
+def _tool(example, low: str) -> bool:
+    """The prompt declares tools (a ``tools`` field, or "wikipedia(query)" lines)."""
+    return bool(example.tools) or ("(" in low and _TOOL_SIGNATURE.search(low) is not None)
+
+
+@stage("style request")
+def _leading(example) -> str | None:
+    cues = _cues(example)
+    return _kind(example, *cues, last=CODE) if cues is not None else None
+
+
+def named_languages(record) -> frozenset:
+    """The languages the request names (``Request.languages``), read on its own."""
+    req = record.extra.get(_KEY)
+    if req is not None:
+        return req.languages
+    example = record.example
+    return _languages_named(example) if example is not None else frozenset()
+
+
+@stage("style request")
+def _languages_named(example) -> frozenset:
+    cues = _cues(example)
+    return _named_languages(cues[1], cues[2]) if cues is not None else frozenset()
+
+
+def _cues(example) -> tuple[list[str], str, str] | None:
+    """(lower-cased cue parts, the same joined by line breaks, source passage), None
+    without an instruction."""
+    instruction, source = instruction_parts(example)
+    if not instruction:
+        return None
+    parts = [part.lower() for part in _cue_parts(example)]
+    return parts, "\n".join(parts), source  # the same as lower-casing the joined text (case context ends at a line break)
+
+
+def _kind(example, parts: list[str], low: str, source: str, last: str | None = None) -> str | None:
+    """The task kind; with ``last``, None once every kind up to ``last`` is ruled out."""
+    if _tool(example, low):
+        return TOOL
+    # Where only the first kinds are asked, their gates are tested on their own: cheaper
+    # than every gate's scan (none of them has a line break, so the joined text is enough).
+    gated = _gated_kinds(parts, low) if last is None else None
+    kind = QUESTION
+    for k, rx in _KIND_RE:
+        if rx is None:
+            if _is_math(low + " " + source[:400].lower()):
+                kind = k
+                break
+        elif ((k in gated if gated is not None else _LEADING_GATES[k].search(low) is not None)
+              or (k == TRANSLATION and "to " in low[-40:])) and rx.search(low):
+            kind = k
+            break
+        if k == last:
+            return None
+    if kind == CREATIVE and _HOW_TO.search(low):
+        kind = QUESTION  # "How to write a confirmation letter?" asks about writing
+    return kind
+
+
+def _named_languages(low: str, source: str) -> frozenset:
+    return frozenset(_LANG_NAMES[m.group(1)] for m in _LANGUAGE_NAME.finditer(low + "\n" + source[:2000].lower()))
+
+
 @stage("style request")
 def analyze(example) -> Request:
     """The request of an example's system prompt and user turns."""
-    instruction, source = instruction_parts(example)
-    if not instruction:
+    cues = _cues(example)
+    if cues is None:
         return NONE
-    parts = [part.lower() for part in _cue_parts(example)]
-    low = "\n".join(parts)  # the same as lower-casing the joined text (case context ends at a line break)
-    kind = QUESTION
-    if example.tools or ("(" in low and _TOOL_SIGNATURE.search(low)):
-        kind = TOOL  # the prompt declares tools (a ``tools`` field, or "wikipedia(query)" lines)
-    else:
-        gated = _gated_kinds(parts, low)
-        for k, rx in _KIND_RE:
-            if rx is None:
-                if _is_math(low + " " + source[:400].lower()):
-                    kind = k
-                    break
-            elif (k in gated or (k == TRANSLATION and "to " in low[-40:])) and rx.search(low):
-                kind = k
-                break
-        if kind == CREATIVE and _HOW_TO.search(low):
-            kind = QUESTION  # "How to write a confirmation letter?" asks about writing
-    langs = frozenset(_LANG_NAMES[m.group(1)] for m in _LANGUAGE_NAME.finditer(low + "\n" + source[:2000].lower()))
+    parts, low, source = cues
+    kind = _kind(example, parts, low, source)
+    langs = _named_languages(low, source)
     # Length, closed questions and the passage are the last user turn's: the reply answers it.
     users = [t for t in example.turns if t.role == "user"]
     last, last_source = _turn_parts(users[-1]) if users else ("", "")

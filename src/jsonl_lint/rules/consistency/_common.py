@@ -12,7 +12,6 @@ from pydantic import Field
 
 from ...rule import Context, DatasetRule, Options
 from ...similarity.refs import RowTable
-from ...style import readability
 from ...style.profile import StyleProfile, profile_record
 from ...style.stats import Summary, fmt, pct, summarize
 
@@ -55,6 +54,7 @@ class ProfileRule(DatasetRule[RowTable]):
     requires = "example"
     Options = OutlierOptions
     Row: type  # the NamedTuple ``entry`` returns
+    complete = False  # whether ``entry`` reads the profile's request, task or grade
 
     def initial(self, ctx: Context) -> RowTable:
         return RowTable(self.Row)
@@ -62,11 +62,8 @@ class ProfileRule(DatasetRule[RowTable]):
     def entry(self, profile: StyleProfile):
         raise NotImplementedError
 
-    def before_fork(self, settings) -> None:
-        readability.load_syllables()  # the reading grade's dictionary: one copy for all workers
-
     def collect(self, state: RowTable, record, ctx: Context) -> None:
-        prof = profile_record(record)
+        prof = profile_record(record, self.complete)
         if prof is None:
             return
         e = self.entry(prof)

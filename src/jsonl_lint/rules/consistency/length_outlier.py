@@ -101,6 +101,7 @@ class LengthOutlier(ProfileRule):
     summary = "Reply is far longer or shorter than the dataset's typical reply"
     preview = True  # true share 0.38 on the corpora (docs/precision.md)
     example_options = {"min-records": 5, "rare-share": 0.2}
+    complete = True  # the request: its length, a closed question, the passage
 
     class Options(ProfileRule.Options):
         min_ratio: float = Field(3.0, ge=1, description=(

@@ -8,6 +8,7 @@ from pydantic import Field
 from ...diagnostics import Finding
 from ...rule import Context
 from ...similarity.refs import RowTable
+from ...style import readability
 from ...style.request import KIND_LABEL
 from ...style.stats import fmt, summarize
 from ._common import Dim, ProfileRule
@@ -93,10 +94,14 @@ class RegisterOutlier(ProfileRule):
     summary = "Reply's register (reading grade, slang, legalese) differs from the dataset's"
     preview = True  # true share 0.50 on the corpora (docs/precision.md)
     example_options = {"min-records": 5, "rare-share": 0.2}
+    complete = True  # the task kind and the reading grade
 
     class Options(ProfileRule.Options):
         min_grade_difference: float = Field(4.0, ge=0, description=(
             "A reply's grade must differ from the dataset's median by at least this many grades."))
+
+    def before_fork(self, settings) -> None:
+        readability.load_syllables()  # the reading grade's dictionary: one copy for all workers
 
     def entry(self, p):
         if p.tool_call:
