@@ -25,15 +25,13 @@ LABELS = {
 }
 
 
-def analysis_of(record, ctx) -> Analysis:
-    """The record's volatile analysis, memoised in ``ctx.cache`` for the other JL5xx rules
-    (only the latest record is kept, so memory stays flat)."""
-    cached = ctx.cache.get(_KEY)
-    if cached is not None and cached[0] is record:
-        return cached[1]
-    example = record.example
-    result = analyze(example) if example is not None else _EMPTY
-    ctx.cache[_KEY] = (record, result)
+def analysis_of(record) -> Analysis:
+    """The record's volatile analysis, memoised on the record for the other JL5xx rules
+    (the engine runs each rule over a chunk of records before the next rule)."""
+    result = record.extra.get(_KEY)
+    if result is None:
+        example = record.example
+        result = record.extra[_KEY] = analyze(example) if example is not None else _EMPTY
     return result
 
 

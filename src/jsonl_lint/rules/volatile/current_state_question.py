@@ -42,7 +42,7 @@ class CurrentStateQuestion(RecordRule):
     requires = "example"
 
     def check(self, record, ctx: Context):
-        analysis = analysis_of(record, ctx)
+        analysis = analysis_of(record)
         if not analysis.questions:
             return
         turns = record.example.turns

@@ -58,7 +58,7 @@ class VolatileFact(RecordRule):
     Options = VolatileFactOptions
 
     def check(self, record, ctx: Context):
-        analysis = analysis_of(record, ctx)
+        analysis = analysis_of(record)
         if not analysis.facts:
             return
         ignore = set(self.options.ignore_categories)

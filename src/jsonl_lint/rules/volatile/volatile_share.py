@@ -69,7 +69,7 @@ class VolatileShare(DatasetRule[ShareState]):
 
     def collect(self, state: ShareState, record, ctx: Context) -> None:
         state.total += 1
-        analysis = analysis_of(record, ctx)
+        analysis = analysis_of(record)
         if not analysis.volatile:
             return
         state.volatile += 1
