@@ -66,3 +66,11 @@ def key(*parts: str | bytes) -> str:
         h.update(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()[:32]
+
+
+def file_identity(path: str) -> tuple[str, ...]:
+    """A file's path, identity, size, modification and change time, for naming an entry built
+    from it: any write or replacement changes the change time (which, unlike the modification
+    time, cannot be set back). Raises OSError."""
+    st = os.stat(path)
+    return (os.path.abspath(path), *map(str, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)))

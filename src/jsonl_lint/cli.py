@@ -11,24 +11,31 @@ from typing import TextIO
 from . import __version__, commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules() -> list[str]:
+    return sorted(i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_"))
+
+
+def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with the commands of every module, or of those ``modules`` only."""
     parser = argparse.ArgumentParser(
         prog="jsonl-lint",
         description="Lint JSONL fine-tuning datasets: schema, tokens, duplicates, consistency, volatile facts.",
     )
     parser.add_argument("--version", action="version", version=f"jsonl-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    for name in command_modules() if modules is None else modules:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A command named as its module (`jsonl-lint check`, as pre-commit runs it) needs only
+    # that module: importing every command's costs each such run about 10 ms.
+    modules = command_modules()
+    parser = build_parser([argv[0]] if argv and argv[0] in modules else [] if argv == ["--version"] else None)
     if argv and not argv[0].startswith("-") and argv[0] not in parser._subparsers._group_actions[0].choices:
         argv.insert(0, "check")  # `jsonl-lint data.jsonl` (and pre-commit's file list) means check
     try:

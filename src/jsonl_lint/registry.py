@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .config import ConfigError, Settings, format_validation_error
 from .diagnostics import Severity
-from .rule import DatasetRule, RecordRule, Rule
+from .rule import DatasetRule, RecordRule, Rule, default_options
 from .timings import stage
 
 ENTRY_POINT_GROUP = "jsonl_lint.rules"
@@ -230,6 +230,8 @@ def _options_for(cls: type[Rule], settings: Settings):
     raw: dict = {}
     for key in (cls.code, cls.name):
         raw.update(settings.rules.get(key, {}))
+    if not raw:
+        return default_options(cls.Options)
     try:
         return cls.Options.model_validate(raw)
     except ValidationError as exc:

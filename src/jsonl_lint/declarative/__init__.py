@@ -189,14 +189,17 @@ def _definition(path: Path) -> "Definition":
 @lru_cache(maxsize=1)
 def _schema_code() -> tuple[bytes, ...]:
     """What a rule file's validation depends on besides its content: the schema module's
-    source and the versions of pydantic and regex."""
+    source, pydantic's version and the regex module as installed (its file's identity:
+    importing it for its version would cost a run whose patterns all wait ~9 ms)."""
+    import importlib.util
+
     import pydantic
-    import regex
 
     from . import schema
 
     with open(schema.__file__, "rb") as f:
-        return f.read(), pydantic.VERSION.encode(), regex.__version__.encode()
+        return (f.read(), pydantic.VERSION.encode(),
+                *(p.encode() for p in cache.file_identity(importlib.util.find_spec("regex").origin)))
 
 
 @stage("load rule packs")

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..config import ConfigError
+from ..lazy_regex import LazyRegex
 
 if TYPE_CHECKING:
     import yaml
@@ -38,12 +38,25 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-def compile_regex(pattern: str, ignorecase: bool = False, nonword: bool = True) -> regex.Pattern:
-    """Compile a user regex with the ``regex`` module (re-compatible syntax, V0).
-    Without ``nonword`` the pattern must match whole words."""
+def _regex_compile(pattern: str, flags: int):
+    import regex
+
+    return regex.compile(pattern, flags | regex.V0)
+
+
+def _lazy(pattern: str, ignorecase: bool) -> LazyRegex:
+    # Compiled, and the regex module imported, on first use: literals gate most patterns
+    # (see kinds._may_match), so a small run compiles few (doing all at load took ~15 ms).
+    # re.IGNORECASE is the regex module's IGNORECASE flag too.
+    return LazyRegex(pattern, re.IGNORECASE if ignorecase else 0, _regex_compile)
+
+
+def compile_regex(pattern: str, ignorecase: bool = False, nonword: bool = True) -> LazyRegex:
+    """A user regex for the ``regex`` module (re-compatible syntax, V0), compiled on
+    first use. Without ``nonword`` the pattern must match whole words."""
     if not nonword:
         pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
-    return regex.compile(pattern, (regex.IGNORECASE if ignorecase else 0) | regex.V0)
+    return _lazy(pattern, ignorecase)
 
 
 def required_literals(pattern: str, ignorecase: bool = False) -> tuple[tuple[str, bool], ...] | None:
@@ -93,7 +106,7 @@ def _sequence_literals(items) -> list[str] | None:
 
 
 def compile_alternation(tokens: list[str], ignorecase: bool = False, nonword: bool = True,
-                        named: bool = False) -> regex.Pattern:
+                        named: bool = False) -> LazyRegex:
     """One pattern for several tokens. Whole-word guards are added per token, and not
     before a token anchored with ``^``, so an all-anchored list stays anchored (fast)."""
     parts = []
@@ -105,10 +118,12 @@ def compile_alternation(tokens: list[str], ignorecase: bool = False, nonword: bo
     pattern = "|".join(parts)
     if tokens and all(t.startswith("^") for t in tokens):
         pattern = f"^(?:{pattern})"
-    return regex.compile(pattern, (regex.IGNORECASE if ignorecase else 0) | regex.V0)
+    return _lazy(pattern, ignorecase)
 
 
 def _check_regex(value: str) -> str:
+    import regex
+
     try:
         regex.compile(value, regex.V0)
     except regex.error as exc:

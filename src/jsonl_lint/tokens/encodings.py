@@ -280,7 +280,32 @@ def _cached_ranks(expected: str | None) -> dict[bytes, int] | None:
 
 
 def expected_hash(name: str) -> str | None:
-    """The SHA-256 tiktoken expects of the encoding's file (from its own constructor)."""
+    """The SHA-256 tiktoken expects of the encoding's file (from its own constructor), kept
+    in the user cache for the constructors' file as it is now: reading it imports tiktoken,
+    ~10 ms of a small run that never tokenizes (``tokens.bound``)."""
+    entry = _expected_entry(name)
+    found = cache.load(entry) if entry else None
+    if found:
+        return found.decode("ascii")
+    expected = _constructor_hash(name)
+    if entry and expected:
+        cache.store(entry, expected.encode("ascii"))
+    return expected
+
+
+def _expected_entry(name: str) -> str | None:
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("tiktoken_ext.openai_public")  # without importing it
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not os.path.isfile(spec.origin):
+        return None
+    return f"tiktoken-expected-{cache.key(*cache.file_identity(spec.origin), name)}"
+
+
+def _constructor_hash(name: str) -> str | None:
     seen: dict = {}
 
     def ranks_for(url: str, expected: str | None) -> dict[bytes, int]:
@@ -323,14 +348,10 @@ def verified_path(name: str) -> str:
 def _verified_entry(path: str, expected: str | None) -> str | None:
     """The user-cache entry recording that ``path``, as it is now, has the ``expected``
     SHA-256: hashing the decompressed file costs more than the rest of a small run's start.
-    Keyed by the file's identity and change time as well as size and modification time:
-    any write or replacement changes the change time (which, unlike the modification time,
-    cannot be set back), so a changed file is hashed again."""
+    Keyed by the file's identity (``cache.file_identity``), so a changed file is hashed again."""
     if expected is None:
         return None
-    st = os.stat(path)
-    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    return f"encoding-verified-{cache.key(os.path.abspath(path), *map(str, stamp), expected)}"
+    return f"encoding-verified-{cache.key(*cache.file_identity(path), expected)}"
 
 
 def candidates(name: str) -> list[str]:

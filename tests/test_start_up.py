@@ -1,0 +1,117 @@
+"""What a small check skips at start-up, and that skipping it changes nothing."""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from pydantic import BaseModel, model_validator
+
+from helpers import REPO
+from jsonl_lint.cli import main
+from jsonl_lint.registry import builtin_rules
+from jsonl_lint.rule import Options, default_options
+
+
+def _modules_after(args: list[str], prefix: str, env: dict | None = None) -> list[str]:
+    """The modules named ``prefix``... that ``jsonl-lint ARGS`` imported, in a new process."""
+    code = ("import sys\nfrom jsonl_lint.cli import main\nmain(sys.argv[1:])\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({prefix!r})))")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                          cwd=REPO, env=env)
+    return eval(proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("args, modules", [
+    (["check", "--help"], ["jsonl_lint.commands._common", "jsonl_lint.commands.check"]),
+    (["--version"], []),
+])
+def test_a_command_named_as_its_module_imports_no_other_command(args, modules):
+    assert _modules_after(args, "jsonl_lint.commands.") == modules
+
+
+def test_commands_not_named_as_a_module_and_file_arguments_still_work():
+    out = io.StringIO()
+    assert main(["rule", "JL104"], out=out) == 0 and out.getvalue().startswith("# JL104 unknown-role")
+    out = io.StringIO()
+    assert main([str(REPO / "examples" / "support-chat.jsonl"), "--select", "JL104", "--isolated"], out=out) == 1
+    assert "JL104" in out.getvalue()
+
+
+def test_default_options_equal_validated_ones_without_building_a_validator():
+    checked = 0
+    for rule in builtin_rules():
+        options = default_options(rule.Options)
+        assert options == rule.Options.model_validate({}), rule.code
+        assert options.model_fields_set == set() and hash(options) == hash(rule.Options.model_validate({}))
+        checked += 1
+    assert checked > 50
+
+
+def test_default_options_of_a_fresh_class_leave_its_validator_unbuilt_unless_it_has_validators():
+    class Plain(Options):
+        limit: int = 3
+
+    class Checked(Options):
+        limit: int = 3
+
+        @model_validator(mode="after")
+        def _seen(self):
+            seen.append(self.limit)
+            return self
+
+    seen: list[int] = []
+    assert default_options(Plain).limit == 3 and not Plain.__pydantic_complete__
+    assert default_options(Checked).limit == 3 and seen == [3]  # its validator ran
+    assert issubclass(Plain, BaseModel) and Plain.model_validate({"limit": 4}).limit == 4
+
+
+def test_a_check_in_its_own_process_keeps_openblas_to_one_thread_unless_the_user_chose(tmp_path, monkeypatch):
+    from jsonl_lint.commands import check
+
+    (tmp_path / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "Hi"}, '
+                                          '{"role": "assistant", "content": "Hello!"}]}\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(check, "_own_process", lambda: True)
+    try:
+        for preset, expected in ((None, "1"), ("4", "4")):
+            if preset is None:
+                monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+            else:
+                monkeypatch.setenv("OPENBLAS_NUM_THREADS", preset)
+            assert main(["check", "train.jsonl", "--isolated", "--exit-zero"], io.StringIO(), io.StringIO()) == 0
+            assert os.environ["OPENBLAS_NUM_THREADS"] == expected
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_expected_hash_of_an_encoding_is_remembered_without_importing_tiktoken(tmp_path):
+    from jsonl_lint.tokens import encodings
+
+    env = dict(os.environ, JSONL_LINT_CACHE_DIR=str(tmp_path))
+    code = ("import sys\nfrom jsonl_lint.tokens import encodings\n"
+            "print(encodings.expected_hash('o200k_base'), 'tiktoken' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+                           ).stdout.split() for _ in range(2)]
+    reference = encodings._constructor_hash("o200k_base")
+    assert reference and runs == [[reference, "True"], [reference, "False"]]
+    for entry in tmp_path.iterdir():  # a damaged entry is not read: tiktoken's constructor says again
+        entry.write_bytes(entry.read_bytes()[:-1] + b"0")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+                          ).stdout.split() == [reference, "True"]
+
+
+def test_style_patterns_compile_only_for_texts_that_may_match():
+    from jsonl_lint.config import load_settings
+    from jsonl_lint.engine import lint_text
+
+    # No text of the example has a literal of the shipped style's patterns: none is compiled.
+    assert _modules_after(["check", "examples/support-chat.jsonl"], "regex") == []
+    text = ('{"messages": [{"role": "user", "content": "Is Paris nice?"}, '
+            '{"role": "assistant", "content": "As an AI language model, I cannot say."}]}\n')
+    assert "AIB001" in [d.code for d in lint_text(text, "train.jsonl", load_settings(isolated=True))]
