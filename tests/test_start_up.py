@@ -115,3 +115,66 @@ def test_style_patterns_compile_only_for_texts_that_may_match():
     text = ('{"messages": [{"role": "user", "content": "Is Paris nice?"}, '
             '{"role": "assistant", "content": "As an AI language model, I cannot say."}]}\n')
     assert "AIB001" in [d.code for d in lint_text(text, "train.jsonl", load_settings(isolated=True))]
+
+
+_WARM_AND_COMPILE = r"""
+import re, sys
+from re import _compiler
+from jsonl_lint import regex_cache
+warmed = regex_cache.warm()
+compiled = []
+real = _compiler.compile
+_compiler.compile = lambda p, flags=0: compiled.append(p) or real(p, flags)
+for p, flags in (("(?P<word>\\b\\w+)\\s+(?P=word)", re.I), ("[a-z0-9_\\u0080-\\U0010ffff]+", 0), ("x+", re.I)):
+    re.compile(p, flags)
+print(warmed >= 3, len(compiled))
+"""
+
+
+def test_patterns_compiled_by_an_earlier_run_come_from_the_user_cache(tmp_path):
+    env = dict(os.environ, JSONL_LINT_CACHE_DIR=str(tmp_path))
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", _WARM_AND_COMPILE], capture_output=True, text=True, check=True,
+                              env=env).stdout.split()
+
+    assert run() == ["False", "3"]  # nothing cached yet: compiled, and remembered at exit
+    assert run() == ["True", "0"]  # none compiled again
+    for entry in tmp_path.iterdir():  # a damaged entry is not read
+        entry.write_bytes(entry.read_bytes()[:-1] + b"0")
+    assert run() == ["False", "3"]
+
+
+def test_a_pattern_built_from_its_cached_code_equals_a_fresh_compile(tmp_path, monkeypatch):
+    import marshal
+    import re
+    from re import _compiler
+
+    from jsonl_lint import cache, regex_cache
+
+    found = regex_cache._internals()
+    if found is None:
+        pytest.skip("re internals this cache is not written for")
+    _store, _limit, parser, compiler, sre = found
+    texts = ["Hello hello world", "naïve café 東京 x_1 X", "aaa AAA", ""]
+    patterns = [(r"(?P<word>\b\w+)\s+(?P=word)", re.I), (r"[a-z0-9_\u0080-\U0010ffff]+", 0), (r"(?i:a+)|(b)", 0),
+                (r"^\s*(?:#|//).*$", re.M)]
+    monkeypatch.setenv("JSONL_LINT_CACHE_DIR", str(tmp_path))
+    rows = [regex_cache._row(p, int(flags), parser, compiler) for p, flags in patterns]
+    cache.store(regex_cache._entry(sre), marshal.dumps(rows))
+    for row, (p, flags) in zip(rows, patterns):
+        built = sre.compile(*row[:1], *row[2:])
+        fresh = _compiler.compile(p, flags)
+        assert (built.pattern, built.flags, built.groups, built.groupindex) == (
+            fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex)
+        assert [m.span() for t in texts for m in built.finditer(t)] == [m.span() for t in texts for m in fresh.finditer(t)]
+
+
+def test_only_jsonl_lints_own_process_warms_the_pattern_cache(monkeypatch):
+    from jsonl_lint import cli, regex_cache
+
+    calls = []
+    monkeypatch.setattr(regex_cache, "warm", lambda: calls.append(1) or 0)
+    assert main(["rules"], io.StringIO(), io.StringIO()) == 0 and calls == []
+    monkeypatch.setattr(cli, "own_process", lambda: True)
+    assert main(["rules"], io.StringIO(), io.StringIO()) == 0 and calls == [1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import TextIO
@@ -28,10 +29,21 @@ def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def own_process() -> bool:
+    """Whether this process is jsonl-lint's own (the command, or ``python -m jsonl_lint``),
+    not a program calling :func:`main`, whose start-up and state are not ours."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return os.path.basename(sys.argv[0]) == "jsonl-lint" or getattr(spec, "name", "") == "jsonl_lint.__main__"
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv != ["--version"] and own_process():
+        from .regex_cache import warm
+
+        warm()  # before anything compiles the rules' patterns
     # A command named as its module (`jsonl-lint check`, as pre-commit runs it) needs only
     # that module: importing every command's costs each such run about 10 ms.
     modules = command_modules()

@@ -103,12 +103,9 @@ def _start_up_done() -> None:
 
 
 def _own_process() -> bool:
-    """Whether this process is jsonl-lint's own (the command, or ``python -m jsonl_lint``),
-    not a program calling :func:`jsonl_lint.cli.main`, whose start-up is not ours."""
-    import sys
+    from ..cli import own_process
 
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return os.path.basename(sys.argv[0]) == "jsonl-lint" or getattr(spec, "name", "") == "jsonl_lint.__main__"
+    return own_process()
 
 
 def _check(args, out, err, clock: _Clock | None) -> int:
