@@ -34,6 +34,10 @@ def test_a_command_named_as_its_module_imports_no_other_command(args, modules):
     assert _modules_after(args, "jsonl_lint.commands.") == modules
 
 
+def test_version_does_not_list_the_command_modules():
+    assert _modules_after(["--version"], "inspect") == []  # pkgutil's module listing imports it
+
+
 def test_commands_not_named_as_a_module_and_file_arguments_still_work():
     out = io.StringIO()
     assert main(["rule", "JL104"], out=out) == 0 and out.getvalue().startswith("# JL104 unknown-role")

@@ -40,14 +40,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     out = out or sys.stdout
     err = err or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv != ["--version"] and own_process():
-        from .regex_cache import warm
+    if argv == ["--version"]:
+        parser = build_parser([])  # not even the list of modules (listing imports inspect)
+    else:
+        if own_process():
+            from .regex_cache import warm
 
-        warm()  # before anything compiles the rules' patterns
-    # A command named as its module (`jsonl-lint check`, as pre-commit runs it) needs only
-    # that module: importing every command's costs each such run about 10 ms.
-    modules = command_modules()
-    parser = build_parser([argv[0]] if argv and argv[0] in modules else [] if argv == ["--version"] else None)
+            warm()  # before anything compiles the rules' patterns
+        # A command named as its module (`jsonl-lint check`, as pre-commit runs it) needs
+        # only that module: importing every command's costs each such run about 10 ms.
+        modules = command_modules()
+        parser = build_parser([argv[0]] if argv and argv[0] in modules else None)
     if argv and not argv[0].startswith("-") and argv[0] not in parser._subparsers._group_actions[0].choices:
         argv.insert(0, "check")  # `jsonl-lint data.jsonl` (and pre-commit's file list) means check
     try:
