@@ -27,7 +27,7 @@ from rapidfuzz.distance import Indel
 from .minhash import band_entries, band_keys, bucket_pairs, oph_signatures, unique_pairs
 from .refs import RefTable, TextStore, group_id, merge_groups, reread
 from .shingles import shingle_hashes, tokens, word_hashes
-from .text import record_canonical_hash, sides, stable_hash64
+from .text import prompt_side, record_canonical_hash, sides, stable_hash64
 from ..timings import stage
 
 BATCH = 512
@@ -69,7 +69,7 @@ def _empty_keys(bands: int) -> np.ndarray:
 def prompt_shingle_counts(records, config: NearConfig) -> tuple[int, np.ndarray, np.ndarray]:
     """(records, distinct prompt shingles, in how many of the records each occurs):
     document frequency, not count. Shingles are compared by their top 44 bits."""
-    prompts = [sides(r.example, config.roles, config.boilerplate_roles)[0] for r in records]
+    prompts = [prompt_side(r, config.roles, config.boilerplate_roles) for r in records]
     if not prompts:
         return 0, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     wh, wcount = word_hashes(prompts)

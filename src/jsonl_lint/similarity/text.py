@@ -7,6 +7,8 @@ from typing import Any, Iterable
 import orjson
 import xxhash
 
+from ..formats import plain_messages
+
 
 def sides(example, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> tuple[str, str]:
     """The compared text of a record split in two: turns whose shared text may be
@@ -20,6 +22,22 @@ def sides(example, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> tu
             continue
         (prompt if turn.role in boiler else answer).append(turn.text)
     return "\n".join(prompt), "\n".join(answer)
+
+
+def prompt_side(record, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> str:
+    """``sides(record.example, ...)[0]``, read straight from a plain record (see
+    :func:`~jsonl_lint.formats.plain_messages`: its turns are the system prompt, then its
+    messages one for one) without building the normalized view the calibration sample
+    needs for nothing else."""
+    plain = plain_messages(record.value, record.format) if record.mapping is None else None
+    if plain is None:
+        return sides(record.example, roles, boilerplate_roles)[0]
+    shape, messages, system = plain
+    wanted = set(roles) & set(boilerplate_roles)
+    texts = [system] if system and "system" in wanted else []
+    text_key = shape.text_key
+    texts += [m[text_key] for m in messages if m[text_key] and shape.role(m) in wanted]
+    return "\n".join(texts)
 
 
 def stable_hash64(data: bytes | str) -> int:
