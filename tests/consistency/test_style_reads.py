@@ -109,3 +109,11 @@ def test_a_profile_completed_later_equals_a_complete_one(seed):
         assert completed == direct
         graded += direct.grade is not None
     assert graded  # the grade was computed, not left out on both sides
+
+
+@pytest.mark.parametrize("text", [
+    "don't stop: it's 'quoted' and ''doubly'' so", "'tis rock'n'roll, y'all'", "''' ' '' a''b'' 'c", "x1y2_z-w\tv\nu",
+    "plain words only", "", "'", "ça va? naïve café", "MIXED Case Words' 'AND' caps",
+])
+def test_words_of_splits_as_the_word_pattern(text):
+    assert profile.words_of(text) == profile._WORD.findall(text)

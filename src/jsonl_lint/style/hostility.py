@@ -121,11 +121,13 @@ for _i, (_, _needles, _) in enumerate(PATTERNS):
 _KEYS = frozenset(_BY_WORD)
 
 
-def find(text: str, words=None):
+def find(text: str, words=None, low: str | None = None):
     """(start, end, weight) of every hostile cue in ``text``. ``words``: the text's
-    lower-cased words when the caller has split them already. A pattern runs only when
-    one of its needles occurs, so a civil reply costs a set intersection."""
-    low = text.lower().replace("\u2019", "'")
+    lower-cased words when the caller has split them already; ``low``: the text lower-cased
+    with "\u2019" as "'", when the caller has it. A pattern runs only when one of its
+    needles occurs, so a civil reply costs a set intersection."""
+    if low is None:
+        low = text.lower().replace("\u2019", "'")
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u2019", "'")
     if words is None:

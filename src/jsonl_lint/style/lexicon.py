@@ -33,13 +33,6 @@ LEGAL_PHRASES = ("subject to the provisions", "without prejudice", "for the avoi
                  "null and void", "to the extent permitted by", "the party of the first part", "in accordance with the "
                  "provisions", "shall be deemed", "shall be construed")
 
-POLITE = frozenset("""
-please thanks thank appreciate sorry apologize apologise apologies glad happy kindly welcome
-""".split())
-
-FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves i'm i've i'll i'd we're we've we'll".split())
-SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'll you'd".split())
-
 # Capitalised function words: a run of capitals with these is shouting, a run without
 # them is acronyms, units or code ("TCP/IP, UDP", "50 USD", SQL keywords are left out).
 SHOUT_WORDS = frozenset("""

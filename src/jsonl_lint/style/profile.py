@@ -33,6 +33,22 @@ _KEY = "jl4.style"
 _LANG_KEY = "jl4.lang"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+# Bytes that end a word of _WORD (all but letters and "'"), for plain-ASCII text.
+_WORD_BREAKS = bytes(b if chr(b).isascii() and (chr(b).isalpha() or b == 39) else 32 for b in range(256))
+
+
+def words_of(text: str) -> list[str]:
+    """``_WORD.findall(text)``; plain ASCII (most replies) by one byte translation and a
+    split, about 1.7x faster: a word is a run of letters and "'" from its first letter."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    words = text.encode().translate(_WORD_BREAKS).decode().split()
+    if "'" in text:
+        words = [w.lstrip("'") if w[0] == "'" else w for w in words]
+        if "" in words:
+            words = [w for w in words if w]
+    return words
+
 _EMOJI = re.compile(
     "[\U0001F300-\U0001F5FF\U0001F600-\U0001F64F\U0001F680-\U0001F6FF\U0001F900-\U0001F9FF"
     "\U0001FA70-\U0001FAFF\u2600-\u266C\u2670-\u26FF\u2700-\u27BF\U0001F1E6-\U0001F1FF]")  # not ♭ ♮ ♯
@@ -53,7 +69,6 @@ _SQL = re.compile(r"\b(?:SELECT\b[^;]{1,300}?\bFROM|INSERT INTO|UPDATE \w+ SET|D
 _QUOTED = re.compile(r'"[^"\n]{1,400}"|\u201c[^\u201d\n]{1,400}\u201d|\u00ab[^\u00bb\n]{1,400}\u00bb|'
                      r"'(?<![A-Za-z]')[^'\n]{1,100}'(?![A-Za-z])|\u2018[^\u2019\n]{1,100}\u2019(?![A-Za-z])")
 _SPEAKER = re.compile(r"\n\s*[*_]{0,2}[A-Z][\w .'-]{0,30}[*_]{0,2}\s*:\s*\S")  # line starts: on "\n" + text
-_CONTRACTION = re.compile(r"'(?:t|re|ll|ve|m|d)\b")
 _CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z'][A-Z])[A-Z']+(?![A-Za-z'])")
 _HAS_UPPER_RUN = re.compile(r"[A-Z][A-Z]")
 _ENUMERATION = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])\)\s|(?:^|\s)\(\d{1,2}\)\s")
@@ -62,12 +77,11 @@ _ENUMERATION = re.compile(r"(?:^|\s)(?:\d{1,2}|[a-z])\)\s|(?:^|\s)\(\d{1,2}\)\s"
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*(?=[\s\"')\]]|$)|(?<=\n)(?<![.!?\s]\n)(?=\s*\S))")
 _ARITHMETIC = re.compile(r"\d\s*[-+*/x×÷^=]\s*\(?\$?\d")
 
-_SLANG, _LEGAL, _LEGAL_ORDINARY, _POLITE, _FIRST, _SECOND = range(1, 7)
+_SLANG, _LEGAL, _LEGAL_ORDINARY = range(1, 4)
 _CATEGORY: dict[str, int] = {}
-for _words, _code in ((lexicon.SECOND_PERSON, _SECOND), (lexicon.FIRST_PERSON, _FIRST), (lexicon.POLITE, _POLITE),
-                      (lexicon.LEGAL_ORDINARY, _LEGAL_ORDINARY), (lexicon.LEGALESE, _LEGAL), (lexicon.SLANG, _SLANG)):
+for _words, _code in ((lexicon.LEGAL_ORDINARY, _LEGAL_ORDINARY), (lexicon.LEGALESE, _LEGAL), (lexicon.SLANG, _SLANG)):
     for _w in _words:
-        _CATEGORY[_w] = _code  # later lists win: slang and legalese over person and politeness
+        _CATEGORY[_w] = _code  # later lists win
 _LEXICON_WORDS = frozenset(_CATEGORY)
 
 # Which requested registers license which marker (the reply does what it was asked).
@@ -101,12 +115,8 @@ class StyleProfile:
     caps_words: int = 0  # words in capitals within shouting (runs with capitalised function words)
     letters_words: int = 0  # words with letters (the base of the capitals share)
     slang: int = 0
-    contractions: int = 0
     legalese: int = 0
     hostile: int = 0  # hostility score: 2 per hostile phrasing, 1 per weaker cue
-    polite: int = 0
-    first_person: int = 0
-    second_person: int = 0
     kind: str = TEXT
     keys: tuple[str, ...] | None = None
     features: tuple[str, ...] = ()
@@ -450,31 +460,25 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Register
                 p.exclaim += 1
                 if len(m.group()) > 1 or "exclaim" not in p.evidence:
                     _note(p, "exclaim", turn, m.start(), m.end(), m.group())
-    if "'" in text:
-        p.contractions += len(_CONTRACTION.findall(text))
-    if _HAS_UPPER_RUN.search(voice) and not registers.code:
-        _shouting(p, turn, voice, echo.caps, registers)
+    if _HAS_UPPER_RUN.search(voice):
+        _shouting(p, turn, voice, echo, registers)
     lower = voice.lower().replace("\u2019", "'")
-    lower_words = _WORD.findall(lower)  # split once: lexicons, hostility and the capitals' base
+    lower_words = words_of(lower)  # split once: lexicons, hostility and the capitals' base
     p.letters_words += len(lower_words)
     words = set(lower_words)
-    found = hostility.find(voice, words)
+    found = hostility.find(voice, words, lower)
     if found and not _licensed("hostile", registers):
         for start, end, weight in sorted(found, key=lambda f: (-f[2], f[0])):  # strongest first
             p.hostile += weight
             _note(p, "hostile", turn, start, end, text[start:end])
-    n = [0] * 7
+    n = [0] * 4
     seen: dict[int, set] = {}
     for w in words & _LEXICON_WORDS:  # the few lexicon words, each counted once
-        c = _CATEGORY[w]
-        if c < _POLITE and w in echo.words:
+        if w in echo.words:
             continue  # the user's word first: quoted, not the reply's voice
+        c = _CATEGORY[w]
         n[c] += lower_words.count(w)
-        if c < _POLITE:
-            seen.setdefault(c, set()).add(w)
-    p.polite += n[_POLITE]
-    p.first_person += n[_FIRST]
-    p.second_person += n[_SECOND]
+        seen.setdefault(c, set()).add(w)
     if n[_SLANG] and not _licensed("slang", registers):
         p.slang += n[_SLANG]
         _cite(p, "slang", turn, voice, seen[_SLANG])
@@ -505,14 +509,19 @@ def _phrases(lower: str, phrases: tuple[str, ...]):
             i = lower.find(phrase, i + 1)
 
 
-def _shouting(p: StyleProfile, turn, voice: str, user_caps: frozenset, registers: _Registers) -> None:
+def _shouting(p: StyleProfile, turn, voice: str, echo: _Echo, registers: _Registers) -> None:
     """Words in capitals, counted when they shout: a run of capitals with capitalised
-    function words ("YOU NEED TO"), not acronyms, units or SQL keywords."""
+    function words ("YOU NEED TO"), not acronyms, units, SQL keywords or code."""
     if "SELECT" in voice or "UPDATE" in voice or "CREATE" in voice or "INSERT" in voice or "DELETE" in voice:
         voice = _SQL.sub(_blank, voice)
-    caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2 and m.group() not in user_caps]
+    caps = [m for m in _CAPS_TOKEN.finditer(voice) if len(m.group()) >= 2]
+    # Most runs of capitals are acronyms: then neither the user's capitals nor the request are read.
+    if sum(1 for m in caps if m.group() in lexicon.SHOUT_WORDS) < 2:
+        return
+    user_caps = echo.caps
+    caps = [m for m in caps if m.group() not in user_caps]
     function = sum(1 for m in caps if m.group() in lexicon.SHOUT_WORDS)
-    if function < 2 or _licensed("caps", registers):
+    if function < 2 or registers.code or _licensed("caps", registers):
         return
     long_caps = [m for m in caps if len(m.group()) >= 3]
     p.caps_words += len(long_caps)
