@@ -182,3 +182,25 @@ def test_only_jsonl_lints_own_process_warms_the_pattern_cache(monkeypatch):
     assert main(["rules"], io.StringIO(), io.StringIO()) == 0 and calls == []
     monkeypatch.setattr(cli, "own_process", lambda: True)
     assert main(["rules"], io.StringIO(), io.StringIO()) == 0 and calls == [1]
+
+
+def test_a_full_pattern_entry_keeps_what_the_run_compiled_and_used_before_what_it_did_not(tmp_path, monkeypatch):
+    import marshal
+
+    from jsonl_lint import cache, regex_cache
+
+    found = regex_cache._internals()
+    if found is None:
+        pytest.skip("re internals this cache is not written for")
+    _store, _limit, parser, compiler, sre = found
+    monkeypatch.setenv("JSONL_LINT_CACHE_DIR", str(tmp_path))
+    rows = {p: regex_cache._row(p, 0, parser, compiler) for p in ("a+", "b+", "c+", "d+")}
+    store: dict = {}
+    warmed = {}
+    for p in ("a+", "b+", "c+"):  # warmed from the entry, oldest first
+        store[regex_cache._key(rows[p])] = warmed[regex_cache._key(rows[p])] = sre.compile(*rows[p][:1], *rows[p][2:])
+    known = {regex_cache._key(rows[p]): rows[p] for p in ("c+", "b+", "a+")}  # the rows last needed first
+    held = store[regex_cache._key(rows["a+"])]  # the run used the oldest one: a module kept it
+    store[regex_cache._key(rows["d+"])] = sre.compile(*rows["d+"][:1], *rows["d+"][2:])  # compiled by the run
+    regex_cache._remember(store, known, warmed, "entry", 2, parser, compiler)
+    assert held is not None and [r[0] for r in marshal.loads(cache.load("entry"))] == ["a+", "d+"]

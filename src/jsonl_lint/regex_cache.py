@@ -57,39 +57,51 @@ def warm() -> int:
         rows = marshal.loads(payload) if payload is not None else []
     except (ValueError, EOFError, TypeError):
         rows = []
-    known, warmed = set(), 0
+    known: dict = {}  # key -> row, the rows last needed first
+    warmed: dict = {}  # key -> the pattern put into re's cache
     room = max(0, limit - len(store) - _SPARE)
-    for row in rows:
+    for row in reversed(rows):  # the rows last needed first, when not all fit
         try:
             pattern, flags, final_flags, code, groups, groupindex, indexgroup = row
             key = (type(pattern), pattern, flags)
-            known.add(key)
-            if key not in store and warmed < room:
-                store[key] = sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
-                warmed += 1
+            known[key] = row
+            if key not in store and len(warmed) < room:
+                store[key] = warmed[key] = sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
         except Exception:  # a row from other internals: compiled as usual when asked for
             continue
-    atexit.register(_remember, store, known, entry, rows, limit - _SPARE, _parser, _compiler)
-    return warmed
+    atexit.register(_remember, store, known, warmed, entry, limit - _SPARE, _parser, _compiler)
+    return len(warmed)
 
 
-def _remember(store: dict, known: set, entry: str, rows: list, most: int, _parser, _compiler) -> None:
+def _remember(store: dict, known: dict, warmed: dict, entry: str, most: int, _parser, _compiler) -> None:
     """Add the patterns compiled since :func:`warm` to the entry (only when there are any),
-    keeping the ``most`` recent."""
+    keeping at most ``most`` rows: those this run compiled or used last, so the patterns a
+    repeated run needs stay when other runs needed others."""
     added = []
     for key, compiled in list(store.items()):
-        kind, pattern, flags = key
-        if key in known or kind is not str or not isinstance(compiled, re.Pattern) or flags & re.LOCALE:
+        if key in known or key[0] is not str or not isinstance(compiled, re.Pattern) or key[2] & re.LOCALE:
             continue
         try:
-            added.append(_row(pattern, flags, _parser, _compiler))
+            added.append(_row(key[1], key[2], _parser, _compiler))
         except Exception:  # never fails a run: that pattern is compiled again next time
             continue
-    if added:
-        try:
-            cache.store(entry, marshal.dumps((rows + added)[-most:]))
-        except ValueError:  # a row marshal cannot write: left as it was
-            pass
+    if not added:
+        return
+    # Which warmed patterns the run used: re's cache does not say, but a module or an object
+    # that compiled one holds it, so it has more references than one only the caches hold.
+    refs = {key: sys.getrefcount(pattern) - (store.get(key) is pattern) for key, pattern in warmed.items()}
+    unheld = min(refs.values(), default=0)
+    used = {key for key, n in refs.items() if n > unheld}
+    rows = list(reversed(known.values()))  # oldest first, as stored
+    kept = [r for r in rows if _key(r) not in used] + [r for r in rows if _key(r) in used] + added
+    try:
+        cache.store(entry, marshal.dumps(kept[-most:]))
+    except ValueError:  # a row marshal cannot write: left as it was
+        pass
+
+
+def _key(row: tuple) -> tuple:
+    return (type(row[0]), row[0], row[1])
 
 
 def _row(pattern: str, flags: int, _parser, _compiler) -> tuple:
