@@ -2,8 +2,10 @@
 
 The engine needs two things from an executor, and nothing else:
 
-* ``map(fn, args)``: run ``fn`` over a list of task arguments and yield the results
-  **in task order** (the engine merges per-rule states in that order);
+* ``map(fn, args)``: run ``fn`` over task arguments and yield the results **in task
+  order** (the engine merges per-rule states in that order); ``args`` may be a lazy
+  iterable, taken a few tasks ahead of the results (verification blocks are built
+  as they are needed, never all at once);
 * ``shuffle(fn, args, parts)`` then ``reduce(fn, pieces, extra)``: map tasks that
   return ``(result, pieces)`` with one piece (bytes) per reduce partition, and reduce
   tasks that receive partition ``p`` of every map task, in task order. ``shuffle``
@@ -22,7 +24,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from collections import deque
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from .config import ConfigError
 from .procs import exit_with_parent
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 BACKENDS = ("local", "ray")
+AHEAD = 2  # map tasks submitted per worker before the first of them is taken
+RECYCLE_BYTES = 64 << 20  # map results this large: the workers held large states, end them (see recycle)
 
 
 class Backend:
@@ -39,7 +44,7 @@ class Backend:
     workers = 1
     forks = False  # whether workers are forked from this process (and share what it loaded)
 
-    def map(self, fn: Callable, args: Sequence) -> Iterator:
+    def map(self, fn: Callable, args: Iterable) -> Iterator:
         for a in args:
             yield fn(a)
 
@@ -91,8 +96,16 @@ class ProcessBackend(Backend):
                                              initargs=(os.getpid(),))
         return self._pool
 
-    def map(self, fn: Callable, args: Sequence) -> Iterator:
-        return self.pool.map(fn, args)
+    def map(self, fn: Callable, args: Iterable) -> Iterator:
+        # Not the pool's own map: it submits (and so holds) every argument at once.
+        pool, ahead = self.pool, AHEAD * self.workers
+        running: deque = deque()
+        for a in args:
+            running.append(pool.submit(fn, a))
+            if len(running) >= ahead:
+                yield running.popleft().result()
+        while running:
+            yield running.popleft().result()
 
     def shuffle(self, fn: Callable, args: Sequence, parts: int) -> tuple[Iterator, list]:
         if self._spill is None:
@@ -102,36 +115,52 @@ class ProcessBackend(Backend):
         pieces: list = []
 
         def results():
-            for result, names in self.pool.map(_spilled, jobs):
+            size = 0
+            for result, names in self.map(_spilled, jobs):
                 pieces.append(names)
-                yield result
+                size += os.path.getsize(result)
+                with open(result, "rb") as f:  # results wait on disk: the driver holds one at a time
+                    value = pickle.load(f)
+                os.remove(result)
+                yield value
+            if size > RECYCLE_BYTES:
+                self.recycle()
 
         return results(), pieces
+
+    def recycle(self) -> None:
+        """End the workers: the next task forks new ones. After the map tasks, what they
+        allocated (their states, caches and allocator slack) goes back to the system
+        instead of staying with them through the reduce and finish."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
         parts = len(shuffled[0]) if shuffled else 0
         return list(self.pool.map(_from_spill, [(fn, [task[p] for task in shuffled], extra) for p in range(parts)]))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        self.recycle()
         if self._spill is not None:
             shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
 
 
 def _spilled(job):
-    """Run a map task and write each of its pieces to a file: only names go back."""
+    """Run a map task and write its result and each of its pieces to a file: only names go back."""
     fn, args, stem = job
     result, pieces = fn(args)
+    with open(f"{stem}.result", "wb") as f:
+        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    del result
     names = []
     for p, piece in enumerate(pieces):
         name = f"{stem}.{p}"
         with open(name, "wb") as f:
             f.write(piece)
         names.append(name)
-    return result, names
+    return f"{stem}.result", names
 
 
 def _from_spill(job):

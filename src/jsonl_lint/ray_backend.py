@@ -15,9 +15,10 @@ The cluster is ``address`` (``--address``, ``address`` in the config), else the 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator, Sequence
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .backends import Backend
+from .backends import AHEAD, Backend
 from .config import ConfigError
 
 
@@ -46,11 +47,15 @@ class RayBackend(Backend):
             self._remote[key] = self._ray.remote(num_returns=returns, max_retries=2)(fn)
         return self._remote[key]
 
-    def map(self, fn: Callable, args: Sequence) -> Iterator:
-        refs = [self._task(fn).remote(a) for a in args]
-        for i, ref in enumerate(refs):
-            yield self._ray.get(ref)
-            refs[i] = None  # the driver keeps no finished result
+    def map(self, fn: Callable, args: Iterable) -> Iterator:
+        task, ahead = self._task(fn), AHEAD * self.workers
+        running: deque = deque()  # the driver keeps no finished result, and builds arguments as needed
+        for a in args:
+            running.append(task.remote(a))
+            if len(running) >= ahead:
+                yield self._ray.get(running.popleft())
+        while running:
+            yield self._ray.get(running.popleft())
 
     def shuffle(self, fn: Callable, args: Sequence, parts: int) -> tuple[Iterator, list]:
         task = self._task(_split_returns, parts + 1)

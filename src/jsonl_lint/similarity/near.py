@@ -224,20 +224,25 @@ class NearState:
         """Verified pairs (first < second in run order) with similarity at or above the
         threshold, from candidate pairs of rows. ``keep(pairs)`` filters candidates
         before verification. Blocks of pairs (sorted, so blocks share records) are
-        verified by ``backend``'s tasks, which re-read records they do not have."""
+        verified by ``backend``'s tasks, which re-read records they do not have; each
+        block's arguments are built when the backend takes it, so only a few blocks'
+        locations are in memory at once."""
         if keep is not None and len(cand):
             cand = cand[keep(cand)]
         if not len(cand):
             return []
         cand = cand[np.lexsort((cand[:, 1], cand[:, 0]))]
-        jobs = []
-        for s in range(0, len(cand), VERIFY_BLOCK):
-            block = cand[s:s + VERIFY_BLOCK]
-            rows = np.unique(block).tolist()
-            jobs.append((self.config, self.boiler, block, {r: self.refs.ref(r) for r in rows},
-                         {r: self.thash[r] for r in rows},
-                         {r: self.store.texts[r] for r in rows if r in self.store.texts}))
+        jobs = (self._verify_job(cand[s:s + VERIFY_BLOCK]) for s in range(0, len(cand), VERIFY_BLOCK))
         return [Pair(i, j, sim) for found in backend.map(verify_block, jobs) for i, j, sim in found]
+
+    def _verify_job(self, block: np.ndarray) -> tuple:
+        """A block of candidate pairs with its rows' locations (in a RefTable, not as
+        objects), compared-text hashes and any texts kept in memory."""
+        rows = np.unique(block)
+        texts = self.store.texts
+        return (self.config, self.boiler, block, rows, self.refs.subset(rows),
+                np.frombuffer(self.thash, dtype=np.uint64)[rows],
+                {r: texts[r] for r in rows.tolist() if r in texts} if texts else {})
 
 
 def reduce_band_entries(pieces: list[tuple]) -> np.ndarray:
@@ -271,12 +276,12 @@ def merge_heads(heads: list[NearState], reduced: list[np.ndarray]) -> tuple[Near
 def verify_block(job) -> list[tuple[int, int, float]]:
     """Verify one block of candidate pairs: texts from memory or re-read by byte range
     (and checked against the hash taken during the pass), compared with rapidfuzz."""
-    config, boiler, block, refs, thash, texts = job
-    missing = [(r, ref) for r, ref in refs.items() if r not in texts]
-    for r, value in reread(missing).items():
+    config, boiler, block, rows, refs, thash, texts = job
+    rows, thash = rows.tolist(), thash.tolist()
+    for k, value in reread((k, refs.ref(k)) for k, r in enumerate(rows) if r not in texts).items():
         parts = _extract(value, config)
-        if parts is not None and stable_hash64("\x1e".join(parts)) == thash[r]:
-            texts[r] = parts
+        if parts is not None and stable_hash64("\x1e".join(parts)) == thash[k]:
+            texts[rows[k]] = parts
     compared = _compared(texts, boiler, config)
     out = []
     cutoff = config.threshold
