@@ -50,6 +50,8 @@ CALIBRATION_STAGE = "calibration sample"
 REDUCE_STAGE = "shuffle and reduce"
 DIAGNOSTICS_STAGE = "positions and diagnostics"
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
+TASK_BYTES = 32 << 20  # a large file's tasks cover at most this much: a task's state, and so a
+# worker's peak and each result the driver takes in, stay bounded however large the file
 CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
 SAMPLE_WINDOWS = 64  # calibration sample: records from this many places spread over the files
 Progress = Callable[[int, int], None]
@@ -335,7 +337,8 @@ class Engine:
                 return self._run_serial(files, progress, dataset_rules)
             if backend is None:
                 with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
-                    return self.run_plan(plan(files, tasks or own.workers), own, progress)
+                    return self.run_plan(plan(files, tasks or own.workers, max_bytes=None if tasks else TASK_BYTES),
+                                         own, progress)
             if not isinstance(tasks, list):
                 tasks = plan(files, tasks or backend.workers, self._texts, shared=backend.forks)
             return self.run_plan(tasks, backend, progress)
@@ -725,19 +728,21 @@ def _calibration_worker(args: tuple[Settings, RulePack | None, list[Task]]) -> d
     return _worker_engine(settings, pack)._calibration_pieces(windows)
 
 
-def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None, *, shared: bool = False
-         ) -> list[Task]:
-    """Tasks for a run: each JSONL file cut into ``parts`` byte ranges of equal size
-    (cut anywhere: a task starts at the first line start in its range); JSON arrays,
-    compressed files and in-memory sources are one task each, unless ``shared``: workers
-    forked from the process that holds the in-memory sources read them too."""
+def plan(files: list[str], parts: int, texts: dict[str, bytes] | None = None, *, shared: bool = False,
+         max_bytes: int | None = None) -> list[Task]:
+    """Tasks for a run: each JSONL file cut into ``parts`` byte ranges of equal size, or
+    more when a range would be over ``max_bytes`` (cut anywhere: a task starts at the
+    first line start in its range); JSON arrays, compressed files and in-memory sources
+    are one task each, unless ``shared``: workers forked from the process that holds the
+    in-memory sources read them too."""
     out: list[Task] = []
     for path in files:
         if parts <= 1 or not splittable(path, None if shared else texts):
             out.append(Task(path))
             continue
         size = len(texts[path]) if texts and path in texts else file_size(path)
-        bounds = sorted({size * k // parts for k in range(parts)})
+        n = parts if max_bytes is None else max(parts, -(-size // max_bytes))
+        bounds = sorted({size * k // n for k in range(n)})
         out += [Task(path, s, e) for s, e in zip(bounds, bounds[1:] + [size])]
     return out
 
