@@ -26,12 +26,13 @@ from rapidfuzz.distance import Indel
 
 from .minhash import band_entries, band_keys, bucket_pairs, oph_signatures, unique_pairs
 from .refs import RefTable, TextStore, group_id, merge_groups, reread
-from .shingles import shingle_hashes, tokens, word_hashes
+from .shingles import Words, shingle_hashes, tokens, word_hashes
 from .text import prompt_side, record_canonical_hash, sides, stable_hash64
 from ..timings import stage
 
 BATCH = 512
 VERIFY_BLOCK = 8192  # candidate pairs verified per block
+CLASSES = 31  # character classes counted per record for the similarity bound (plus spaces)
 _OWNER_BITS = 20
 _OWNER_MASK = (1 << _OWNER_BITS) - 1
 
@@ -122,6 +123,10 @@ class NearState:
         self.thash = array("Q")
         self.active = bytearray()  # 1 when the record has words to compare
         self.key_chunks: list[np.ndarray] = []
+        # Per record, of the text rapidfuzz compares: its length and its characters counted
+        # by class (at most 255 a class), to rule out candidates that cannot reach the threshold.
+        self.length_chunks: list[np.ndarray] = []
+        self.class_chunks: list[np.ndarray] = []
         self.store = TextStore(config.text_budget)
         self.boiler = boiler if boiler is not None else np.zeros(0, dtype=np.uint64)  # sorted boilerplate shingles
         self.batch: list[tuple[int, str, str]] = []
@@ -151,19 +156,25 @@ class NearState:
         cfg = self.config
         batch, self.batch = self.batch, []
         k = len(batch)
-        wh, wcount = word_hashes([b[1] for b in batch] + [b[2] for b in batch])
-        sh, counts = shingle_hashes(wh, wcount, cfg.shingle)
+        words = Words([b[1] for b in batch] + [b[2] for b in batch])
+        wcount = words.per_doc
+        sh, counts = shingle_hashes(words.hashes(), wcount, cfg.shingle)
         # The shingles of record j: its prompt's (document j, boilerplate left out) and its
         # answer's (document k + j). A signature does not depend on the order of its shingles.
         doc = np.repeat(np.tile(np.arange(k, dtype=np.int64), 2), counts)
-        if len(self.boiler):
-            prompts = int(counts[:k].sum())
+        prompts = int(counts[:k].sum())
+        boiler = (_isin_sorted(sh[:prompts] >> np.uint64(_OWNER_BITS), self.boiler) if len(self.boiler)
+                  else np.zeros(prompts, dtype=bool))
+        if boiler.any():
             keep = np.ones(len(sh), dtype=bool)
-            keep[:prompts] = ~_isin_sorted(sh[:prompts] >> np.uint64(_OWNER_BITS), self.boiler)
+            keep[:prompts] = ~boiler
             sh, doc = sh[keep], doc[keep]
         for j in np.flatnonzero(np.bincount(doc, minlength=k) >= cfg.min_words).tolist():
             self.active[batch[j][0]] = 1
         self.key_chunks.append(band_keys(oph_signatures(sh, doc, k, cfg.num_perm), cfg.bands, cfg.rows))
+        classes = words.classes(_compared_owner(wcount, counts[:k], ~boiler, cfg.shingle), k, CLASSES)
+        self.length_chunks.append(classes.sum(axis=1).astype(np.uint32))
+        self.class_chunks.append(np.minimum(classes, 255).astype(np.uint8))
 
     def flush(self) -> None:
         self._sign_batch()
@@ -181,9 +192,12 @@ class NearState:
             out.thash.extend(s.thash)
             out.active.extend(s.active)
             out.key_chunks.extend(s.key_chunks)
+            out.length_chunks.extend(s.length_chunks)
+            out.class_chunks.extend(s.class_chunks)
             out.store.merge(s.store, base)
             # The inputs are consumed: drop their references so the merged copy is the only one.
             s.refs, s.key_chunks, s.store = RefTable(), [], TextStore(0)
+            s.length_chunks, s.class_chunks = [], []
             s.canon, s.thash, s.group, s.active = array("Q"), array("Q"), array("h"), bytearray()
         return out
 
@@ -229,11 +243,39 @@ class NearState:
         locations are in memory at once."""
         if keep is not None and len(cand):
             cand = cand[keep(cand)]
+        cand = self._may_reach(cand)
         if not len(cand):
             return []
         cand = cand[np.lexsort((cand[:, 1], cand[:, 0]))]
         jobs = (self._verify_job(cand[s:s + VERIFY_BLOCK]) for s in range(0, len(cand), VERIFY_BLOCK))
         return [Pair(i, j, sim) for found in backend.map(verify_block, jobs) for i, j, sim in found]
+
+    def _may_reach(self, cand: np.ndarray) -> np.ndarray:
+        """The candidate pairs whose compared texts can be similar enough. rapidfuzz's
+        normalized Indel similarity is 2 * LCS / (la + lb), and a common subsequence has
+        at most min(count in a, count in b) characters of each class: a pair whose bound
+        is below the threshold cannot verify (exact, so no finding changes)."""
+        if len(self.length_chunks) != 1:
+            self.length_chunks = [np.concatenate(self.length_chunks) if self.length_chunks else
+                                  np.zeros(0, dtype=np.uint32)]
+            self.class_chunks = [np.concatenate(self.class_chunks) if self.class_chunks else
+                                 np.zeros((0, CLASSES + 1), dtype=np.uint8)]
+        lengths, classes = self.length_chunks[0], self.class_chunks[0]
+        out = []
+        for s in range(0, len(cand), 1 << 18):  # a bounded slice of the pairs at a time
+            c = cand[s:s + (1 << 18)]
+            la, lb = lengths[c[:, 0]].astype(np.int64), lengths[c[:, 1]].astype(np.int64)
+            ca, cb = classes[c[:, 0]].astype(np.int64), classes[c[:, 1]].astype(np.int64)
+            # A class both count as 255 (or more): together at most the characters not in
+            # the other classes (their stored counts are exact or lower bounds).
+            full = (ca == 255) & (cb == 255)
+            common = np.where(full, 0, np.minimum(ca, cb)).sum(axis=1)
+            rest = np.minimum(la - np.where(full, 0, ca).sum(axis=1), lb - np.where(full, 0, cb).sum(axis=1))
+            common += np.where(full.any(axis=1), rest, 0)
+            total = la + lb
+            # A hair under the threshold: rounding must never rule out a pair rapidfuzz keeps.
+            out.append(c[(total == 0) | (2 * common >= (self.config.threshold - 1e-9) * total)])
+        return np.concatenate(out) if out else cand
 
     def _verify_job(self, block: np.ndarray) -> tuple:
         """A block of candidate pairs with its rows' locations (in a RefTable, not as
@@ -330,6 +372,29 @@ def _compared(texts: dict[int, tuple[str, ...]], boiler: np.ndarray, config: Nea
             answer = tokens(texts[k][1])
             out[k] = " ".join(words + answer)
     return out
+
+
+def _compared_owner(wcount: np.ndarray, prompt_shingles: np.ndarray, good: np.ndarray, n: int) -> np.ndarray:
+    """The record (0..k-1) of each word of ``k`` prompts then ``k`` answers that the
+    compared text keeps, -1 for a prompt word only boilerplate shingles cover (as
+    ``_compared`` and ``_uncovered`` decide). ``good``: each prompt shingle is not boilerplate."""
+    k = len(prompt_shingles)
+    owner = np.repeat(np.tile(np.arange(k, dtype=np.int64), 2), wcount)
+    if good.all():
+        return owner
+    m = wcount[:k].astype(np.int64)
+    words = int(m.sum())
+    # Shingle i of a prompt covers its words i .. i + min(m, n) - 1: count the good ones
+    # over each word with a difference array.
+    first = np.repeat(np.cumsum(m) - m, prompt_shingles)
+    index = np.arange(len(good)) - np.repeat(np.cumsum(prompt_shingles) - prompt_shingles, prompt_shingles)
+    start = first + index
+    end = start + np.repeat(np.minimum(m, n), prompt_shingles)
+    weight = good.astype(np.int64)
+    diff = np.bincount(start, weight, minlength=words + 1) - np.bincount(end, weight, minlength=words + 1)
+    covered = np.cumsum(diff[:words]) > 0
+    owner[:words][~covered] = -1
+    return owner
 
 
 def _uncovered(words: list[str], boiler_flags: np.ndarray, n: int) -> list[str]:

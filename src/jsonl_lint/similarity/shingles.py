@@ -72,20 +72,53 @@ def tokens(text: str) -> list[str]:
 def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of the words of several texts, concatenated, and the word count of
     each text (stable across processes)."""
-    data = "\n".join(texts).lower().encode("utf-8", "surrogatepass") + b"\n"
-    b = np.frombuffer(data, dtype=np.uint8)
-    n = len(b)
-    w = _WORD_BYTE[b]
-    edge = np.diff(w.astype(np.int8), prepend=np.int8(0))
-    starts = np.flatnonzero(edge == 1)
-    ends = np.flatnonzero(edge == -1)
-    # Word count per text (texts are separated by the newline bytes joined in).
-    per_doc = np.diff(np.searchsorted(starts, _text_ends(texts)), prepend=0)
-    with np.errstate(over="ignore"):
-        h = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum((b.astype(np.uint64) + np.uint64(1)) * _PP.get(n), out=h[1:])
-        out = (h[ends] - h[starts]) * _PI.get(n)[starts]
-    return mix64(out), per_doc
+    words = Words(texts)
+    return words.hashes(), words.per_doc
+
+
+class Words:
+    """The words of several texts: the lowercased UTF-8 bytes of the texts joined by
+    newlines, where each word starts and ends, and each text's word count."""
+
+    def __init__(self, texts: list[str]):
+        data = "\n".join(texts).lower().encode("utf-8", "surrogatepass") + b"\n"
+        self.bytes = b = np.frombuffer(data, dtype=np.uint8)
+        w = _WORD_BYTE[b]
+        edge = np.diff(w.astype(np.int8), prepend=np.int8(0))
+        self.starts = np.flatnonzero(edge == 1)
+        self.ends = np.flatnonzero(edge == -1)
+        # Word count per text (texts are separated by the newline bytes joined in).
+        self.per_doc = np.diff(np.searchsorted(self.starts, _text_ends(texts)), prepend=0)
+
+    def hashes(self) -> np.ndarray:
+        b, n = self.bytes, len(self.bytes)
+        with np.errstate(over="ignore"):
+            h = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum((b.astype(np.uint64) + np.uint64(1)) * _PP.get(n), out=h[1:])
+            out = (h[self.ends] - h[self.starts]) * _PI.get(n)[self.starts]
+        return mix64(out)
+
+    def classes(self, word_owner: np.ndarray, owners: int, k: int) -> np.ndarray:
+        """(owners, k + 1) counts of the characters of the words joined by single spaces,
+        per owner (``word_owner``: each word's owner, -1 for a word left out): column
+        ``c < k`` counts the characters whose first UTF-8 byte is ``c`` modulo ``k``,
+        column ``k`` the spaces between an owner's words. Their sum is the joined
+        text's length in code points."""
+        out = np.zeros((owners, k + 1), dtype=np.int64)
+        kept = np.flatnonzero(word_owner >= 0)
+        if not len(kept):
+            return out
+        lengths = (self.ends - self.starts)[kept]
+        # Every byte of the kept words, with the owner of its word.
+        pos = np.repeat(self.starts[kept] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        owner = np.repeat(word_owner[kept], lengths)
+        b = self.bytes[pos]
+        lead = (b < 0x80) | (b >= 0xC0)  # a continuation byte (0x80-0xBF) starts no character
+        flat = np.bincount(owner[lead] * (k + 1) + (b[lead] % k), minlength=owners * (k + 1))
+        out += flat.reshape(owners, k + 1)
+        words = np.bincount(word_owner[kept], minlength=owners)
+        out[:, k] = np.maximum(words - 1, 0)
+        return out
 
 
 def _text_ends(texts: list[str]) -> np.ndarray:
