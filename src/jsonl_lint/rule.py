@@ -169,7 +169,8 @@ class DatasetRule(Rule, Generic[S]):
 
     def merge(self, states: list[S]) -> S:
         """Combine states collected by separate tasks (in input order). Merging must be
-        associative: the run merges each task's state into the states before it."""
+        associative: the run merges each task's state into the states before it. The
+        states are the run's own (unpickled) copies: a merge may reuse the first one."""
         raise NotImplementedError
 
     # Calibration (optional): a statistic that steers ``collect`` (the near-duplicate

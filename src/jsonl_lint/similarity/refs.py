@@ -318,6 +318,18 @@ class RowTable:
     def __len__(self) -> int:
         return len(self.refs) + len(self._pending)
 
+    @staticmethod
+    def merged(tables: list["RowTable"], row_type: type) -> "RowTable":
+        """The rows of ``tables`` in order, gathered in the first of them: a run merges
+        its own copies of the tasks' states, and extending one in place never holds the
+        rows twice (a new table would, while it is filled)."""
+        if not tables:
+            return RowTable(row_type)
+        out = tables[0]
+        for t in tables[1:]:
+            out.extend(t)
+        return out
+
     def extend(self, other: "RowTable") -> None:
         self._flush()
         other._flush()

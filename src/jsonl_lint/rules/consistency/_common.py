@@ -71,10 +71,7 @@ class ProfileRule(DatasetRule[RowTable]):
             state.append((record.ref, e))
 
     def merge(self, states: list[RowTable]) -> RowTable:
-        out = RowTable(self.Row)
-        for s in states:
-            out.extend(s)
-        return out
+        return RowTable.merged(states, self.Row)
 
     def limit(self, found: list[tuple[float, object]]) -> list:
         """Most extreme first, capped by max-findings, then in file order."""

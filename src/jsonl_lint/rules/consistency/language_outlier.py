@@ -93,10 +93,7 @@ class LanguageOutlier(DatasetRule[RowTable]):
             state.append((record.ref, LanguageRow(langs.pointer, langs.reply, judged)))
 
     def merge(self, states: list[RowTable]) -> RowTable:
-        out = RowTable(LanguageRow)
-        for s in states:
-            out.extend(s)
-        return out
+        return RowTable.merged(states, LanguageRow)
 
     def finish(self, state: RowTable, ctx: Context):
         opts = self.options
