@@ -138,7 +138,10 @@ class ProcessBackend(Backend):
 
     def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
         parts = len(shuffled[0]) if shuffled else 0
-        return list(self.pool.map(_from_spill, [(fn, [task[p] for task in shuffled], extra) for p in range(parts)]))
+        out = list(self.pool.map(_from_spill, [(fn, [task[p] for task in shuffled], extra) for p in range(parts)]))
+        if sum(os.path.getsize(name) for task in shuffled for name in task) > RECYCLE_BYTES:
+            self.recycle()  # each reduce worker held its partition of every task's pieces
+        return out
 
     def close(self) -> None:
         self.recycle()

@@ -714,10 +714,12 @@ def _reduce_worker(args: tuple[list[bytes], tuple]) -> bytes:
     engine = _worker_engine(settings, pack)
     engine.use_calibration(calibration)
     by_code: dict[str, list] = {}
-    for base, blob in zip(bases, blobs):
+    for k, base in enumerate(bases):
+        blob, blobs[k] = blobs[k], None  # each piece's bytes freed once unpickled
         with lines_shifted(base):
             for code, piece in pickle.loads(blob).items():
                 by_code.setdefault(code, []).append(piece)
+        del blob
     ctx = engine.context("")
     return dumps({r.code: r.reduce(by_code.get(r.code, []), ctx)
                   for r in engine.pack.dataset_rules if isinstance(r, ShuffledRule)})
