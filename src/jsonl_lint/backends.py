@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
@@ -73,14 +74,21 @@ class Backend:
         self.close()
 
 
+def _context():
+    """Forked workers on Linux, whatever the process's default: they share what it loaded and
+    read its in-memory texts. A process that was itself spawned (the language server's dataset
+    worker) has "spawn" as its default, and Python 3.14 makes "forkserver" Linux's default."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+
+
 class ProcessBackend(Backend):
     """Local worker processes (the default for large runs)."""
 
     @property
     def forks(self) -> bool:
-        import multiprocessing
-
-        return multiprocessing.get_start_method() == "fork"
+        return _context().get_start_method() == "fork"
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -92,8 +100,8 @@ class ProcessBackend(Backend):
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor  # 18 ms of imports: not for serial runs
 
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=exit_with_parent,
-                                             initargs=(os.getpid(),))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
+                                             initializer=exit_with_parent, initargs=(os.getpid(),))
         return self._pool
 
     def map(self, fn: Callable, args: Iterable) -> Iterator:

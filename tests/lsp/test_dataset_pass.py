@@ -2,7 +2,10 @@
 tasks, its findings are the CLI's on the editor's text."""
 
 import json
+import multiprocessing
 import random
+import sys
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -93,3 +96,20 @@ def test_a_pass_after_edits_reuses_the_tasks_they_leave_alone(run, monkeypatch, 
         assert found == cli(text)
         kept = set(dataset._kept[path])
         assert len(before & kept) > len(kept) // 2 and before & kept != kept  # most reused, moved after the edit
+
+
+def _in_spawned_worker() -> tuple[str, bool]:
+    from jsonl_lint.backends import ProcessBackend
+
+    return multiprocessing.get_start_method(), ProcessBackend(2).forks
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_the_servers_spawned_worker_still_forks_the_pass_workers():
+    """The server runs the pass in a spawned process, whose default start method is "spawn";
+    the pass's workers must still be forked (they read the in-memory text), or the pass
+    falls back to one core."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        default, forks = pool.submit(_in_spawned_worker).result(timeout=120)
+    assert default == "spawn"
+    assert forks
