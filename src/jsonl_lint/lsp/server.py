@@ -295,7 +295,7 @@ class JsonlLanguageServer(LanguageServer):
                 self.config_ready.set()
             if delay:
                 await asyncio.sleep(delay)
-            first = True
+            first, opened = True, None  # opened: the edit count the open's dataset pass started at
             while not st.closed:
                 if st.linter is None:
                     st.settings = self.settings_for(st.doc.path)
@@ -311,6 +311,9 @@ class JsonlLanguageServer(LanguageServer):
                 if st.linter is not linter:  # settings changed meanwhile: these results are stale
                     continue
                 st.doc.store(keys, values)
+                if first and st.initial:  # the dataset pass runs beside the rest of the per-record one
+                    self.dataset_later(st, "open")
+                    opened = st.doc.edit_count
                 first = False
                 if st.initial and not st.doc.complete:
                     self.publish(st)
@@ -320,11 +323,11 @@ class JsonlLanguageServer(LanguageServer):
             for message in st.linter.errors[:5]:
                 self.log(message, T.MessageType.Error)
             st.linter.errors.clear()
-            if st.initial:
-                st.initial = False
-                self.dataset_later(st, "open")
-            else:
+            if not st.initial:
                 self.dataset_later(st, "typing")
+            elif opened != st.doc.edit_count:  # no line needed checking, or edits came meanwhile
+                self.dataset_later(st, "open")
+            st.initial = False
         except Exception as exc:  # never let a lint failure kill the server
             log.exception("lint failed")
             self.log(f"lint failed: {exc!r}", T.MessageType.Error)
