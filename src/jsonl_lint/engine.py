@@ -529,9 +529,9 @@ class Engine:
         whose records satisfy different levels (a broken line among examples) goes record
         by record, keeping that order for every rule."""
         levels = record_levels(chunk[0])
-        if any(record_levels(record) != levels for record in chunk):
+        if len(chunk) > 1 and any(record_levels(record) != levels for record in chunk):
             for record in chunk:
-                self._one(record, ctx, states, out, summary, t)
+                self._check_chunk([record], ctx, states, out, summary, t)
             return
         for record in chunk:
             _count(summary, record, levels)
@@ -555,21 +555,6 @@ class Engine:
             for record in chunk:
                 t.push(rule.code)
                 rule.collect(state, record, ctx)
-                t.pop()
-
-    def _one(self, record: Record, ctx: Context, states: dict, out: list[Diagnostic], summary: FileSummary,
-             t: timings.Timings | None = None) -> None:
-        levels = record_levels(record)
-        _count(summary, record, levels)
-        out.extend(self.check_record(record, ctx, levels))
-        if states:  # empty when the run leaves dataset rules out
-            if t is None:
-                for rule in self.active_rules(ctx.path, levels)[1]:
-                    rule.collect(states[rule.code], record, ctx)
-                return
-            for rule in self.active_rules(ctx.path, levels)[1]:
-                t.push(rule.code)
-                rule.collect(states[rule.code], record, ctx)
                 t.pop()
 
     def _finish(self, states: dict, backend: Backend) -> list[Diagnostic]:

@@ -98,10 +98,16 @@ def test_a_pass_after_edits_reuses_the_tasks_they_leave_alone(run, monkeypatch, 
         assert len(before & kept) > len(kept) // 2 and before & kept != kept  # most reused, moved after the edit
 
 
-def _in_spawned_worker() -> tuple[str, bool]:
-    from jsonl_lint.backends import ProcessBackend
+def _in_spawned_worker() -> tuple[str, bool, list]:
+    from jsonl_lint import backends
 
-    return multiprocessing.get_start_method(), ProcessBackend(2).forks
+    backends.probe_mark = True  # only a worker forked from this process sees it
+    with backends.ProcessBackend(2) as backend:
+        return multiprocessing.get_start_method(), backend.forks, list(backend.map(_sees_mark, [0, 1]))
+
+
+def _sees_mark(_) -> bool:
+    return getattr(sys.modules.get("jsonl_lint.backends"), "probe_mark", False)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
@@ -110,6 +116,6 @@ def test_the_servers_spawned_worker_still_forks_the_pass_workers():
     the pass's workers must still be forked (they read the in-memory text), or the pass
     falls back to one core."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        default, forks = pool.submit(_in_spawned_worker).result(timeout=120)
+        default, forks, seen = pool.submit(_in_spawned_worker).result(timeout=120)
     assert default == "spawn"
-    assert forks
+    assert forks and seen == [True, True]  # said to fork, and did

@@ -11,7 +11,6 @@ so a language finding needs two detectors to agree.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
@@ -58,15 +57,16 @@ def identifier():
 def _load_identifier():
     """py3langid restricted to ``NAMES``. Its packaged model is LZMA-compressed (~0.7 s of
     CPU to unpack at every start, for the few texts CLD2 reads as other than English), so
-    the restricted arrays are kept in the user cache, keyed by the model file and version:
+    the restricted arrays are kept in the user cache, keyed by the model file's identity
+    (``cache.file_identity``) and version:
     reading them back costs ~0.1 s."""
     import py3langid
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     langs = sorted(NAMES)
     try:
-        with open(MODEL_DIR / MODEL_FILE, "rb") as f:
-            entry = "py3langid-" + cache.key(hashlib.sha256(f.read()).hexdigest(), py3langid.__version__, *langs)
+        model = cache.file_identity(str(MODEL_DIR / MODEL_FILE))
+        entry = "py3langid-" + cache.key(*model, py3langid.__version__, *langs)
     except OSError:
         entry = None
     arrays = _cached_model(entry) if entry else None
