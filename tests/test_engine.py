@@ -67,6 +67,17 @@ def test_rules_whose_options_leave_nothing_to_check_are_skipped(tmp_path):
     assert [d.code for d in configured.run([str(path)]).diagnostics] == ["JL604"]
 
 
+def test_target_rules_are_left_out_of_a_run_without_a_target(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "Hi"},
+                                             {"role": "assistant", "content": "Hello there, friend"}]}) + "\n")
+    untargeted = Engine(settings_for(["JL9"]))
+    assert len(untargeted.pack.rules) == 11
+    assert not [r for kind in untargeted.active_rules(str(path)) for r in kind]
+    targeted = Engine(settings_for(["JL9"], target=["together"]))
+    assert {r.code for kind in targeted.active_rules(str(path)) for r in kind} == {r.code for r in targeted.pack.rules}
+
+
 
 def test_prefetch_hooks_run_once_per_chunk_per_distinct_hook(tmp_path):
     from jsonl_lint.engine import CHUNK

@@ -189,6 +189,8 @@ class Example:
     rejected: list[Turn] = field(default_factory=list)
     tools: Any = None
     tools_pointer: str = ""
+    # answer_turns by its arguments: several rules ask for the same answers of a record.
+    answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def by_role(self, *roles: str) -> list[Turn]:
         return [t for t in self.turns if t.role in roles]
@@ -210,7 +212,12 @@ def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool =
 
     Turns that are only a tool call are left out unless ``tool_calls``: no text beside
     ``tool_calls`` (a ShareGPT ``function_call`` turn is one: its call is in ``tool_calls``).
+    The list is the example's own, shared by every caller: do not modify it.
     """
+    key = (rejected, tool_calls)
+    found = example.answers.get(key)
+    if found is not None:
+        return found
     branches = ("chosen", "rejected") if rejected else ("chosen",)
     turns = example.all_turns if rejected else example.turns
     preference = any(t.branch for t in turns)
@@ -221,6 +228,7 @@ def answer_turns(example: Example, *, rejected: bool = False, tool_calls: bool =
         if not tool_calls and (t.raw_role == "function_call" or (t.tool_calls and not t.text.strip())):
             continue
         out.append(t)
+    example.answers[key] = out
     return out
 
 

@@ -25,7 +25,7 @@ import orjson
 
 from .config import MAX_DEPTH
 from .diagnostics import RecordRef
-from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize
+from .formats import FieldMapping, MessageList, detect_format, message_lists, normalize, plain_messages
 from .positions import SourceMap, iter_keys, iter_strings
 from .sources import COMPRESSED_SUFFIXES, open_binary  # noqa: F401 - also imported from here
 from . import timings
@@ -131,6 +131,12 @@ class Record:
         token counts of a plain record never build it."""
         fmt = self.format
         return normalize(self.value, fmt, self.mapping) if fmt is not None else None
+
+    @cached_property
+    def plain(self):
+        """:func:`~jsonl_lint.formats.plain_messages` of the record (several rules' token
+        bounds and counts read it)."""
+        return plain_messages(self.value, self.format)
 
     @cached_property
     @stage("message lists")

@@ -142,8 +142,10 @@ class RulePack:
     def applicable(self, path: str, levels: frozenset[str]) -> tuple[tuple[RecordRule, ...], tuple[DatasetRule, ...]]:
         """The selection every runner uses (CLI engine, workers, language server): the
         record and dataset rules that apply to ``path`` (per-file ignores applied) and to
-        records satisfying ``levels``, without the rules whose options leave nothing to check."""
+        records satisfying ``levels``, without the rules whose options leave nothing to check
+        (nor the target rules of a run without a target)."""
         keep = [r for r in self.rules if r.active() and r.requires in levels
+                and not (r.needs_target and not self.settings.target)
                 and not (path and self.ignored_in(r, path))]
         return (tuple(r for r in keep if isinstance(r, RecordRule)),
                 tuple(r for r in keep if isinstance(r, DatasetRule)))

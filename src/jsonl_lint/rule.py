@@ -91,6 +91,9 @@ class Rule:
     # True for rules that find secrets (their findings set ``Finding.secret``): every output
     # masks what they find, even when they are not selected.
     finds_secrets: ClassVar[bool] = False
+    # True for rules that judge records against the run's targets (``--target``): with no
+    # target they find nothing, so the engine leaves them out instead of calling them.
+    needs_target: ClassVar[bool] = False
     # Rule options used when the docs' Example / Use instead blocks are linted (tests),
     # e.g. a lower minimum dataset size so a short example can show a dataset rule.
     example_options: ClassVar[dict] = {}

@@ -123,9 +123,11 @@ def test_an_undesirable_answer_is_not_an_answer_to_compare():
     from jsonl_lint.formats import normalize
     from jsonl_lint.rules.duplicates.conflicting_answers import prompt_and_answer
 
-    example = normalize({"messages": [{"role": "user", "content": "Capital of Australia?"},
-                                      {"role": "assistant", "content": "Sydney."}]})
-    example.turns[-1].branch = "rejected"
-    assert prompt_and_answer(example) is None
-    example.turns[-1].branch = "chosen"
-    assert prompt_and_answer(example)[1] == "Sydney."
+    def example(branch):  # a fresh view each time: a view's answers are found once (answer_turns)
+        found = normalize({"messages": [{"role": "user", "content": "Capital of Australia?"},
+                                        {"role": "assistant", "content": "Sydney."}]})
+        found.turns[-1].branch = branch
+        return found
+
+    assert prompt_and_answer(example("rejected")) is None
+    assert prompt_and_answer(example("chosen"))[1] == "Sydney."

@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
-from ..formats import plain_messages
 from .cost import CostEstimate, billable, default_epochs, estimate_cost, share_of_cost
 from . import counting
 from .counting import REPEATED_ROLES, TEMPLATES, Cut, ExampleCounter, ExampleTokens, TurnTokens
@@ -146,7 +145,7 @@ def count_record(record: "Record", settings: "Settings") -> ExampleTokens | None
         return cached[2]
     if record.format is None:
         return None
-    return _count(record, settings, _target_for(settings).examples, plain_messages(record.value, record.format))
+    return _count(record, settings, _target_for(settings).examples, record.plain)
 
 
 @stage("tokenization")
@@ -161,7 +160,7 @@ def count_records(records: "list[Record]", settings: "Settings") -> None:
         if examples in r.extra:  # counted for a target with the same tokenizer and template
             r.extra[_EXTRA_KEY] = (settings, (settings.model, settings.tokenizer), r.extra[examples])
         else:
-            todo.append((r, plain_messages(r.value, r.format)))
+            todo.append((r, r.plain))
     examples.counter.prefetch(_unrepeated_texts(todo))
     for record, plain in todo:
         _count(record, settings, examples, plain)
@@ -193,12 +192,12 @@ def count_with(record: "Record", examples: ExampleCounter) -> ExampleTokens | No
     found = record.extra.get(examples)
     if found is not None or record.format is None:
         return found
-    return _count_with(record, examples, plain_messages(record.value, record.format))
+    return _count_with(record, examples, record.plain)
 
 
 def count_records_with(records: "list[Record]", examples: ExampleCounter) -> None:
     """:func:`count_with` for many records, their texts tokenized in one loop first."""
-    todo = [(r, plain_messages(r.value, r.format)) for r in records if r.format is not None and examples not in r.extra]
+    todo = [(r, r.plain) for r in records if r.format is not None and examples not in r.extra]
     examples.counter.prefetch(_unrepeated_texts(todo))
     for record, plain in todo:
         _count_with(record, examples, plain)
@@ -233,7 +232,7 @@ def _bound(record: "Record", examples: ExampleCounter) -> float:
         return 0
     if not examples.counter.bytes_bound:
         return float("inf")
-    plain = plain_messages(record.value, record.format)
+    plain = record.plain
     if plain is not None:
         return counting.bound_messages(*plain, template=examples.template)
     return counting.bound_example(record.example, record.value, examples)
@@ -244,7 +243,7 @@ def trains_something(record: "Record", settings: "Settings") -> bool | None:
     that needs the count (a local tokenizer.json may count a text as 0 tokens)."""
     if record.format is None or settings.tokenizer:
         return None
-    plain = plain_messages(record.value, record.format)
+    plain = record.plain
     if plain is not None:
         return counting.plain_trains_something(plain[0], plain[1])
     return counting.trains_something(record.example)
@@ -253,7 +252,7 @@ def trains_something(record: "Record", settings: "Settings") -> bool | None:
 def image_tokens(record: "Record", settings: "Settings") -> tuple[int, str]:
     """(estimated image tokens, pointer of the first turn with images) of the record's
     example, as :func:`count_record` has them, without tokenizing."""
-    if record.format is None or plain_messages(record.value, record.format) is not None:
+    if record.format is None or record.plain is not None:
         return 0, ""  # plain records have string contents: no images
     examples = _target_for(settings).examples
     total, first = 0, ""

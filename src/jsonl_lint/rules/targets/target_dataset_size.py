@@ -86,6 +86,7 @@ class TargetDatasetSize(CountingRule):
     """
 
     code = "JL908"
+    needs_target = True
     name = "target-dataset-size"
     summary = "Training set is too small or too large for the target"
     severity = Severity.ERROR

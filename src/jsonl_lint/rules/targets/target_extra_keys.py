@@ -40,6 +40,7 @@ class TargetExtraKeys(RecordRule):
     """
 
     code = "JL907"
+    needs_target = True
     name = "target-extra-keys"
     summary = "Key is not one the target takes"
     severity = Severity.ERROR

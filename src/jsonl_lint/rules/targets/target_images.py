@@ -108,6 +108,7 @@ class TargetImages(RecordRule):
     """
 
     code = "JL905"
+    needs_target = True
     name = "target-images"
     summary = "Image is not in a form, place, size or number the target takes"
     severity = Severity.ERROR

@@ -35,6 +35,7 @@ class TargetRecordShape(RecordRule):
     """
 
     code = "JL901"
+    needs_target = True
     name = "target-record-shape"
     summary = "Record shape is not one the target takes"
     severity = Severity.ERROR

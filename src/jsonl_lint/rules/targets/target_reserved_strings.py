@@ -37,6 +37,7 @@ class TargetReservedStrings(RecordRule):
     """
 
     code = "JL906"
+    needs_target = True
     name = "target-reserved-strings"
     summary = "Text contains a string the target reserves"
     severity = Severity.ERROR

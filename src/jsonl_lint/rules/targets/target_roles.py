@@ -46,6 +46,7 @@ class TargetRoles(RecordRule):
     """
 
     code = "JL902"
+    needs_target = True
     name = "target-roles"
     summary = "Roles or their order are not what the target takes"
     severity = Severity.ERROR

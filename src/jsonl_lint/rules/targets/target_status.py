@@ -38,6 +38,7 @@ class TargetStatus(DatasetRule[list]):
     """
 
     code = "JL900"
+    needs_target = True
     name = "target-status"
     summary = "Target is deprecated, closing or closed"
     severity = Severity.WARNING

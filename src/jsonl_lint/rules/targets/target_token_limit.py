@@ -51,6 +51,7 @@ class TargetTokenLimit(RecordRule):
     """
 
     code = "JL909"
+    needs_target = True
     name = "target-token-limit"
     summary = "Example is longer than the target takes"
     severity = Severity.ERROR

@@ -42,6 +42,7 @@ class TargetToolCalls(RecordRule):
     """
 
     code = "JL903"
+    needs_target = True
     name = "target-tool-calls"
     summary = "Tool calls are not in a form the target takes"
     severity = Severity.ERROR

@@ -40,6 +40,7 @@ class TargetValidationFile(CountingRule):
     """
 
     code = "JL910"
+    needs_target = True
     name = "target-validation-file"
     summary = "Validation file is too small or too large for the target"
     severity = Severity.ERROR

@@ -40,6 +40,7 @@ class TargetWeight(RecordRule):
     """
 
     code = "JL904"
+    needs_target = True
     name = "target-weight"
     summary = "Message weight is rejected or ignored by the target"
     severity = Severity.WARNING
