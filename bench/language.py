@@ -4,11 +4,12 @@
     python bench/language.py --corpora                # every readable file of ../shared/corpora too
     python bench/language.py --tree ../main           # another checkout's code (run both, alternately)
 
-Every ``language.detect`` call that the language rules' shared stage (``record_languages``,
-memoized per record, so JL405 and JL406 share it) makes is recorded once, then replayed
-with no wrapper; the stage itself is timed with its caches cleared. Both report thread CPU
-time per record, best of 3, and a hash of the results, which must not change between two
-checkouts.
+Times what the default check spends on languages: JL405's collect over every record and
+its finish (JL406, a preview rule, is off by default), with the shared caches cleared;
+then the whole stage JL406 reads (``record_languages``: the reply's and the request's
+language). Every ``language.detect`` call of the JL405 pass is recorded and replayed with
+no wrapper. Each figure is thread CPU time per record, best of 3, with a hash of the
+results (JL405's findings, JL406's languages), which must not change between checkouts.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def best_cpu(fn, repeat: int = 3) -> tuple[float, object]:
+def best_cpu(fn, setup=lambda: None, repeat: int = 3) -> tuple[float, object]:
     best, out = None, None
     for _ in range(repeat):
+        setup()
         t = time.thread_time()
         out = fn()
         d = time.thread_time() - t
@@ -48,7 +50,10 @@ def main() -> None:
     from full import CORPORA, build  # puts this checkout's src/ first on the path
 
     sys.path.insert(0, os.path.join(os.path.abspath(args.tree or ROOT), "src"))
+    from jsonl_lint.config import settings_from_table
     from jsonl_lint.reader import read_records
+    from jsonl_lint.rule import Context
+    from jsonl_lint.rules.consistency.language_outlier import LanguageOutlier
     from jsonl_lint.style import language, profile, request
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,6 +64,8 @@ def main() -> None:
                                      if not f.endswith(".md"))
         language.identifier()
         print(f"jsonl_lint from {os.path.dirname(language.__file__)}")
+        rule = LanguageOutlier()
+        ctx = Context(settings_from_table({"root": tmp}, None))
         for label, paths in sets.items():
             records = []
             for path in paths:
@@ -68,12 +75,22 @@ def main() -> None:
                 except Exception:  # a file that is not records at all (the user-realworld one)
                     continue
             for r in records:
-                request.of(r)  # the request's parse is another stage's
+                request.of(r)  # the request's parse and the style profile are other stages'
+                profile.profile_record(r)  # (JL401-JL404 profile every record before JL405)
 
-            def stage():
+            def fresh():
                 profile.LANGUAGES.clear()
                 for r in records:
-                    r.extra.pop(profile._LANG_KEY, None)
+                    for key in [k for k in r.extra if k.startswith("jl4.") and "lang" in k]:
+                        del r.extra[key]
+
+            def jl405():
+                state = rule.initial(ctx)
+                for r in records:
+                    rule.collect(state, r, ctx)
+                return [(f.message, f.record) for f in rule.finish(state, ctx)]
+
+            def jl406():
                 return [profile.record_languages(r) for r in records]
 
             calls = []
@@ -84,15 +101,19 @@ def main() -> None:
                 return detect(text, min_letters, confirm_english)
 
             language.detect = recorded
-            stage()
+            fresh()
+            jl405()
             language.detect = detect
             raw = detect.__wrapped__
             detect_cpu, found = best_cpu(lambda: [raw(*c) for c in calls])
-            stage_cpu, langs = best_cpu(stage)
+            rule_cpu, findings = best_cpu(jl405, fresh)
+            stage_cpu, langs = best_cpu(jl406, fresh)
             n = len(records)
-            print(f"{label}: {n:,} records, {len(calls):,} detect calls ({len(set(calls)):,} distinct texts); "
-                  f"CPU per record: detect {detect_cpu / n * 1e6:.1f} µs (results {digest(found)}), "
-                  f"language stage {stage_cpu / n * 1e6:.1f} µs (results {digest(langs)})")
+            print(f"{label}: {n:,} records; JL405 (the default check): {len(calls):,} detect calls "
+                  f"({len(set(calls)):,} distinct texts), CPU per record: detect {detect_cpu / n * 1e6:.1f} µs "
+                  f"(results {digest(found)}), JL405 collect + finish {rule_cpu / n * 1e6:.1f} µs "
+                  f"({len(findings)} findings {digest(findings)}); JL406's record_languages "
+                  f"{stage_cpu / n * 1e6:.1f} µs (results {digest(langs)})")
 
 
 if __name__ == "__main__":

@@ -177,6 +177,20 @@ def test_each_record_is_profiled_once(monkeypatch):
     assert len(first) == len(second)
 
 
+def test_jl405_alone_reads_only_the_replies_of_a_mostly_english_dataset(monkeypatch):
+    """The default check runs JL405 without JL406: where English is the majority, no English
+    reply can be reported, so the request's language is not detected (one call a record)."""
+    from jsonl_lint.style import profile
+
+    texts = []
+    real_detect = profile.language.detect
+    monkeypatch.setattr(profile.language, "detect", lambda text, *a, **kw: texts.append(text) or real_detect(text, *a, **kw))
+    profile.LANGUAGES.clear()
+    records, _ = synth.dataset(0, n=60, kinds=())
+    assert not lint(synth.to_jsonl(records), select=["JL405"])
+    assert texts == [r["messages"][-1]["content"] for r in records]  # the replies only, no user turn
+
+
 def test_bad_input_never_raises():
     rows = ['{"messages": [{"role": "assistant", "content": "\\ud800 lone surrogate !!! \\ud83d"}]}',
             '{"messages": [{"role": "assistant", "content": 5}]}', '{"messages": "x"}', "not json", "[]",

@@ -342,3 +342,46 @@ def test_request_model_reads_held_out_phrasings(text, kind, fmt, register):
     if text.startswith("Respond with just"):
         assert req.yes_no or (req.length and req.length.unit == "short"), req
 
+
+
+_ES_TOPICS = [
+    ("¿Dónde está mi pedido?", "Su pedido salió del almacén el lunes y llegará dentro de tres días hábiles."),
+    ("¿Cómo cambio mi contraseña?", "Abra la página de configuración, elija la pestaña de seguridad y cambie la contraseña."),
+    ("¿Puedo devolver el producto?", "Sí, puede devolverlo dentro de los treinta días siguientes para obtener un reembolso."),
+    ("¿Hacen envíos al extranjero?", "Enviamos a casi todos los países de Europa y de América en diez días hábiles."),
+    ("¿Tiene garantía el portátil?", "Todos los equipos tienen una garantía de dos años que cubre los defectos de fábrica."),
+]
+
+
+def _spanish_dataset() -> str:
+    """120 Spanish chats, then English replies: to no request, to an English one, to a Spanish one."""
+    rows = [_chat(f"{a} Gracias por escribirnos, el equipo {i} queda a su disposición.", user=q)
+            for i in range(120) for q, a in [_ES_TOPICS[i % len(_ES_TOPICS)]]]
+    english = "Your order shipped on Monday and should arrive within three business days."
+    rows += [{"messages": [{"role": "assistant", "content": english}]},
+             _chat(english, user="Where is my order? I placed it last week and have not heard back."),
+             _chat(english, user="¿Dónde está mi pedido? Lo pedí la semana pasada y no sé nada.")]
+    return synth.to_jsonl(rows)
+
+
+@pytest.mark.parametrize("select", [["JL405"], ["JL405", "JL406"]])
+def test_an_english_reply_in_a_spanish_dataset_is_judged_by_its_request(select):
+    """JL405 reads an English reply's request only when English turns out rare (the records
+    are read again in finish): a reply whose user's language is unknown is reported, one to
+    an English request is not, one to a Spanish request is JL406's."""
+    diags = lint(_spanish_dataset(), select=select)
+    found = sorted((d.code, d.record.index) for d in diags)
+    assert found == [("JL405", 120), ("JL406", 122)][:len(select)], [d.message for d in diags]
+    assert "English (en)" in diags[0].message and "Spanish (es)" in diags[0].message
+
+
+def test_english_replies_read_from_standard_input_are_judged_too(monkeypatch):
+    """Standard input cannot be read again in finish: its English replies are judged at once."""
+    import io
+
+    from helpers import settings_for
+    from jsonl_lint.engine import Engine
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(_spanish_dataset().encode())))
+    diags = Engine(settings_for(["JL405"])).run(["-"]).diagnostics
+    assert [(d.code, d.record.index) for d in diags] == [("JL405", 120)]

@@ -93,14 +93,30 @@ class RefTable:
 def reread(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, object]:
     """Parsed JSON values of records by their byte ranges: {key: value}. Records
     that cannot be read or parsed are left out."""
+    from ..reader import parse_text
+
+    out: dict[int, object] = {}
+    for key, chunk in reread_bytes(refs).items():
+        try:
+            out[key] = orjson.loads(chunk)
+        except orjson.JSONDecodeError:
+            value, problem = parse_text(chunk.decode("utf-8", "replace"))
+            if problem is None:
+                out[key] = value
+    return out
+
+
+def reread_bytes(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, bytes]:
+    """The bytes of records by their byte ranges, read in offset order, one pass per
+    file: {key: bytes}. Records that cannot be read are left out."""
     from .. import sources
     from ..config import ConfigError
-    from ..reader import open_binary, parse_text
+    from ..reader import open_binary
 
     by_path: dict[str, list[tuple[int, RecordRef]]] = {}
     for key, ref in refs:
         by_path.setdefault(ref.path, []).append((key, ref))
-    out: dict[int, object] = {}
+    out: dict[int, bytes] = {}
     for path, items in by_path.items():
         items.sort(key=lambda kr: kr[1].offset)
         try:
@@ -127,13 +143,7 @@ def reread(refs: Iterable[tuple[int, RecordRef]]) -> dict[int, object]:
                         pos = ref.offset + len(chunks[-1])
         except (OSError, EOFError, ValueError, ConfigError):
             continue
-        for (key, _), chunk in zip(items, chunks):
-            try:
-                out[key] = orjson.loads(chunk)
-            except orjson.JSONDecodeError:
-                value, problem = parse_text(chunk.decode("utf-8", "replace"))
-                if problem is None:
-                    out[key] = value
+        out.update((key, chunk) for (key, _), chunk in zip(items, chunks))
     return out
 
 

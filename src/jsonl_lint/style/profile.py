@@ -31,6 +31,7 @@ from ..timings import stage
 
 _KEY = "jl4.style"
 _LANG_KEY = "jl4.lang"
+_REPLY_LANG_KEY = "jl4.reply-lang"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 # Bytes that end a word of _WORD (all but letters and "'"), for plain-ASCII text.
@@ -538,6 +539,42 @@ class Languages(NamedTuple):
 
 
 @stage("style languages")
+def reply_language(record, min_letters: int = language.MIN_LETTERS) -> tuple[str | None, str]:
+    """(language of a record's replies or None, text pointer of the longest reply; "" without
+    any), memoized. The request's language (``record_languages``) costs as much again and
+    matters only to some records, so JL405 asks for it only where it can matter."""
+    return _reply(record, min_letters)
+
+
+def _reply(record, min_letters: int) -> tuple[str | None, str]:
+    cached = record.extra.get(_REPLY_LANG_KEY)
+    if cached is not None and cached[0] == min_letters:
+        return cached[1]
+    full = record.extra.get(_LANG_KEY)
+    if full is not None and full[0] == min_letters:
+        return full[1].reply, full[1].pointer
+    key = (hash(record.text), len(record.text), min_letters, "reply")
+    out = LANGUAGES.get(key)
+    if out is _MISSING:
+        out = None, ""
+        example = record.example
+        if example is not None:
+            turns = reply_turns(example)
+            if turns:
+                main = max(turns, key=lambda t: len(t.text))
+                out = _reply_language(record, turns, main, min_letters), main.text_pointer
+        LANGUAGES.put(key, out)
+    record.extra[_REPLY_LANG_KEY] = (min_letters, out)
+    return out
+
+
+def _reply_language(record, turns, main, min_letters: int) -> str | None:
+    prof = record.extra.get(_KEY)  # the shape of the longest reply, when the profile has read it
+    kind = prof.kind if prof else structure(main.text)[0]
+    return language.detect(_mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY)), min_letters)
+
+
+@stage("style languages")
 def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languages:
     """The languages of a record's replies and request, memoized."""
     cached = record.extra.get(_LANG_KEY)
@@ -548,27 +585,17 @@ def record_languages(record, min_letters: int = language.MIN_LETTERS) -> Languag
     if shared is not _MISSING:
         record.extra[_LANG_KEY] = (min_letters, shared)
         return shared
-    out = Languages(None, None, "", False)
-    example = record.example
-    if example is not None:
-        turns = reply_turns(example)
-        if turns:
-            prof = record.extra.get(_KEY)  # its shape, when the profile has read it
-            out = _languages(record, example, turns, min_letters, prof.kind if prof else None)
+    lang, pointer = _reply(record, min_letters)
+    out = Languages(lang, None, pointer, False)
+    if lang is not None:
+        out = _languages(record, record.example, lang, pointer)
     record.extra[_LANG_KEY] = (min_letters, out)
     LANGUAGES.put(key, out)
     return out
 
 
-def _languages(record, example, turns, min_letters: int, kind: str | None = None) -> Languages:
-    """``kind``: the shape of the longest reply, when known."""
-    main = max(turns, key=lambda t: len(t.text))
-    if kind is None:
-        kind = structure(main.text)[0]
-    text = _mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY))
-    lang = language.detect(text, min_letters)
-    if lang is None:
-        return Languages(None, None, main.text_pointer, False)
+def _languages(record, example, lang: str, pointer: str) -> Languages:
+    """The request's side, for a reply in ``lang``."""
     instruction, _ = request.instruction_parts(example, system=False)
     # A short instruction is enough to tell its language when both detectors agree
     # ("Which language is this?" after a German passage is an English request).
@@ -584,4 +611,4 @@ def _languages(record, example, turns, min_letters: int, kind: str | None = None
         # The language of a passage, a few-shot example or a short "你好" the user wrote.
         explained = language.present(user, lang) or (asked is None and (
             language.same_script(user, lang) or language.likely(user, lang)))
-    return Languages(lang, asked, main.text_pointer, explained)
+    return Languages(lang, asked, pointer, explained)

@@ -6,11 +6,12 @@ from typing import NamedTuple
 from pydantic import Field
 
 from ...diagnostics import Finding
+from ...reader import Record, parse_text
 from ...rule import Context, DatasetRule
-from ...similarity.refs import RowTable
+from ...similarity.refs import RowTable, reread_bytes
 from ...style import language
 from ...style.language import MIN_LETTERS, name
-from ...style.profile import record_languages
+from ...style.profile import record_languages, reply_language
 from ...style.stats import pct
 from ._common import ConsistencyOptions
 
@@ -25,7 +26,8 @@ class LanguageOptions(ConsistencyOptions):
 class LanguageRow(NamedTuple):
     pointer: str
     lang: str  # the reply's language
-    judged: bool  # whether the reply may be reported (the request's language is unknown)
+    judged: bool | None  # whether the reply may be reported (the request's language is unknown);
+    # None for an English reply: decided in finish, and only where English is rare enough to report
 
 
 class LanguageOutlier(DatasetRule[RowTable]):
@@ -85,12 +87,22 @@ class LanguageOutlier(DatasetRule[RowTable]):
         return RowTable(LanguageRow)
 
     def collect(self, state: RowTable, record, ctx: Context) -> None:
+        lang, pointer = reply_language(record, self.options.min_letters)
+        if lang is None:
+            return
+        # Most datasets are mostly English, and then no English reply can be reported: the
+        # request's language (as costly to detect as the reply's) is read for an English
+        # reply only in finish, if English turns out rare. Standard input cannot be re-read.
+        judged = None
+        if lang != "en" or record.path == "-":
+            judged = self._judged(record)
+        state.append((record.ref, LanguageRow(pointer, lang, judged)))
+
+    def _judged(self, record) -> bool:
+        # Judged only where the user's language is unknown: a reply in the request's
+        # language is not an outlier, and one in another language is JL406's finding.
         langs = record_languages(record, self.options.min_letters)
-        if langs.reply is not None:
-            # Judged only where the user's language is unknown: a reply in the request's
-            # language is not an outlier, and one in another language is JL406's finding.
-            judged = not langs.explained and langs.request is None
-            state.append((record.ref, LanguageRow(langs.pointer, langs.reply, judged)))
+        return not langs.explained and langs.request is None
 
     def merge(self, states: list[RowTable]) -> RowTable:
         return RowTable.merged(states, LanguageRow)
@@ -104,13 +116,31 @@ class LanguageOutlier(DatasetRule[RowTable]):
         top, top_n = langs.most_common(1)[0]
         if top_n / n < opts.min_majority:
             return
+        deferred = self._judge_deferred(state, ctx) if top != "en" and langs["en"] / n <= opts.rare_share else {}
         found = []
-        for ref, (pointer, lang, judged) in state:
-            if judged and lang != top and langs[lang] / n <= opts.rare_share:
+        for k, (pointer, lang, judged) in enumerate(state.rows()):
+            if lang == top or langs[lang] / n > opts.rare_share:
+                continue
+            if judged is None:
+                judged = deferred.get(k, False)
+            if judged:
                 found.append((1 - langs[lang] / n, Finding(
                     f"reply is in {name(lang)}; {pct(top_n / n)} of replies with a detectable language "
-                    f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=ref)))
+                    f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=state.refs.ref(k))))
         found.sort(key=lambda sf: -sf[0])
         if opts.max_findings:
             found = found[: opts.max_findings]
         yield from (f for _, f in found)
+
+    def _judge_deferred(self, state: RowTable, ctx: Context) -> dict[int, bool]:
+        """Whether each English reply left undecided by collect may be reported, by row,
+        from its record read again (one that cannot be read is not reported)."""
+        refs = {k: state.refs.ref(k) for k, row in enumerate(state.rows()) if row.judged is None}
+        out, settings = {}, ctx.settings
+        for k, chunk in reread_bytes(refs.items()).items():
+            ref = refs[k]
+            text = chunk.decode("utf-8", "replace")
+            value, syntax = parse_text(text, max_depth=settings.max_depth)
+            record = Record(ref, text, value=value, syntax=syntax, mapping=settings.field_mapping)
+            out[k] = self._judged(record)
+        return out
