@@ -20,6 +20,19 @@ def test_chat_answers_skip_weight_zero_and_bare_tool_calls():
     assert len(texts(value, tool_calls=True)) == 2
 
 
+
+def test_answers_are_found_once_per_view_and_arguments():
+    example = normalize({"messages": [
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "a", "type": "function",
+                                                               "function": {"name": "f", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "a", "content": "42"},
+        {"role": "assistant", "content": "It is 42."},
+    ]})
+    answers = answer_turns(example)
+    assert answer_turns(example) is answers and [t.text for t in answers] == ["It is 42."]
+    assert len(answer_turns(example, tool_calls=True)) == 2 and answer_turns(example) is answers
+
 def test_hh_transcript_shared_turns_are_context():
     shared = "\n\nHuman: hi\n\nAssistant: Hello there!\n\nHuman: how are you?"
     value = {"chosen": shared + "\n\nAssistant: Fine, thanks.", "rejected": shared + "\n\nAssistant: Go away."}

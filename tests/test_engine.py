@@ -79,6 +79,30 @@ def test_target_rules_are_left_out_of_a_run_without_a_target(tmp_path):
 
 
 
+def test_the_per_record_pass_collects_young_objects_less_often(tmp_path):
+    import gc
+
+    from jsonl_lint.engine import GC_YOUNG
+    from jsonl_lint.registry import RulePack
+    from jsonl_lint.rule import RecordRule
+
+    seen = []
+
+    class Probe(RecordRule):
+        code, name, summary, requires = "XX903", "probe", "test rule", "raw"
+
+        def check(self, record, ctx):
+            seen.append(gc.get_threshold())
+            return ()
+
+    path = tmp_path / "train.jsonl"
+    path.write_text('{"text": "x"}\n')
+    settings = settings_for()
+    before = gc.get_threshold()
+    Engine(settings, RulePack((Probe(),), (), {}, settings)).run([str(path)])
+    assert seen == [(max(before[0], GC_YOUNG), *before[1:])] and gc.get_threshold() == before
+
+
 def test_prefetch_hooks_run_once_per_chunk_per_distinct_hook(tmp_path):
     from jsonl_lint.engine import CHUNK
     from jsonl_lint.registry import RulePack

@@ -194,6 +194,19 @@ def test_rules_run_through_the_engine_like_builtins(tmp_path):
     assert "T.S" in names and any(n == "invalid-json" for n in names)
 
 
+def test_literals_that_contain_another_are_left_out():
+    """"One of these literals is in the text" holds whenever it holds without the literals
+    that contain a shorter one of the same kind (folded or exact): those are not scanned."""
+    from jsonl_lint.declarative.kinds import _literals, _may_match
+
+    found = _literals(["as an ai language model", "as an artificial intelligence", "an ai, i", "as an ai",
+                       "my knowledge cutoff", "Exact Case"], True)
+    assert found == (("as an artificial intelligence", True), ("an ai, i", True), ("as an ai", True),
+                     ("my knowledge cutoff", True), ("exact case", True))
+    assert _literals(["Abc", "abc"], False) == (("Abc", False), ("abc", False))  # exact: neither contains the other
+    assert _may_match(found, "AS AN AI LANGUAGE MODEL, I") and not _may_match(found, "a language model")
+
+
 def test_literal_prefilter_never_changes_results():
     """Rules skip the regex when a required literal is absent; on texts built around
     the shipped tokens (case-mangled, Unicode case variants) the findings are the same

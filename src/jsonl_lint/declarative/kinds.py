@@ -129,12 +129,22 @@ def requires_for(scopes: tuple[str, ...]) -> str:
     return "object" if any(s.startswith("field:") for s in scopes) else "example"
 
 
+# Casefolded texts: the rules of a pack test their literals on the same pieces, one rule
+# after the other over a chunk of records, so each text is folded once for all of them.
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 4096  # a few chunks' pieces
+
+
 def _may_match(literals: tuple[tuple[str, bool], ...], text: str) -> bool:
     folded = None
     for lit, fold in literals:
         if fold:
             if folded is None:
-                folded = text.casefold()
+                folded = _FOLDED.get(text)
+                if folded is None:
+                    if len(_FOLDED) >= _FOLDED_MAX:
+                        _FOLDED.clear()
+                    folded = _FOLDED[text] = text.casefold()
             if lit in folded:
                 return True
         elif lit in text:
@@ -149,7 +159,11 @@ def _literals(tokens, ignorecase: bool):
         if lits is None:
             return None
         found += [(lit.casefold(), True) if fold else (lit, False) for lit, fold in lits]
-    return tuple(found)
+    # A literal that contains another of the same kind adds nothing to "one of them is in
+    # the text" (the shorter is there whenever the longer is): each one left is one scan less.
+    return tuple(x for i, x in enumerate(found)
+                 if not any(y[1] == x[1] and y[0] in x[0] and (y[0] != x[0] or j < i) for j, y in enumerate(found)
+                            if j != i))
 
 
 # -- message templates ------------------------------------------------------------------

@@ -3,7 +3,8 @@ with the dialect its messages are written in (see :func:`jsonl_lint.formats.mess
 
 from __future__ import annotations
 
-from ...formats import Dialect
+from ...formats import (ANTHROPIC_CHAT, ANTHROPIC_DIALECT, OPENAI_CHAT, OPENAI_DIALECT, SHAREGPT,
+                        SHAREGPT_DIALECT, Dialect)
 
 _KEY = "schema messages"
 
@@ -17,3 +18,16 @@ def messages(record) -> list[tuple[str, dict, Dialect]]:
                                       for pointer, items, dialect in record.message_lists if isinstance(items, list)
                                       for i, msg in enumerate(items) if isinstance(msg, dict)]
     return found
+
+
+def plain(record) -> bool:
+    """Whether the record is plain (:func:`jsonl_lint.formats.plain_messages`, read through
+    no field mapping): each message an object with a string role and a string text under
+    its dialect's own keys, beside at most a weight and a string name. The schema rules
+    that judge only a message's shape, keys and content type then have nothing to report
+    on its messages and skip them (most records of most datasets are plain)."""
+    return record.mapping is None and record.plain is not None
+
+
+# The dialect of a plain record's one message list (as formats.message_lists gives it).
+PLAIN_DIALECTS = {OPENAI_CHAT: OPENAI_DIALECT, ANTHROPIC_CHAT: ANTHROPIC_DIALECT, SHAREGPT: SHAREGPT_DIALECT}

@@ -5,7 +5,7 @@ import json
 from ...diagnostics import Finding, Severity
 from ...formats import CALL_PART_TYPES, IMAGE_PART_TYPES, REASONING_PART_TYPES, RESULT_PART_TYPES, TEXT_PART_TYPES
 from ...rule import Context, RecordRule
-from ._messages import messages
+from ._messages import messages, plain
 
 TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
               bool: "a boolean", type(None): "null"}
@@ -61,6 +61,8 @@ class InvalidContent(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
+        if plain(record):
+            return
         for pointer, msg, dialect in messages(record):
             role = msg.get(dialect.role_key)
             if dialect.exact:

@@ -5,7 +5,7 @@ import json
 from ...diagnostics import Finding, Severity
 from ...formats import OPENAI_DIALECT, OPENAI_PREFERENCE
 from ...rule import Context, RecordRule
-from ._messages import messages
+from ._messages import PLAIN_DIALECTS, messages, plain
 
 
 class InvalidWeight(RecordRule):
@@ -39,6 +39,9 @@ class InvalidWeight(RecordRule):
     severity = Severity.ERROR
 
     def check(self, record, ctx: Context):
+        if plain(record) and (PLAIN_DIALECTS[record.format] is not OPENAI_DIALECT
+                              or not any("weight" in m for m in record.plain[1])):
+            return  # no weight that an OpenAI message list carries
         preference = record.format == OPENAI_PREFERENCE
         for pointer, msg, dialect in messages(record):
             if "weight" not in msg or dialect is not OPENAI_DIALECT:

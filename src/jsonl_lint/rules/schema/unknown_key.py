@@ -4,7 +4,7 @@ from ...diagnostics import Finding, Severity
 from ...formats import MESSAGE_KEYS, known_keys
 from ...positions import join_pointer
 from ...rule import Context, Options, RecordRule
-from ._messages import messages
+from ._messages import messages, plain
 
 COMMON = ("id",)
 
@@ -50,6 +50,8 @@ class UnknownKey(RecordRule):
             if key not in allowed:
                 yield Finding(f"unknown top-level key `{key}` for {fmt} (allowed: {', '.join(known)}; "
                               "add metadata keys to the `allowed-keys` option)", pointer=join_pointer(key), on_key=True)
+        if plain(record):  # its messages' keys are a role, a text, a weight and a name
+            return
         for pointer, msg, dialect in messages(record):
             for key in msg:
                 if key not in MESSAGE_KEYS and key not in self.options.allowed_keys and key not in (

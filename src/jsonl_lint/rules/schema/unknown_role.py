@@ -5,7 +5,7 @@ import json
 
 from ...diagnostics import Edit, Finding, Fix, Severity
 from ...rule import Context, RecordRule
-from ._messages import messages
+from ._messages import PLAIN_DIALECTS, messages, plain
 
 
 class UnknownRole(RecordRule):
@@ -42,6 +42,11 @@ class UnknownRole(RecordRule):
     fixable = "sometimes"
 
     def check(self, record, ctx: Context):
+        if plain(record):  # string roles: only one outside the dialect's has something to report
+            dialect = PLAIN_DIALECTS[record.format]
+            role_key, allowed = dialect.role_key, dialect.allowed
+            if all(m[role_key] in allowed for m in record.plain[1]):
+                return
         for pointer, msg, dialect in messages(record):
             role_key = dialect.role_key
             if role_key not in msg:
