@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator, NamedTuple
 
 import orjson
 
@@ -38,9 +37,9 @@ class RegexTimeout(Exception):
 
 # -- where a rule looks: scopes ---------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """One text a rule reads (a turn or a string field) and how to point into it."""
+class Piece(NamedTuple):
+    """One text a rule reads (a turn or a string field) and how to point into it (a tuple:
+    one is built for every answer of every record)."""
 
     text: str
     where: str  # e.g. "assistant turn /messages/2"
@@ -71,11 +70,18 @@ def _prompts(example, answers) -> list[str]:
     of a pair, in the rejected turns or else in the prompt the sides share)."""
     out = []
     for answer in answers:
-        turns = example.rejected if answer.branch == "rejected" and answer in example.rejected else example.turns
-        before = turns[:next(i for i, t in enumerate(turns) if t is answer)]
-        if turns is example.rejected:
-            before = [t for t in example.turns if t.branch != "chosen"] + before
-        out.append(next((t.text for t in reversed(before) if t.role == "user"), ""))
+        rejected = answer.branch == "rejected" and answer in example.rejected
+        prompt = None
+        for t in example.rejected if rejected else example.turns:
+            if t is answer:
+                break
+            if t.role == "user":
+                prompt = t.text
+        if prompt is None and rejected:
+            for t in example.turns:
+                if t.role == "user" and t.branch != "chosen":
+                    prompt = t.text
+        out.append(prompt or "")
     return out
 
 
