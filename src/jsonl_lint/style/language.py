@@ -107,14 +107,12 @@ def _cached_model(entry: str) -> tuple | None:
         size = int.from_bytes(data[:4], "little")
         meta = json.loads(data[4:4 + size])
         view, at, parts = memoryview(data), 4 + size, []
+        # Views of ``data``, not copies (~0.04 s of CPU for its 48 MB): read-only numpy
+        # arrays, and memoryviews indexed like the arrays they were (a dtype, or a typecode).
         for kind, length in meta["parts"]:
             chunk = view[at:at + length]
             at += length
-            if len(kind) > 1:  # a numpy dtype; copied so that ``data`` can be freed
-                parts.append(np.frombuffer(chunk, dtype=kind).copy())
-            else:
-                parts.append(array(kind))
-                parts[-1].frombytes(chunk)
+            parts.append(np.frombuffer(chunk, dtype=kind) if len(kind) > 1 else chunk.cast(kind))
     except (ValueError, TypeError, KeyError):
         return None
     ptc, pc, nextmove, row, output = parts

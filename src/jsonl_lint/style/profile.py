@@ -561,7 +561,7 @@ def _reply(record, min_letters: int) -> tuple[str | None, str]:
         if example is not None:
             turns = reply_turns(example)
             if turns:
-                main = max(turns, key=lambda t: len(t.text))
+                main = turns[0] if len(turns) == 1 else max(turns, key=lambda t: len(t.text))
                 out = _reply_language(record, turns, main, min_letters), main.text_pointer
         LANGUAGES.put(key, out)
     record.extra[_REPLY_LANG_KEY] = (min_letters, out)
@@ -571,7 +571,8 @@ def _reply(record, min_letters: int) -> tuple[str | None, str]:
 def _reply_language(record, turns, main, min_letters: int) -> str | None:
     prof = record.extra.get(_KEY)  # the shape of the longest reply, when the profile has read it
     kind = prof.kind if prof else structure(main.text)[0]
-    return language.detect(_mask("\n".join(t.text for t in turns), kind in (JSON_OBJECT, JSON_ARRAY)), min_letters)
+    text = main.text if len(turns) == 1 else "\n".join(t.text for t in turns)
+    return language.detect(_mask(text, kind in (JSON_OBJECT, JSON_ARRAY)), min_letters)
 
 
 @stage("style languages")
