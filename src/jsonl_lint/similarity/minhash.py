@@ -13,15 +13,14 @@ _FAST_UFUNC_AT = np.lib.NumpyVersion(np.__version__) >= "1.25.0"
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64 keys: each band's ``rows`` signature values hashed together."""
-    n = len(sigs)
-    keys = np.empty((n, bands), dtype=np.uint64)
+    # Every band at once: band b's key mixes in columns b * rows + r, r = 0 .. rows - 1.
     with np.errstate(over="ignore"):
-        for b in range(bands):
-            k = np.full(n, np.uint64(b + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
-            for r in range(rows):
-                k = mix64(k ^ sigs[:, b * rows + r].astype(np.uint64))
-            keys[:, b] = k
-    return keys
+        keys = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        keys = np.broadcast_to(keys, (len(sigs), bands))
+        by_row = sigs[:, :bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
+        for r in range(rows):
+            keys = mix64(keys ^ by_row[:, :, r])
+    return np.ascontiguousarray(keys)
 
 
 def band_entries(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,23 +114,35 @@ def oph_signatures(hashes: np.ndarray, doc: np.ndarray, n: int, num_perm: int = 
     cell = doc.astype(np.int64) * num_perm + bins
     flat = out.reshape(-1)
     np.minimum.at(flat, cell, vals) if _FAST_UFUNC_AT or len(cell) < 4096 else _min_by_sort(flat, cell, vals)
-    # Rotation densification: fill empty bins from the next non-empty bin (circular).
-    empty = out == np.uint32(0xFFFFFFFF)
-    if empty.any():
-        rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
-        if len(rows):
-            sub = out[rows]
-            e = empty[rows]
-            idx = np.where(~e, np.arange(num_perm)[None, :], 2 * num_perm)
-            # nearest non-empty index to the right, circularly: search in the doubled row
-            idx2 = np.concatenate((idx, idx + num_perm), axis=1)
-            nxt = np.minimum.accumulate(idx2[:, ::-1], axis=1)[:, ::-1][:, :num_perm]
-            dist = (nxt - np.arange(num_perm)[None, :]).astype(np.uint32)
-            src = np.take_along_axis(sub, nxt % num_perm, axis=1)
-            with np.errstate(over="ignore"):
-                filled = src + dist * np.uint32(0x9E3779B1)
-            out[rows] = np.where(e, filled, sub)
+    _densify(flat, num_perm)
     return out
+
+
+def _densify(flat: np.ndarray, num_perm: int) -> None:
+    """Rotation densification, in place: an empty bin of a row with values takes the
+    value of the next non-empty bin to its right (circularly) plus the distance times
+    an odd constant; rows with no value stay empty. Only the empty bins are visited:
+    each finds its source among the filled bins' flat positions by binary search."""
+    empty = flat == np.uint32(0xFFFFFFFF)
+    holes = np.flatnonzero(empty)
+    if not len(holes):
+        return
+    filled = np.flatnonzero(~empty)
+    if not len(filled):
+        return
+    bits = num_perm.bit_length() - 1
+    rows_filled = np.bincount(filled >> bits, minlength=len(flat) >> bits)
+    holes = holes[rows_filled[holes >> bits] > 0]
+    after = np.searchsorted(filled, holes)
+    src = filled[np.minimum(after, len(filled) - 1)]
+    # No filled bin right of the hole in its row: wrap to the row's first filled bin.
+    wrap = (after == len(filled)) | ((src >> bits) != (holes >> bits))
+    row_start = (holes[wrap] >> bits) << bits
+    src[wrap] = filled[np.searchsorted(filled, row_start)]
+    dist = src - holes
+    dist[wrap] += num_perm
+    with np.errstate(over="ignore"):
+        flat[holes] = flat[src] + dist.astype(np.uint32) * np.uint32(0x9E3779B1)
 
 
 def _min_by_sort(flat: np.ndarray, cell: np.ndarray, vals: np.ndarray) -> None:

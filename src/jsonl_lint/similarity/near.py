@@ -90,16 +90,18 @@ def boilerplate(pieces: list[tuple[int, np.ndarray, np.ndarray]], config: NearCo
     n = sum(p[0] for p in pieces)
     if not n:
         return np.zeros(0, dtype=np.uint64)
-    values = np.concatenate([p[1] for p in pieces])
-    if not len(values):
-        return values
-    order = np.argsort(values, kind="stable")  # the pieces are sorted runs: a merge
-    values = values[order]
-    starts = _run_starts(values)
-    df = np.add.reduceat(np.concatenate([p[2] for p in pieces])[order], starts)
-    values = values[starts]
     bar = max(config.boilerplate_min, int(np.ceil(config.boilerplate_df * n)))
-    return values[df >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
+    # A shingle in ``bar`` records is in at least bar / pieces of some piece's: only those
+    # few are added up over the pieces (each piece's shingles are sorted and distinct).
+    least = -(-bar // len(pieces))
+    found = np.unique(np.concatenate([values[counts >= least] for _, values, counts in pieces]))
+    total = np.zeros(len(found), dtype=np.int64)
+    for _, values, counts in pieces:
+        if len(values):
+            at = np.minimum(np.searchsorted(values, found), len(values) - 1)
+            hit = values[at] == found
+            total[hit] += counts[at[hit]]
+    return found[total >= bar]  # truncated hashes: compare with ``h >> _OWNER_BITS``
 
 
 def _run_starts(values: np.ndarray) -> np.ndarray:
@@ -129,21 +131,15 @@ class NearState:
         self.class_chunks: list[np.ndarray] = []
         self.store = TextStore(config.text_budget)
         self.boiler = boiler if boiler is not None else np.zeros(0, dtype=np.uint64)  # sorted boilerplate shingles
-        self.batch: list[tuple[int, str, str]] = []
+        self.batch: list[tuple] = []  # (ref, code points, group, canonical hash, prompt, answer)
 
     # -- collecting ------------------------------------------------------------
     @stage("shingles and MinHash")
     def add(self, record, group: str) -> None:
+        # What the record is compared on; the rest waits for the batch (fewer calls a record).
         cfg = self.config
-        prompt, answer = sides(record.example, cfg.roles, cfg.boilerplate_roles)
-        i = len(self.canon)
-        self.refs.add(record.ref, len(record.text))
-        self.group.append(group_id(self.groups, group))
-        self.canon.append(record_canonical_hash(record))
-        self.thash.append(stable_hash64(prompt + "\x1e" + answer))
-        self.active.append(0)
-        self.store.keep(i, (prompt, answer))
-        self.batch.append((i, prompt, answer))
+        self.batch.append((record.ref, len(record.text), group, record_canonical_hash(record),
+                           *sides(record.example, cfg.roles, cfg.boilerplate_roles)))
         if len(self.batch) >= BATCH:
             self._sign_batch()
 
@@ -156,7 +152,15 @@ class NearState:
         cfg = self.config
         batch, self.batch = self.batch, []
         k = len(batch)
-        words = Words([b[1] for b in batch] + [b[2] for b in batch])
+        base = len(self.canon)
+        refs, cplens, groups, canons, prompts, answers = zip(*batch)
+        self.refs.add_many(refs, cplens)
+        self.group.extend([group_id(self.groups, g) for g in groups])
+        self.canon.extend(canons)
+        self.thash.extend([stable_hash64(p + "\x1e" + a) for p, a in zip(prompts, answers)])
+        for j, parts in enumerate(zip(prompts, answers)):
+            self.store.keep(base + j, parts)
+        words = Words(list(prompts + answers))
         wcount = words.per_doc
         sh, counts = shingle_hashes(words.hashes(), wcount, cfg.shingle)
         # The shingles of record j: its prompt's (document j, boilerplate left out) and its
@@ -169,10 +173,10 @@ class NearState:
             keep = np.ones(len(sh), dtype=bool)
             keep[:prompts] = ~boiler
             sh, doc = sh[keep], doc[keep]
-        for j in np.flatnonzero(np.bincount(doc, minlength=k) >= cfg.min_words).tolist():
-            self.active[batch[j][0]] = 1
+        self.active += (np.bincount(doc, minlength=k) >= cfg.min_words).astype(np.uint8).tobytes()
         self.key_chunks.append(band_keys(oph_signatures(sh, doc, k, cfg.num_perm), cfg.bands, cfg.rows))
-        classes = words.classes(_compared_owner(wcount, counts[:k], ~boiler, cfg.shingle), k, CLASSES)
+        classes = words.classes(np.tile(np.arange(k, dtype=np.int64), 2), k, CLASSES,
+                                _dropped_words(wcount, counts[:k], ~boiler, cfg.shingle))
         self.length_chunks.append(classes.sum(axis=1).astype(np.uint32))
         self.class_chunks.append(np.minimum(classes, 255).astype(np.uint8))
 
@@ -374,14 +378,14 @@ def _compared(texts: dict[int, tuple[str, ...]], boiler: np.ndarray, config: Nea
     return out
 
 
-def _compared_owner(wcount: np.ndarray, prompt_shingles: np.ndarray, good: np.ndarray, n: int) -> np.ndarray:
-    """The record (0..k-1) of each word of ``k`` prompts then ``k`` answers that the
-    compared text keeps, -1 for a prompt word only boilerplate shingles cover (as
-    ``_compared`` and ``_uncovered`` decide). ``good``: each prompt shingle is not boilerplate."""
-    k = len(prompt_shingles)
-    owner = np.repeat(np.tile(np.arange(k, dtype=np.int64), 2), wcount)
+def _dropped_words(wcount: np.ndarray, prompt_shingles: np.ndarray, good: np.ndarray, n: int) -> np.ndarray | None:
+    """The prompt words (indices among the words of ``k`` prompts then ``k`` answers)
+    that the compared text leaves out: those only boilerplate shingles cover (as
+    ``_compared`` and ``_uncovered`` decide); None when there are none. ``good``: each
+    prompt shingle is not boilerplate."""
     if good.all():
-        return owner
+        return None
+    k = len(prompt_shingles)
     m = wcount[:k].astype(np.int64)
     words = int(m.sum())
     # Shingle i of a prompt covers its words i .. i + min(m, n) - 1: count the good ones
@@ -392,9 +396,7 @@ def _compared_owner(wcount: np.ndarray, prompt_shingles: np.ndarray, good: np.nd
     end = start + np.repeat(np.minimum(m, n), prompt_shingles)
     weight = good.astype(np.int64)
     diff = np.bincount(start, weight, minlength=words + 1) - np.bincount(end, weight, minlength=words + 1)
-    covered = np.cumsum(diff[:words]) > 0
-    owner[:words][~covered] = -1
-    return owner
+    return np.flatnonzero(np.cumsum(diff[:words]) <= 0)
 
 
 def _uncovered(words: list[str], boiler_flags: np.ndarray, n: int) -> list[str]:

@@ -38,6 +38,16 @@ class RefTable:
             self.paths.append(ref.path)
         self.rows.extend((pid, ref.index, ref.line, ref.column, ref.offset, ref.length, cplen))
 
+    def add_many(self, refs: Iterable[RecordRef], cplens: Iterable[int]) -> None:
+        rows = []
+        for ref, cplen in zip(refs, cplens):
+            pid = self._ids.get(ref.path)
+            if pid is None:
+                pid = self._ids[ref.path] = len(self.paths)
+                self.paths.append(ref.path)
+            rows += (pid, ref.index, ref.line, ref.column, ref.offset, ref.length, cplen)
+        self.rows.extend(rows)
+
     def ref(self, i: int) -> RecordRef:
         r = self.rows[i * _FIELDS: (i + 1) * _FIELDS]
         return RecordRef(self.paths[r[0]], r[1], r[2], r[3], r[4], r[5])

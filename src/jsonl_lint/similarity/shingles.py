@@ -46,22 +46,25 @@ _PP, _PI, _QP, _QI = (_PowerCache(b) for b in (_P, _PINV, _Q, _QINV))
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer (vectorized, wrapping)."""
+    """splitmix64 finalizer (vectorized, wrapping; ``x`` is left as it is)."""
     with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+        t = x >> np.uint64(30)
+        x = x ^ t
+        # In place from here: each step of the formula without a temporary array.
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        np.right_shift(x, np.uint64(27), out=t)
+        x ^= t
+        x *= np.uint64(0x94D049BB133111EB)
+        np.right_shift(x, np.uint64(31), out=t)
+        x ^= t
+        return x
 
 
 # A word is a maximal run of ASCII letters, digits, underscore or non-ASCII bytes
 # (any character outside ASCII) in the lowercased UTF-8 text. ``TOKEN`` is the
 # same definition for str, used to rebuild the compared text.
-_WORD_BYTE = np.zeros(256, dtype=bool)
-for _c in b"abcdefghijklmnopqrstuvwxyz0123456789_":
-    _WORD_BYTE[_c] = True
-_WORD_BYTE[0x80:] = True
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_" + bytes(range(0x80, 0x100))
+_IS_WORD = bytes(c in _WORD_BYTES for c in range(256))  # a bytes.translate table: 1 for a word byte
 TOKEN = re.compile(r"[a-z0-9_\u0080-\U0010ffff]+")
 
 
@@ -81,51 +84,72 @@ class Words:
     newlines, where each word starts and ends, and each text's word count."""
 
     def __init__(self, texts: list[str]):
-        data = "\n".join(texts).lower().encode("utf-8", "surrogatepass") + b"\n"
-        self.bytes = b = np.frombuffer(data, dtype=np.uint8)
-        w = _WORD_BYTE[b]
-        edge = np.diff(w.astype(np.int8), prepend=np.int8(0))
-        self.starts = np.flatnonzero(edge == 1)
-        self.ends = np.flatnonzero(edge == -1)
-        # Word count per text (texts are separated by the newline bytes joined in).
-        self.per_doc = np.diff(np.searchsorted(self.starts, _text_ends(texts)), prepend=0)
+        # Lowercased one by one: str.lower of an ASCII text is a fast loop, of the joined
+        # texts (wide as soon as one has an emoji) a slow one. Lowercasing each text or the
+        # joined texts gives the same, and bytes.lower lowercases the ASCII texts' bytes.
+        encoded = [t.encode("utf-8", "surrogatepass") if t.isascii() else t.lower().encode("utf-8", "surrogatepass")
+                   for t in texts]
+        self.data = data = b"\n".join(encoded + [b""]).lower()  # ends with a newline
+        self.bytes = np.frombuffer(data, dtype=np.uint8)
+        w = np.frombuffer(data.translate(_IS_WORD), dtype=np.int8)
+        # Where a run of word bytes starts or ends; they alternate, and the last byte (a
+        # newline) ends every word.
+        edges = np.flatnonzero(w[1:] != w[:-1]) + 1
+        if len(w) and w[0]:
+            edges = np.concatenate(([0], edges))
+        self.starts, self.ends = edges[0::2], edges[1::2]
+        # Byte offset of the newline after each text, and each text's word count.
+        self.text_ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1) - 1
+        self.per_doc = np.diff(np.searchsorted(self.starts, self.text_ends), prepend=0)
 
     def hashes(self) -> np.ndarray:
-        b, n = self.bytes, len(self.bytes)
+        n = len(self.bytes)
         with np.errstate(over="ignore"):
+            terms = self.bytes.astype(np.uint64)
+            terms += np.uint64(1)
+            terms *= _PP.get(n)
             h = np.zeros(n + 1, dtype=np.uint64)
-            np.cumsum((b.astype(np.uint64) + np.uint64(1)) * _PP.get(n), out=h[1:])
+            np.cumsum(terms, out=h[1:])
             out = (h[self.ends] - h[self.starts]) * _PI.get(n)[self.starts]
         return mix64(out)
 
-    def classes(self, word_owner: np.ndarray, owners: int, k: int) -> np.ndarray:
+    def classes(self, doc_owner: np.ndarray, owners: int, k: int, dropped: np.ndarray | None = None) -> np.ndarray:
         """(owners, k + 1) counts of the characters of the words joined by single spaces,
-        per owner (``word_owner``: each word's owner, -1 for a word left out): column
-        ``c < k`` counts the characters whose first UTF-8 byte is ``c`` modulo ``k``,
-        column ``k`` the spaces between an owner's words. Their sum is the joined
-        text's length in code points."""
-        out = np.zeros((owners, k + 1), dtype=np.int64)
-        kept = np.flatnonzero(word_owner >= 0)
-        if not len(kept):
-            return out
-        lengths = (self.ends - self.starts)[kept]
-        # Every byte of the kept words, with the owner of its word.
-        pos = np.repeat(self.starts[kept] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        owner = np.repeat(word_owner[kept], lengths)
-        b = self.bytes[pos]
-        lead = (b < 0x80) | (b >= 0xC0)  # a continuation byte (0x80-0xBF) starts no character
-        flat = np.bincount(owner[lead] * (k + 1) + (b[lead] % k), minlength=owners * (k + 1))
-        out += flat.reshape(owners, k + 1)
-        words = np.bincount(word_owner[kept], minlength=owners)
+        per owner (``doc_owner``: each text's owner; ``dropped``: words left out, by
+        index): column ``c < k`` counts the characters whose first UTF-8 byte is ``c``
+        modulo ``k``, column ``k`` the spaces between an owner's words. Their sum is
+        the joined text's length in code points."""
+        classes = np.frombuffer(self.data.translate(_classes(k)), dtype=np.uint8)
+        doc_owner = np.asarray(doc_owner, dtype=np.int64)
+        # Every byte counted under its text's owner (texts are contiguous, each with the
+        # newline after it, whose class k is overwritten below), in one bincount.
+        cell = np.repeat(doc_owner * (k + 1), np.diff(self.text_ends, prepend=-1))
+        cell += classes
+        out = np.bincount(cell, minlength=owners * (k + 1)).reshape(owners, k + 1)
+        words = np.bincount(doc_owner, self.per_doc, minlength=owners).astype(np.int64)
+        if dropped is not None and len(dropped):
+            # The bytes of the dropped words, each with its text's owner, taken back out.
+            starts, ends = self.starts[dropped], self.ends[dropped]
+            lengths = ends - starts
+            pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+            owner = doc_owner[np.searchsorted(self.text_ends, starts)]
+            cell = np.repeat(owner * (k + 1), lengths) + classes[pos]
+            out -= np.bincount(cell, minlength=owners * (k + 1)).reshape(owners, k + 1)
+            words -= np.bincount(owner, minlength=owners)
         out[:, k] = np.maximum(words - 1, 0)
         return out
 
 
-def _text_ends(texts: list[str]) -> np.ndarray:
-    """Byte offset just past each text inside ``"\\n".join(texts) + "\\n"``."""
-    lengths = np.fromiter((len(t.lower().encode("utf-8", "surrogatepass")) if not t.isascii() else len(t)
-                           for t in texts), dtype=np.int64, count=len(texts))
-    return np.cumsum(lengths + 1) - 1
+_CLASS_TABLES: dict[int, bytes] = {}
+
+
+def _classes(k: int) -> bytes:
+    """A bytes.translate table: ``value % k`` for a byte that starts a character of a
+    word (not a UTF-8 continuation byte, 0x80-0xBF), else ``k``."""
+    table = _CLASS_TABLES.get(k)
+    if table is None:
+        table = _CLASS_TABLES[k] = bytes(c % k if _IS_WORD[c] and not 0x80 <= c < 0xC0 else k for c in range(256))
+    return table
 
 
 def shingle_hashes(word_hash: np.ndarray, doc_lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

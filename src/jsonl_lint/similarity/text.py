@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 import orjson
 import xxhash
@@ -10,17 +10,15 @@ import xxhash
 from ..formats import plain_messages
 
 
-def sides(example, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> tuple[str, str]:
+def sides(example, roles: Collection[str], boilerplate_roles: Collection[str]) -> tuple[str, str]:
     """The compared text of a record split in two: turns whose shared text may be
     boilerplate (prompts: system, user, tool) and the rest (assistant answers)."""
-    roles = set(roles)
-    boiler = set(boilerplate_roles)
     prompt: list[str] = []
     answer: list[str] = []
     for turn in example.turns:
-        if turn.role not in roles or not turn.text:
-            continue
-        (prompt if turn.role in boiler else answer).append(turn.text)
+        role = turn.role
+        if role in roles and turn.text:
+            (prompt if role in boilerplate_roles else answer).append(turn.text)
     return "\n".join(prompt), "\n".join(answer)
 
 

@@ -32,7 +32,8 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
     turns = example.turns
     index = next(i for i, t in enumerate(turns) if t is answer)
     context = [t for t in turns[:index] if t.branch != "rejected"]
-    requests = [t.text for t in context if t.role == "user" and t.text.strip()]
+    # (``not text.isspace()``: ``text.strip()`` without the copy)
+    requests = [t.text for t in context if t.role == "user" and t.text and not t.text.isspace()]
     if not requests:
         return None
     prompt = "\x1f".join(f"{t.role}\x1d{_norm(t.text)}" for t in context)
@@ -51,6 +52,7 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
 
 
 TEXT_BUDGET = 16 << 20  # characters of texts kept in memory per state
+PENDING = 1024  # records collected before they are added to the state's columns
 
 
 class _State:
@@ -62,6 +64,29 @@ class _State:
         self.groups: list[str] = []
         self.group = array("h")
         self.store = TextStore(text_budget)
+        self.pending: list[tuple] = []  # (ref, code points, group, prompt, answer, pointer, request)
+
+    def add(self, ref, cplen: int, group: str, found: tuple[str, str, str, str]) -> None:
+        # Kept as it comes and added a batch at a time: fewer calls a record.
+        self.pending.append((ref, cplen, group, *found))
+        if len(self.pending) >= PENDING:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        refs, cplens, groups, prompts, answers, pointers, requests = zip(*pending)
+        base = len(self.prompt)
+        self.refs.add_many(refs, cplens)
+        self.prompt.extend([stable_hash64(p) for p in prompts])
+        # The answer as written: normalized only in ``_findings``, for the few records whose
+        # prompt repeats (equal as written implies equal normalized).
+        self.answer.extend([stable_hash64(a) for a in answers])
+        self.pointers += map(sys.intern, pointers)  # one string per distinct pointer, not per record
+        self.group.extend([group_id(self.groups, g) for g in groups])
+        for j, parts in enumerate(zip(answers, prompts, requests)):
+            self.store.keep(base + j, parts)
 
     def subset(self, rows: np.ndarray, keep_texts: bool) -> "_State":
         out = _State()
@@ -118,20 +143,13 @@ class ConflictingAnswers(ShuffledRule):
 
     def collect(self, state: _State, record, ctx: Context) -> None:
         found = prompt_and_answer(record.example)
-        if found is None:
-            return
-        prompt, answer, pointer, request = found
-        i = len(state.prompt)
-        state.refs.add(record.ref, len(record.text))
-        state.prompt.append(stable_hash64(prompt))
-        state.answer.append(stable_hash64(_norm(answer)))
-        state.pointers.append(sys.intern(pointer))  # one string per distinct pointer, not per record
-        state.group.append(group_id(state.groups, ctx.group))
-        state.store.keep(i, (answer, prompt, request))
+        if found is not None:
+            state.add(record.ref, len(record.text), ctx.group, found)
 
     def partition(self, state: _State, parts: int, ctx: Context) -> tuple[None, list[_State]]:
         """Records with the same prompt meet in one reduce task (split by prompt hash);
         texts stay behind and are re-read there."""
+        state.flush()
         prompt = np.frombuffer(state.prompt, dtype=np.uint64)
         where = prompt % np.uint64(parts) if parts > 1 else np.zeros(len(prompt), dtype=np.uint64)
         return None, [state.subset(np.flatnonzero(where == p), not ctx.in_task) for p in range(parts)]
@@ -173,12 +191,14 @@ class ConflictingAnswers(ShuffledRule):
             return
         need = [m for members in groups for m in members]
         texts = state.store.fetch(need, state.refs, _parts_of,
-                                  lambda k, parts: stable_hash64(_norm(parts[0])) == state.answer[k])
+                                  lambda k, parts: stable_hash64(parts[0]) == state.answer[k])
+        normalized = {m: stable_hash64(_norm(parts[0])) for m, parts in texts.items()}
         for members in groups:
-            yield from self._conflicts(state, members, texts)
+            yield from self._conflicts(state, members, texts, normalized)
 
-    def _conflicts(self, state: _State, members: list[int], texts: dict):
-        """Each later distinct answer that disagrees with an earlier one, reported once."""
+    def _conflicts(self, state: _State, members: list[int], texts: dict, normalized: dict[int, int]):
+        """Each later distinct answer (``normalized``: hash of each record's normalized
+        answer) that disagrees with an earlier one, reported once."""
         known = [m for m in members if m in texts]
         if len(known) < 2:
             return
@@ -188,14 +208,14 @@ class ConflictingAnswers(ShuffledRule):
         seen: dict[int, object] = {}  # answer hash -> claims of its first record
         firsts: list[int] = []
         for m in known:
-            h = state.answer[m]
+            h = normalized[m]
             if h in seen:
                 continue
             mine = claims(texts[m][0], given)
             seen[h] = mine
             point, other = None, None
             for x in firsts:
-                point = disagreement(mine, seen[state.answer[x]], given, open_prompt)
+                point = disagreement(mine, seen[normalized[x]], given, open_prompt)
                 if point:
                     other = x
                     break
