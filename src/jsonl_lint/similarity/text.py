@@ -54,14 +54,34 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _trims(value: Any) -> bool:
+    """Whether ``_canonical`` may change ``value``: a string in it with whitespace at an
+    end (or a key that is not a string, which JSON never gives)."""
+    if isinstance(value, str):
+        return bool(value) and (value[0].isspace() or value[-1].isspace())
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if type(k) is not str or _trims(v):
+                return True
+        return False
+    if isinstance(value, list):
+        for v in value:
+            if _trims(v):
+                return True
+    return False
+
+
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def canonical_hash(value: Any) -> int:
     """Hash of a record after canonicalization: key order ignored, strings trimmed
     at both ends. 64-bit xxh3 (collisions are negligible below billions of records)."""
-    canon = _canonical(value)
+    canon = _canonical(value) if _trims(value) else value  # most records have nothing to trim
     try:
-        data = orjson.dumps(canon, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        data = orjson.dumps(canon, option=_CANONICAL)
     except TypeError:  # values orjson cannot encode (e.g. ints wider than 64 bits)
-        data = repr(canon).encode("utf-8", "surrogatepass")
+        data = repr(_canonical(value)).encode("utf-8", "surrogatepass")
     return xxhash.xxh3_64_intdigest(data)
 
 
