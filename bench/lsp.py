@@ -6,7 +6,9 @@ Generates a chat dataset (fixed seed, ~1% invalid lines, ~1% unknown roles) in a
 folder, starts the server over stdio, and measures
 
 * open -> first diagnostics (progressive: the first batch of lines), open -> every
-  per-record diagnostic, open -> dataset-wide rules done (the $/progress end);
+  per-record diagnostic (as many as the CLI finds), open -> dataset-wide rules done (the
+  $/progress end), open -> every diagnostic (the last publish before the server is quiet
+  for ``QUIET`` seconds after that end; edits start then);
 * one-character edits -> the publish for that document version (p50 / p95 / max over
   ``--edits`` edits, one every 100 ms like slow typing; every 10th edit breaks the line's
   JSON and the next one repairs it, and the script checks the finding appears / goes);
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import time
 
+QUIET = 1.5  # seconds without a publish after the dataset pass's end: the open is done
 _CONTENT = re.compile(r'"content":\s*"')
 WORDS = ("the a model data train token user assistant reply question answer json line record fine tune "
          "dataset example value review prompt output label batch epoch loss weight").split()
@@ -66,6 +69,7 @@ class Client:
         self.pending: dict[int, asyncio.Future] = {}
         self.publishes: asyncio.Queue = asyncio.Queue()
         self.progress_end = asyncio.Event()
+        self.progress_end_at = 0.0
         self.reader = asyncio.ensure_future(self._read())
 
     def send(self, msg: dict) -> None:
@@ -104,9 +108,17 @@ class Client:
                 if msg["method"] == "textDocument/publishDiagnostics":
                     self.publishes.put_nowait((now, msg["params"]))
                 elif msg["method"] == "$/progress" and msg["params"]["value"].get("kind") == "end":
+                    self.progress_end_at = now
                     self.progress_end.set()
             elif msg.get("id") in self.pending:
                 self.pending.pop(msg["id"]).set_result(msg.get("result"))
+
+
+def own_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` alone (the server: its event loop and lint thread)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def tree_cpu(pid: int) -> float:
@@ -176,23 +188,30 @@ async def run(args) -> dict:
     init_s = time.perf_counter() - t
     await asyncio.sleep(args.wait)  # like an editor: the server starts, then the user opens the file
 
-    cpu0 = tree_cpu(proc.pid)
+    cpu0, own0 = tree_cpu(proc.pid), own_cpu(proc.pid)
     t0 = time.perf_counter()
     c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "jsonl", "version": 1,
                                                        "text": text}})
-    first = complete = None
-    while complete is None:
-        now, params = await asyncio.wait_for(c.publishes.get(), 600)
+    # Every diagnostic is there at the last publish once the dataset pass has ended and, with
+    # the CLI's count, the per-record findings are all there: the server then stays quiet.
+    first = complete = dataset_s = last = None
+    while True:
+        try:
+            now, params = await asyncio.wait_for(c.publishes.get(), QUIET if dataset_s is not None else 600)
+        except asyncio.TimeoutError:
+            if complete is not None or args.no_cli:
+                break
+            raise
         per_record = sum(1 for d in params["diagnostics"] if d["code"] not in dataset_codes)
         if first is None:
             first = now - t0
-        if per_record >= expected:
+        if complete is None and not args.no_cli and per_record >= expected:
             complete = now - t0
-    await asyncio.wait_for(c.progress_end.wait(), 600)
-    dataset_s = time.perf_counter() - t0
-    open_cpu = tree_cpu(proc.pid) - cpu0
-    while not c.publishes.empty():
-        c.publishes.get_nowait()
+        last = now - t0
+        if dataset_s is None and c.progress_end.is_set():
+            dataset_s = c.progress_end_at - t0
+    open_cpu, open_own = tree_cpu(proc.pid) - cpu0, own_cpu(proc.pid) - own0
+    complete = last if complete is None else complete
 
     rnd = random.Random(args.seed + 1)
     latencies: list[float] = []
@@ -252,8 +271,8 @@ async def run(args) -> dict:
         proc.kill()
     return {
         "lines": args.lines, "bytes": len(text.encode()), "cli_s": cli_s, "cli_findings": len(cli_diags),
-        "init_s": init_s, "first_s": first, "complete_s": complete, "dataset_s": dataset_s,
-        "open_cpu": open_cpu, "save_s": save_s, "save_cpu": save_cpu,
+        "init_s": init_s, "first_s": first, "complete_s": complete, "dataset_s": dataset_s, "every_s": last,
+        "open_cpu": open_cpu, "open_own": open_own, "save_s": save_s, "save_cpu": save_cpu,
         "p50_ms": statistics.median(latencies) * 1000, "p95_ms": pct(latencies, 0.95) * 1000,
         "max_ms": max(latencies) * 1000, "edits": len(latencies), "checks_ok": checks_ok,
     }
@@ -265,7 +284,8 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--wait", type=float, default=5.0, help="seconds between initialize and opening the file")
-    ap.add_argument("--no-cli", action="store_true", help="skip the CLI run (profiling the server)")
+    ap.add_argument("--no-cli", action="store_true", help="skip the CLI run (profiling the server); the open is "
+                                                          "then done at the last publish before the server is quiet")
     ap.add_argument("--file", help="open this JSONL chat file instead of generating one (every record a "
                                    "system, user and assistant turn)")
     args = ap.parse_args()
@@ -277,7 +297,9 @@ def main() -> None:
     print(f"{'open -> first diagnostics (target < 2 s)':<52} {r['first_s']:>10.2f} s")
     print(f"{'open -> all per-record diagnostics':<52} {r['complete_s']:>10.2f} s")
     print(f"{'open -> dataset-wide rules done':<52} {r['dataset_s']:>10.2f} s")
+    print(f"{'open -> every diagnostic (target < 5 s)':<52} {r['every_s']:>10.2f} s")
     print(f"{'  CPU of the server and its workers':<52} {r['open_cpu']:>10.2f} s")
+    print(f"{'  of which the server process (lint thread, loop)':<52} {r['open_own']:>10.2f} s")
     print(f"{'save -> dataset-wide rules done':<52} {r['save_s']:>10.2f} s")
     print(f"{'  CPU of the server and its workers':<52} {r['save_cpu']:>10.2f} s")
     print(f"{'edit -> diagnostics p50':<52} {r['p50_ms']:>9.1f} ms")

@@ -1,5 +1,5 @@
 """The dataset pass: dataset-wide rules over a snapshot of an open dataset (runs in the
-server's worker process).
+server's worker process), and at open every rule at once (:func:`open_pass`).
 
 The engine runs the snapshot as tasks of about a thousand lines, on workers forked per
 core for a large text (they read the text from this process), as the CLI's local backend
@@ -11,10 +11,17 @@ so a save after a few edits reads again only the tasks that hold them. A task's 
 depends on nothing else but where its lines are, which the kept result is moved to (the
 engine merges the results in task order, and results never depend on how the work is
 split), so the findings are a fresh run's.
+
+At open the per-record rules run in the same tasks (each record is read, parsed and
+described once for every rule, on both cores), and the pass returns each line's result
+as the server's per-line check makes it (:class:`.document.Linter`): its findings moved
+to the line read alone as line 1, and what hovers show of it. A task kept from such a
+pass also serves the passes after edits, which run the dataset-wide rules only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -22,40 +29,133 @@ import zlib
 from typing import Any, Callable, Iterator, Sequence
 
 from ..backends import Backend, ProcessBackend, dumps
-from ..diagnostics import Diagnostic, bytes_shifted
+from ..diagnostics import Diagnostic, Position, ResolvedEdit, bytes_shifted
 from ..engine import Engine, Task
+from ..rule import DatasetRule
+from .document import LineResult, Linter
 
 PARALLEL_MIN_LINES = 2000  # below this a pass forks no workers (they cost more than they save)
 CUT_EVERY = 1024  # a task starts at a line whose hash is 0 modulo this (about this many lines a task)
 MAX_LINES = 4 * CUT_EVERY  # and after this many lines at most
 
-# The last pass's task results by document path: {task key: (byte offset, result, shuffle pieces)}.
-_kept: dict[str, dict[bytes, tuple[int, Any, list[bytes]]]] = {}
+# The last pass's task results by document path:
+# {task key: (byte offset, result, shuffle pieces, whether the per-record rules ran in it)}.
+_kept: dict[str, dict[bytes, tuple[int, Any, list[bytes], bool]]] = {}
 
 
 def dataset_pass(settings, path: str, text: str) -> list[Diagnostic]:
     """Dataset-wide rules only, over one snapshot (the server applies the baseline)."""
-    import dataclasses
+    return _run(settings, path, text, lines=False)[0]
 
+
+def open_pass(settings, path: str, text: str) -> tuple[list[Diagnostic], list[LineResult | None]]:
+    """Every rule over one snapshot: the dataset-wide findings, and each line's per-record
+    result as ``Linter.check`` of its key makes it (None for a line it cannot stand for)."""
+    return _run(settings, path, text, lines=True)
+
+
+def _run(settings, path: str, text: str, lines: bool) -> tuple[list[Diagnostic], list[LineResult | None]]:
     settings = settings.updated(baseline=os.devnull)
-    wanted = Engine(settings).active_rules(path)[1]
-    # Those rules selected by code: workers rebuild the pack from the settings alone (a
-    # custom pack's declarative rule classes do not pickle); unless that selects others.
-    only = settings.updated(select=tuple(r.code for r in wanted), extend_select=(), ignore=(), extend_ignore=())
-    engine = Engine(only)
-    if engine.pack.record_rules or [r.code for r in engine.active_rules(path)[1]] != [r.code for r in wanted]:
-        pack = dataclasses.replace(engine.pack, record_rules=(), dataset_rules=wanted)
-        return Engine(settings, pack=pack).run_text(text, path, dataset_rules=True).diagnostics
+    engine = Engine(settings)
+    record_codes = {r.code for r in engine.pack.record_rules}
+    # The tasks run in this process or in workers forked from it, which take this very
+    # engine (the engine's worker registry finds it by its settings), so its pack may be
+    # the settings' own with the record rules left out, or with the line descriptions added.
+    info = LineInfo() if lines else None
+    engine.pack = dataclasses.replace(engine.pack, record_rules=engine.pack.record_rules if lines else (),
+                                      dataset_rules=engine.pack.dataset_rules + ((info,) if info else ()))
+    if info is not None:
+        info.linter = Linter(settings, path, engine)
     data = text.encode("utf-8", "surrogatepass")
     jobs = settings.jobs if settings.jobs > 0 else (os.cpu_count() or 1)
     inner = ProcessBackend(jobs) if jobs > 1 and text.count("\n") + 1 >= PARALLEL_MIN_LINES else Backend()
     if not (inner.forks or type(inner) is Backend):  # workers that cannot read the text
         inner = Backend()
-    with Reusing(inner, data, _kept.get(path, {})) as backend:
+    with Reusing(inner, data, _kept.get(path, {}), lines) as backend:
         report = engine.run([path], texts={path: data}, backend=backend, tasks=tasks(path, data))
     _kept.clear()  # one document's results at a time: the one the server checks now
     _kept[path] = backend.fresh
-    return report.diagnostics
+    found = [d for d in report.diagnostics if d.code not in record_codes]  # kept tasks may hold per-record ones
+    if info is None:
+        return found, []
+    return found, _line_results(text.split("\n"), info.lines,
+                                [d for d in report.diagnostics if d.code in record_codes])
+
+
+class LineInfo(DatasetRule):
+    """Not a check: what hovers and the summary lens show of each line (``Linter.info``),
+    collected in the pass's tasks beside the rules, one per record in line order."""
+
+    code = "LSP000"
+    name = "line-info"
+    summary = "What the editor shows of each line."
+    requires = "raw"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linter: Linter | None = None  # set once the pack that holds this rule is the engine's
+        self.lines: list = []
+
+    def initial(self, ctx) -> list:
+        return []
+
+    def collect(self, state: list, record, ctx) -> None:
+        state.append(self.linter.info(record))
+
+    def prepare(self, settings) -> None:
+        if self.linter._tokens is not None:
+            self.linter._tokens.target(settings)  # the encoding found before workers fork
+
+    def prefetch(self, records: list, ctx) -> None:
+        if self.linter._tokens is None:
+            return
+        try:  # a chunk's records in one tokenizer loop (``info`` reads the counts kept on each)
+            self.linter._tokens.count_records(records, ctx.settings)
+        except Exception:
+            pass  # ``info`` counts each record again, and says what failed
+
+    def merge(self, states: list[list]) -> list:
+        for other in states[1:]:
+            states[0] += other
+        return states[0]
+
+    def finish(self, state: list, ctx) -> tuple:
+        self.lines = state
+        return ()
+
+
+def _line_results(lines: list[str], infos: list, found: list[Diagnostic]) -> list[LineResult | None]:
+    """Each line's ``LineResult`` from the run's records (one a line, but for the empty
+    text after a final newline) and per-record findings."""
+    records = len(lines) - (lines[-1] == "")
+    if len(infos) != records:  # not one record a line: the lint thread checks them all
+        return [None] * len(lines)
+    by_line: dict[int, list[Diagnostic]] = {}
+    for d in found:
+        by_line.setdefault(d.record.line - 1, []).append(d)
+    out: list[LineResult | None] = [LineResult((), info) for info in infos]
+    for i, ds in by_line.items():
+        out[i] = None if any(d.related for d in ds) else LineResult(tuple(_on_own_line(d) for d in ds), infos[i])
+    if records < len(lines):
+        out.append(LineResult((), None))
+    return out
+
+
+def _on_own_line(d: Diagnostic) -> Diagnostic:
+    """A per-record finding as the per-line check makes it: its record read alone, as line 1
+    and record 0, at byte 1 unless it starts the file (``Linter.check``)."""
+    ref = d.record
+    up = ref.line - 1
+    own = ref._replace(index=0, line=1, offset=ref.offset if up == 0 else 1)
+
+    def at(p: Position) -> Position:
+        return Position(p.line - up, p.column)
+
+    fix = d.fix
+    if fix is not None:
+        fix = dataclasses.replace(fix, record=own, edits=tuple(
+            ResolvedEdit(at(e.location), at(e.end_location), e.content) for e in fix.edits))
+    return dataclasses.replace(d, location=at(d.location), end_location=at(d.end_location), record=own, fix=fix)
 
 
 def tasks(path: str, data: bytes) -> list[Task]:
@@ -78,10 +178,12 @@ class Reusing(Backend):
 
     forks = True
 
-    def __init__(self, inner: Backend, data: bytes, kept: dict):
-        self.inner, self.data, self.kept = inner, data, kept
+    def __init__(self, inner: Backend, data: bytes, kept: dict, records: bool):
+        self.inner, self.data, self.records = inner, data, records
+        # a task run without the per-record rules cannot serve a pass that needs them
+        self.kept = {k: v for k, v in kept.items() if v[3] or not records}
         self.workers = inner.workers
-        self.fresh: dict[bytes, tuple[int, Any, list[bytes]]] = {}
+        self.fresh: dict[bytes, tuple[int, Any, list[bytes], bool]] = {}
         self._calibration: tuple[int, bytes] | None = None
 
     def map(self, fn: Callable, args: Sequence) -> Iterator:
@@ -98,13 +200,13 @@ class Reusing(Backend):
             for a, key in zip(args, keys):
                 start = a[3].start
                 if key in self.kept:
-                    was, result, own = self.kept[key]
+                    was, result, own, records = self.kept[key]
                     if was != start:
                         result, own = _moved(result, own, start - was)
                 else:
-                    result = next(run)
+                    result, records = next(run), self.records
                     own = [_piece(p) for p in spilled[-1]] if spilled else []
-                self.fresh[key] = (start, result, own)
+                self.fresh[key] = (start, result, own, records)
                 pieces.append(own)
                 yield result
 

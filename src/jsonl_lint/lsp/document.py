@@ -51,12 +51,13 @@ class LineResult:
 
 class Linter:
     """Per-record linting of single lines with one document's settings (thread-safe
-    in practice: rules are pure and only read the record)."""
+    in practice: rules are pure and only read the record). ``engine``: one to share
+    (the open pass's, whose pack has the same record rules)."""
 
-    def __init__(self, settings, path: str):
+    def __init__(self, settings, path: str, engine: Engine | None = None):
         self.settings = settings
         self.path = path
-        self.engine = Engine(settings)
+        self.engine = engine or Engine(settings)
         self.ctx: Context = self.engine.context(path)
         # the engine's own selection (per-file ignores, levels, inactive rules left out)
         self.dataset_rules = self.engine.active_rules(path)[1]
@@ -86,7 +87,9 @@ class Linter:
                                    start_offset=0 if flags & 1 else 1, max_depth=self.settings.max_depth,
                                    mapping=self.settings.field_mapping):
             out += self._check_record(record)
-            info = self._info(record)
+            info = self.info(record)
+        if len(out) > 1:  # in position order, as the CLI lists them (and the open pass: lsp.dataset)
+            out.sort(key=Diagnostic.sort_key)
         return LineResult(tuple(out), info)
 
     def _check_record(self, record) -> list[Diagnostic]:
@@ -104,7 +107,13 @@ class Linter:
     def check_many(self, keys: list[LineKey]) -> list[LineResult]:
         return [self.check(k) for k in keys]
 
-    def _info(self, record) -> RecordInfo:
+    def roles_shown(self, line: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+        """A line's roles with the secrets of its record masked (a role can be a pasted
+        token), looked for when a hover shows them rather than for every line linted."""
+        secrets = self.engine.secrets_in_text(line, self.path)
+        return tuple(redact(role, secrets) for role in roles) if secrets else roles
+
+    def info(self, record) -> RecordInfo:
         if record.blank:
             return RecordInfo("blank")
         if not record.parsed:
@@ -112,10 +121,7 @@ class Linter:
         ex = record.example
         if ex is None:
             return RecordInfo("record")
-        roles = tuple(t.role for t in ex.turns)
-        secrets = self.engine.secrets(record)
-        if secrets:  # a role can be a pasted token: hovers show roles
-            roles = tuple(redact(role, secrets) for role in roles)
+        roles = tuple(t.role for t in ex.turns)  # as written: a hover masks them (see roles_shown)
         tokens = trained = billed = None
         estimated = False
         if self._tokens is not None:
@@ -181,6 +187,7 @@ class Document:
     lsp: list[Any] = field(default_factory=list)  # per line: (editor line, [dicts]) built for it
     cache: dict[LineKey, LineResult] = field(default_factory=dict)
     dirty: list[int] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)  # lines whose results come from the open pass (sorted)
     flagged: list[int] = field(default_factory=list)
     size: int = 0  # characters, newlines included
     breaks: dict[int, list[int]] = field(default_factory=dict)  # line -> offsets of its lone "\r"
@@ -208,6 +215,7 @@ class Document:
         self.results = [None] * n
         self.lsp = [None] * n
         self.dirty = list(range(n))
+        self.held = []
         self.flagged = []
         self.size = len(text) + 1
         self.breaks = {}
@@ -282,6 +290,10 @@ class Document:
                 self._unflag(i)
         kept = [i for i in self.dirty if i < a] + [i + delta for i in self.dirty if i >= b]
         self.dirty = sorted(set(kept).union(fresh))
+        if self.held:  # lines the change made are linted here, not waited for
+            again = set(fresh)
+            self.held = [i for i in self.held if i < a and i not in again] + \
+                [i + delta for i in self.held if i >= b and i + delta not in again]
         if self.breaks or "\r" in text:
             self.breaks = {(i if i < a else i + delta): v for i, v in self.breaks.items() if not a <= i < b}
             for i in fresh:
@@ -425,9 +437,29 @@ class Document:
                 rest.append(i)
         self.dirty = rest + self.dirty[len(head):]
 
+    def hold(self) -> None:
+        """The lines not linted yet wait for the open pass's results (:meth:`fill`), which
+        computes them with every other rule on the pass's workers, instead of the lint thread."""
+        self.held, self.dirty = sorted(set(self.held).union(self.dirty)), []
+
+    def fill(self, lines: list[str], results: list[LineResult | None]) -> None:
+        """Results of the lines of an earlier text (None: not computed), cached by line key:
+        they serve the lines that still read the same; the held lines are missing again."""
+        last = len(lines) - 1
+        cache = self.cache
+        for i, (line, r) in enumerate(zip(lines, results)):
+            if r is not None:
+                cache[(1 if i == 0 else 0) | (2 if i == last else 0), line] = r
+        self.release()
+
+    def release(self) -> None:
+        """The held lines are missing again (the lint thread checks what the cache lacks)."""
+        if self.held:
+            self.dirty, self.held = sorted(set(self.dirty).union(self.held)), []
+
     @property
     def complete(self) -> bool:
-        return not self.dirty
+        return not self.dirty and not self.held
 
     # -- line mapping for dataset findings -------------------------------------------------
     def map_line(self, line0: int, since: int, edits: list | None = None) -> int | None:

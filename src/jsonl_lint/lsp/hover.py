@@ -91,8 +91,8 @@ def record_markdown(ls: JsonlLanguageServer, st: DocState, line: int, info: Reco
     if info.format is None:
         return head + " · no known training format"
     parts = [head, f"format `{info.format}`"]
-    if info.roles:
-        parts.append("roles " + " → ".join(info.roles))
+    if info.roles and st.linter is not None:
+        parts.append("roles " + " → ".join(st.linter.roles_shown(st.doc.lines[line], info.roles)))
     text = " · ".join(parts)
     if info.tokens is not None:
         approx = "≈" if info.estimated else ""

@@ -46,7 +46,7 @@ from .. import __version__
 from ..config import ConfigError, Settings, load_settings
 from ..procs import exit_with_parent, pid_alive, watch
 from .convert import to_lsp
-from .dataset import dataset_pass
+from .dataset import dataset_pass, open_pass
 from .document import Document, Linter
 from .protocol import JsonlProtocol
 from .transport import FrameReader
@@ -106,6 +106,7 @@ class DocState:
     ds_running: bool = False
     ds_again: bool = False
     initial: bool = True
+    opened: int | None = None  # the edit count the open pass started at
     closed: bool = False
     counts: dict = field(default_factory=dict)
     published: list = field(default_factory=list)
@@ -295,7 +296,7 @@ class JsonlLanguageServer(LanguageServer):
                 self.config_ready.set()
             if delay:
                 await asyncio.sleep(delay)
-            first, opened = True, None  # opened: the edit count the open's dataset pass started at
+            first = True
             while not st.closed:
                 if st.linter is None:
                     st.settings = self.settings_for(st.doc.path)
@@ -311,21 +312,27 @@ class JsonlLanguageServer(LanguageServer):
                 if st.linter is not linter:  # settings changed meanwhile: these results are stale
                     continue
                 st.doc.store(keys, values)
-                if first and st.initial:  # the dataset pass runs beside the rest of the per-record one
+                if st.initial and st.opened is None:
+                    # The first batch is checked: the other lines wait for the open pass, which
+                    # runs every rule at once on both cores (each record read once for all of
+                    # them) instead of the per-record rules again on this thread.
+                    st.doc.hold()
+                    st.opened = st.doc.edit_count
                     self.dataset_later(st, "open")
-                    opened = st.doc.edit_count
                 first = False
-                if st.initial and not st.doc.complete:
+                if st.initial and not st.doc.complete and not st.doc.held:
                     self.publish(st)
             if st.closed:
                 return
             self.publish(st)
+            if st.doc.held:
+                return  # the open pass fills them in and schedules this loop again
             for message in st.linter.errors[:5]:
                 self.log(message, T.MessageType.Error)
             st.linter.errors.clear()
             if not st.initial:
                 self.dataset_later(st, "typing")
-            elif opened != st.doc.edit_count:  # no line needed checking, or edits came meanwhile
+            elif st.opened != st.doc.edit_count:  # no line needed checking, or edits came meanwhile
                 self.dataset_later(st, "open")
             st.initial = False
         except Exception as exc:  # never let a lint failure kill the server
@@ -359,21 +366,34 @@ class JsonlLanguageServer(LanguageServer):
         st.ds_running = True
         loop = asyncio.get_running_loop()
         try:
-            while not st.closed:
+            while not st.closed and st.linter is not None:
                 st.ds_again = False
-                edit, text, settings = st.doc.edit_count, st.doc.text, st.linter.settings
+                edit, settings = st.doc.edit_count, st.linter.settings
+                lines = list(st.doc.lines) if st.doc.held else None  # the open pass checks them too
+                text = st.doc.text
                 token = await self._progress_begin(f"jsonl-lint: dataset-wide rules ({len(st.doc.lines):,} lines)")
                 try:
-                    diags = await loop.run_in_executor(self.procs(), dataset_pass, settings, st.doc.path, text)
+                    if lines is None:
+                        diags = await loop.run_in_executor(self.procs(), dataset_pass, settings, st.doc.path, text)
+                    else:
+                        diags, results = await loop.run_in_executor(self.procs(), open_pass, settings, st.doc.path,
+                                                                    text)
                 finally:
                     self._progress_end(token, "done")
-                if st.closed or st.linter is None or settings is not st.linter.settings:
+                if st.closed:
+                    return
+                if st.linter is None or settings is not st.linter.settings:  # settings changed meanwhile
+                    if st.ds_again:
+                        continue
                     return
                 st.doc.dataset = diags
                 st.doc.dataset_edit = edit
                 st.doc.dataset_lsp = None
                 st.doc.prune_edits()
-                if st.doc.complete:
+                if lines is not None:
+                    st.doc.fill(lines, results)
+                    self.schedule(st)  # takes the lines from the cache, checks those edited since, publishes
+                elif st.doc.complete:
                     self.publish(st)
                 if not st.ds_again:
                     break
@@ -382,6 +402,9 @@ class JsonlLanguageServer(LanguageServer):
                 return
             log.exception("dataset pass failed")
             self.log(f"dataset-wide rules failed: {exc!r}", T.MessageType.Error)
+            if st.doc.held:  # the lint thread checks the lines the open pass did not
+                st.doc.release()
+                self.schedule(st)
         finally:
             st.ds_running = False
 
@@ -574,7 +597,7 @@ class JsonlLanguageServer(LanguageServer):
                 continue
             st.settings, st.linter = new, None
             st.doc.invalidate()
-            st.initial = True
+            st.initial, st.opened = True, None
             self.schedule(st)
 
     async def fetch_configuration(self) -> None:
@@ -593,10 +616,18 @@ class JsonlLanguageServer(LanguageServer):
 
 
 def warm_worker() -> None:
-    """Imports in the dataset worker process, so the first pass does not pay for them."""
+    """The dataset worker's start: every rule imported and run once, over the rules' own
+    documentation examples, so that what rules compile or load on first use (patterns,
+    lexicons, models) is in this long-lived process before a pass forks its workers, which
+    then share it instead of each building it again in every pass."""
+    from ..engine import Engine
     from ..registry import all_rules
 
-    all_rules()
+    lines = [line for cls in all_rules() for block in cls.doc_examples("Example") for line in block.splitlines()]
+    try:
+        Engine(load_settings(start=os.getcwd())).run_text("\n".join(lines) + "\n", "warm-up.jsonl")
+    except Exception:  # a broken config: the first pass says so
+        pass
 
 
 server = JsonlLanguageServer()
