@@ -57,7 +57,9 @@ class MixedFormats(DatasetRule[dict]):
 
     def collect(self, state: dict, record, ctx: Context) -> None:
         fmt = record.example.format
-        f = state.setdefault(record.path, _FileFormats())
+        f = state.get(record.path)
+        if f is None:  # not setdefault: that builds a tally for every record
+            f = state[record.path] = _FileFormats()
         f.counts[fmt] += 1
         refs = f.refs.setdefault(fmt, [])
         if len(refs) < MAX_REFS_PER_FORMAT:

@@ -58,7 +58,9 @@ class MixedLineEndings(DatasetRule[dict]):
     def collect(self, state: dict, record, ctx: Context) -> None:
         if not record.newline or record.container != "jsonl":
             return
-        f = state.setdefault(record.path, _FileEndings())
+        f = state.get(record.path)
+        if f is None:  # not setdefault: that builds a tally for every record
+            f = state[record.path] = _FileEndings()
         if record.newline == "\r\n":
             f.crlf_count += 1
             if len(f.crlf) < MAX_REFS:

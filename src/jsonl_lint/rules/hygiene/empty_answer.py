@@ -53,11 +53,13 @@ class EmptyAnswer(RecordRule):
     def __init__(self, options=None):
         super().__init__(options)
         self._nullish = frozenset(p.lower() for p in self.options.placeholders)
+        # Longer answers are no placeholder (lower-casing never shortens a text): not lower-cased.
+        self._longest = max(map(len, self._nullish), default=0)
 
     def check(self, record, ctx: Context):
         for turn in answer_turns(record.example):
             stripped = turn.text.strip()
-            if stripped and stripped.lower() not in self._nullish:
+            if stripped and (len(stripped) > self._longest or stripped.lower() not in self._nullish):
                 continue
             if not stripped and turn.images:
                 continue

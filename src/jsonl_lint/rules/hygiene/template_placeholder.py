@@ -171,7 +171,9 @@ class TemplatePlaceholder(DatasetRule[dict]):
         return {}
 
     def collect(self, state: dict, record, ctx: Context) -> None:
-        tally = state.setdefault(record.ref.path, FileTally())
+        tally = state.get(record.ref.path)
+        if tally is None:  # not setdefault: that builds a tally for every record
+            tally = state[record.ref.path] = FileTally()
         tally.examples += 1
         hits = self.hits(record.example)
         if not hits:
