@@ -117,3 +117,22 @@ def test_a_profile_completed_later_equals_a_complete_one(seed):
 ])
 def test_words_of_splits_as_the_word_pattern(text):
     assert profile.words_of(text) == profile._WORD.findall(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "one", " two  words ", "a\tb\nc\x0bd\x0ce\rf\x1cg\x1dh\x1ei\x1fj", "\x1c\x1d", "x1y2_z-w\tv\nu  ",
+    "".join(chr(i) for i in range(128)),
+])
+def test_word_count_of_ascii_equals_the_split_count(text):
+    assert request.word_count(text) == len(text.split())
+
+
+def test_word_count_on_every_ascii_character():
+    for i in range(128):
+        for text in (chr(i), "a" + chr(i) + "b", chr(i) + " x " + chr(i)):
+            assert request.word_count(text) == len(text.split()), repr(text)
+
+
+@pytest.mark.parametrize("text", ["", "A", "AbC", "aBC d", "x AB", "ÀB", "ÀÉ", "É A B", "NASA", "I am OK.", "a\u00c0Z"])
+def test_upper_run_fast_path_equals_the_pattern(text):
+    assert profile._has_upper_run(text) == bool(profile._HAS_UPPER_RUN.search(text))

@@ -567,8 +567,7 @@ def is_math_example(turns: Iterable) -> bool:
             if "<<" in text or "####" in text or ("=" in text and _MATH_ANSWER.search(text)):
                 return True
         elif (first := _DIGIT.search(text)) is not None and _DIGIT.search(text, first.end()) is not None:
-            low = text.lower()
-            if any(w in low for w in _MATH_WORDS):
+            if any(map(text.lower().__contains__, _MATH_WORDS)):
                 return True
     return False
 
@@ -589,13 +588,17 @@ class Analysis:
         return bool(self.facts or self.questions)
 
 
+_NO_HITS = Analysis((), ())
+
+
 @stage("volatile detector")
 def analyze(example) -> Analysis:
     """Volatile facts in an example's trained answers (the chosen side of preference data),
     and current-state questions whose trained answer states a fact instead of deferring
     or looking it up."""
     turns = example.turns
-    math = is_math_example(turns)
+    if is_math_example(turns):
+        return _NO_HITS  # a word problem states no facts and asks no current-state question
     trained = {id(t) for t in answer_turns(example)}
     facts: list[tuple[int, Hit]] = []
     questions: list[tuple[int, Hit]] = []
@@ -614,8 +617,8 @@ def analyze(example) -> Analysis:
             if id(turn) in trained and not tool_seen and not turn.tool_calls and turn.raw_role != "function_call":
                 if request is None:
                     request = Request(turns[:i], last)
-                facts += [(i, h) for h in detect(turn.text, math=math, request=request)]
-        elif role == "user" and not math and len(turn.text) <= _MAX_QUESTION_CHARS:
+                facts += [(i, h) for h in detect(turn.text, request=request)]
+        elif role == "user" and len(turn.text) <= _MAX_QUESTION_CHARS:
             hits = detect_question(turn.text)
             if hits and not _CREATIVE.search(turn.text) and _answered_from_memory(turns, i, trained):
                 questions += [(i, h) for h in hits]
