@@ -626,6 +626,7 @@ def of(record) -> Request:
 
 
 _LEADING_KEY = "jl4.leading-kind"
+_PROMPT_ROLES = ("system", "developer", "user")
 _LEADING = (TOOL, TRANSLATION, CODE)  # the kinds tried first, in this order
 
 
@@ -655,9 +656,14 @@ def is_tool(record) -> bool:
     if kind is not False:
         return kind == TOOL
     example = record.example
-    if example is None or not (example.tools or any("(" in t.text for t in example.turns
-                                                    if t.role in ("system", "developer", "user"))):
+    if example is None:
         return False
+    if not example.tools:
+        for t in example.turns:
+            if "(" in t.text and t.role in _PROMPT_ROLES:
+                break
+        else:
+            return False
     return _is_tool(example)
 
 

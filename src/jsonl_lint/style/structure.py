@@ -59,7 +59,7 @@ def structure(text: str) -> tuple[str, tuple[str, ...] | None, tuple[str, ...]]:
                 feats.append(CODE)
         else:
             feats.append(HEADINGS)
-    if len(_LIST.findall("\n" + s)) >= 2:
+    if "\n" in s and len(_LIST.findall("\n" + s)) >= 2:  # an item starts a line: one line holds at most one
         feats.append(LIST)
     return TEXT, None, tuple(feats)
 
