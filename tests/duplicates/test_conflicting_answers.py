@@ -131,3 +131,12 @@ def test_an_undesirable_answer_is_not_an_answer_to_compare():
 
     assert prompt_and_answer(example("rejected")) is None
     assert prompt_and_answer(example("chosen"))[1] == "Sydney."
+
+
+def test_a_label_is_read_from_answers_of_at_most_four_words():
+    # claims() reads an answer's words only up to one past the label's limit: four words
+    # give a label, five none, and a long answer still has its polarity.
+    given = prompt_words("user Classify the shape as concave or convex.")
+    assert claims("Concave, I am sure.", given).label == {"concave", "sure"}
+    assert claims("It is clearly concave, sure.", given).label == frozenset()
+    assert claims("No, it is convex and " + "more words " * 50, given).polarity == -1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 import orjson
 
@@ -33,6 +34,7 @@ _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\d)[.!?;:](?=\s|$)|\n")
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-*•])\s+")
 _NOISE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`|\bhttps?://\S+|\bwww\.\S+|\{\{[^{}]*\}\}", re.S)
 _TOOL_CALL_SPAN = re.compile(TEXT_TOOL_CALL.pattern + r"[^()]*\)")
+_NEGATION = re.compile(r"n['’]t\b")
 
 _YES = frozenset({"yes", "yeah", "yep", "true", "correct", "affirmative"})
 _NO = frozenset({"no", "nope", "false", "incorrect", "wrong"})
@@ -77,7 +79,9 @@ def open_ended(question: str) -> bool:
 def claims(answer: str, given: frozenset[str]) -> Claims:
     """The checkable claims of ``answer``; ``given`` are the prompt's words."""
     text = _plain(answer)
-    words = [_norm_token(w) for w in _WORD.findall(_expand_negations(text))]
+    # Only the first word (polarity) and the words of a short answer (label) are read: a
+    # long answer's words past the label's limit are never normalized.
+    words = [_norm_token(m.group()) for m in islice(_WORD.finditer(_expand_negations(text)), _LABEL_WORDS + 1)]
     polarity = 0
     if words:
         polarity = 1 if words[0] in _YES else -1 if words[0] in _NO else 0
@@ -88,8 +92,7 @@ def claims(answer: str, given: frozenset[str]) -> Claims:
     if len(core_words) <= _CORE_WORDS:
         names, runs = _names(core_text)
         facts = frozenset(f for f in names | _numbers(core_text) if f not in given)
-    content = [w for w in words if w not in _STOP]
-    label = frozenset(content) if 0 < len(words) <= _LABEL_WORDS else frozenset()
+    label = frozenset(w for w in words if w not in _STOP) if 0 < len(words) <= _LABEL_WORDS else frozenset()
     negated = any(w in _NEGATORS for w in core_words)
     core = frozenset(_stem(w) for w in core_words if w not in _NEGATORS and w not in _STOP)
     return Claims(polarity, facts, label, core, negated, runs)
@@ -140,7 +143,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _expand_negations(text: str) -> str:
-    return re.sub(r"n['’]t\b", " not", text)
+    return _NEGATION.sub(" not", text)
 
 
 def _norm_token(word: str) -> str:
