@@ -138,3 +138,30 @@ def test_reducing_band_by_band_gives_the_pairs_of_all_entries_at_once():
     ids = np.concatenate([p[2].astype(np.int64) | (np.int64(t) << np.int64(32)) for t, p in enumerate(pieces)])
     whole = bucket_pairs(np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]), ids)
     assert len(whole) and np.array_equal(reduce_band_entries(pieces), whole)
+
+
+def test_unique_pairs_of_small_and_wide_ids():
+    # Ids in 31 bits are deduplicated as one packed key a pair, wider ones row by row:
+    # both give the distinct pairs, each (smaller, larger), in order.
+    from jsonl_lint.similarity.minhash import unique_pairs
+
+    rng = np.random.default_rng(3)
+    pairs = rng.integers(0, 60, size=(3000, 2))
+    for shift in (0, (1 << 31) - 60, 1 << 40):
+        p = pairs + shift
+        want = sorted({(min(a, b), max(a, b)) for a, b in p.tolist()})
+        assert [tuple(x) for x in unique_pairs([p, p[::7, ::-1]]).tolist()] == want
+
+
+def test_reducing_band_entries_with_a_task_that_has_none():
+    # A task without entries in this partition (an empty piece) between two others: the
+    # pairs still name each row as task << 32 | row.
+    from jsonl_lint.similarity.minhash import band_entries
+    from jsonl_lint.similarity.near import reduce_band_entries
+
+    keys = np.arange(3 * 16, dtype=np.uint64).reshape(3, 16)  # three rows, every band key distinct
+    first = band_entries(keys, np.array([0, 1, 2], dtype=np.uint32))
+    empty = band_entries(keys[:0], np.zeros(0, dtype=np.uint32))
+    last = band_entries(keys[[2, 0]], np.array([4, 7], dtype=np.uint32))  # the same keys again
+    pairs = reduce_band_entries([first, empty, last])
+    assert pairs.tolist() == [[0, (2 << 32) | 7], [2, (2 << 32) | 4]]

@@ -70,7 +70,15 @@ def unique_pairs(parts: list[np.ndarray]) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(parts).astype(np.int64)
     pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
+    if pairs[:, 0].min() < 0 or pairs[:, 1].max() >= 1 << 31:
+        return np.unique(pairs, axis=0)
+    # Both ids in 31 bits: one int64 key a pair, sorted (np.unique over rows compares them
+    # as structured records, about 10x slower; it was most of the JL303 reduce at 500k).
+    key = (pairs[:, 0] << 32) | pairs[:, 1]
+    del pairs
+    key.sort()
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return np.stack((key >> 32, key & 0xFFFFFFFF), axis=1)
 
 
 def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, full_bucket: int = 24) -> np.ndarray:

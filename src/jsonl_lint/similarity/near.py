@@ -265,17 +265,21 @@ class NearState:
             self.class_chunks = [np.concatenate(self.class_chunks) if self.class_chunks else
                                  np.zeros((0, CLASSES + 1), dtype=np.uint8)]
         lengths, classes = self.length_chunks[0], self.class_chunks[0]
+        counted = classes.sum(axis=1, dtype=np.int64)
         out = []
         for s in range(0, len(cand), 1 << 18):  # a bounded slice of the pairs at a time
             c = cand[s:s + (1 << 18)]
-            la, lb = lengths[c[:, 0]].astype(np.int64), lengths[c[:, 1]].astype(np.int64)
-            ca, cb = classes[c[:, 0]].astype(np.int64), classes[c[:, 1]].astype(np.int64)
+            a, b = c[:, 0], c[:, 1]
+            la, lb = lengths[a].astype(np.int64), lengths[b].astype(np.int64)
+            # Counts stay uint8 (a pair's classes are 64 bytes, not 512): a class both count
+            # as 255 is the one whose minimum is 255.
+            least = np.minimum(classes[a], classes[b])
+            full = (least == 255).sum(axis=1, dtype=np.int64) * 255
             # A class both count as 255 (or more): together at most the characters not in
             # the other classes (their stored counts are exact or lower bounds).
-            full = (ca == 255) & (cb == 255)
-            common = np.where(full, 0, np.minimum(ca, cb)).sum(axis=1)
-            rest = np.minimum(la - np.where(full, 0, ca).sum(axis=1), lb - np.where(full, 0, cb).sum(axis=1))
-            common += np.where(full.any(axis=1), rest, 0)
+            common = least.sum(axis=1, dtype=np.int64) - full
+            rest = np.minimum(la - (counted[a] - full), lb - (counted[b] - full))
+            common += np.where(full > 0, rest, 0)
             total = la + lb
             # A hair under the threshold: rounding must never rule out a pair rapidfuzz keeps.
             out.append(c[(total == 0) | (2 * common >= (self.config.threshold - 1e-9) * total)])
@@ -297,15 +301,19 @@ def reduce_band_entries(pieces: list[tuple]) -> np.ndarray:
     the entries are sorted one band at a time (a sixteenth of the memory at once)."""
     if not pieces:
         return np.zeros((0, 2), dtype=np.int64)
+    # Rows numbered densely in run order (each task's after the earlier tasks'), so that a
+    # pair fits one int64 key when pairs are deduplicated; task << 32 | row again at the end.
+    offset = np.cumsum([0] + [int(p[2].max()) + 1 if len(p[2]) else 0 for p in pieces])
     found = []
     for b in np.flatnonzero(sum(np.bincount(p[0], minlength=256) for p in pieces)).tolist():
         masks = [p[0] == b for p in pieces]
         key = np.concatenate([p[1][m] for p, m in zip(pieces, masks)])
-        ids = np.concatenate([p[2][m].astype(np.int64) | (np.int64(t) << np.int64(32))
-                              for t, (p, m) in enumerate(zip(pieces, masks))])
+        ids = np.concatenate([p[2][m].astype(np.int64) + offset[t] for t, (p, m) in enumerate(zip(pieces, masks))])
         del masks
         found.append(bucket_pairs(np.full(len(key), b, dtype=np.uint8), key, ids))
-    return unique_pairs(found)
+    pairs = unique_pairs(found)
+    task = np.searchsorted(offset, pairs, side="right") - 1  # an empty task's offset is its successor's
+    return (task << 32) | (pairs - offset[task])
 
 
 def merge_heads(heads: list[NearState], reduced: list[np.ndarray]) -> tuple[NearState, np.ndarray]:
