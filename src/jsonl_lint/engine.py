@@ -312,8 +312,8 @@ class Engine:
 
     def _related(self, finding: Finding) -> Iterator[ResolvedRelated]:
         for rel in finding.related:
-            record = self._reread(rel.record)
-            if record is not None and rel.pointer:
+            record = self._reread(rel.record) if rel.pointer else None  # only a pointer needs it
+            if record is not None:
                 s, _ = span_of(record, Finding("", rel.pointer))
                 line, col = record.position(s)
             else:

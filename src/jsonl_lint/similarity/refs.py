@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import orjson
@@ -206,6 +206,19 @@ class TextStore:
                 if parts is not None and check(k, parts):
                     out[k] = parts
         return out
+
+
+def repeated(key: np.ndarray) -> Iterator[np.ndarray]:
+    """The rows of each key that occurs more than once, in key order, each run's rows in
+    order. Rows of a key that occurs once are never materialized (np.split over every run
+    built an array per record)."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    brk = np.flatnonzero(k[1:] != k[:-1]) + 1
+    starts, ends = np.concatenate(([0], brk)), np.append(brk, len(k))
+    many = np.flatnonzero(ends - starts > 1)
+    for s, e in zip(starts[many].tolist(), ends[many].tolist()):
+        yield order[s:e]
 
 
 def group_id(names: list[str], group: str) -> int:

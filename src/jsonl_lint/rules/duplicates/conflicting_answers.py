@@ -10,7 +10,7 @@ from ...diagnostics import Finding, Related, Severity
 from ...formats import answer_turns
 from ...rule import Context, ShuffledRule
 from ...similarity.claims import claims, disagreement, open_ended, prompt_words
-from ...similarity.refs import RefTable, TextStore, group_id, merge_groups
+from ...similarity.refs import RefTable, TextStore, group_id, merge_groups, repeated
 from ...similarity.text import stable_hash64
 from ._shared import where
 
@@ -177,13 +177,8 @@ class ConflictingAnswers(ShuffledRule):
         prompt = np.frombuffer(state.prompt, dtype=np.uint64)
         group = np.frombuffer(state.group, dtype=np.int16).astype(np.uint64)
         key = prompt ^ (group * np.uint64(0x9E3779B97F4A7C15))
-        order = np.argsort(key, kind="stable")
-        k = key[order]
-        brk = np.flatnonzero(k[1:] != k[:-1]) + 1
         groups = []
-        for members in np.split(order, brk):
-            if len(members) < 2:
-                continue
+        for members in repeated(key):
             answers = {state.answer[int(m)] for m in members}
             if len(answers) > 1:
                 groups.append(sorted(int(m) for m in members))

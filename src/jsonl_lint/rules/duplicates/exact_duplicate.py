@@ -6,7 +6,7 @@ import numpy as np
 
 from ...diagnostics import Finding, Related, Severity
 from ...rule import Context, ShuffledRule
-from ...similarity.refs import RefTable, group_id, merge_groups
+from ...similarity.refs import RefTable, group_id, merge_groups, repeated
 from ...similarity.text import record_canonical_hash
 from ._shared import delete_fix, where
 
@@ -100,12 +100,7 @@ class ExactDuplicate(ShuffledRule):
         canon = np.frombuffer(state.canon, dtype=np.uint64)
         group = np.frombuffer(state.group, dtype=np.int16).astype(np.uint64)
         key = canon ^ (group * np.uint64(0x9E3779B97F4A7C15))
-        order = np.argsort(key, kind="stable")
-        k = key[order]
-        brk = np.flatnonzero(k[1:] != k[:-1]) + 1
-        for members in np.split(order, brk):
-            if len(members) < 2:
-                continue
+        for members in repeated(key):
             first = state.refs.ref(int(members[0]))
             total = len(members)
             for m in members[1:]:
