@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import settings_for
 from jsonl_lint.backends import Backend, ProcessBackend
+from jsonl_lint import engine
 from jsonl_lint.engine import SAMPLE_WINDOWS, Engine, Task, plan, sample_windows
 
 EN = ("the a to of and in is for on with that your you it can this be are we our please order account refund "
@@ -233,8 +234,28 @@ def test_any_split_gives_the_serial_findings(datasets, monkeypatch, data, name, 
     size = len(open(path, "rb").read())
     cuts = sorted(set(data.draw(st.lists(st.integers(1, size - 1), max_size=7))))
     tasks = [Task(path, s, e) for s, e in zip([0] + cuts, cuts + [size])]
+    # up to 8 reduce partitions a worker, as a run many times REDUCE_BYTES is cut
+    monkeypatch.setattr(engine, "REDUCE_BYTES", data.draw(st.integers(size // 8 + 1, 2 * size)))
     split = [_key(d) for d in Engine(settings).run_plan(tasks, _Workers(workers)).diagnostics]
     assert split == serial
+
+
+def test_a_larger_run_is_reduced_in_more_partitions(datasets, monkeypatch):
+    """A run over twice REDUCE_BYTES a worker gets more reduce partitions (a multiple of
+    the workers), so a reduce worker's peak stays bounded; the findings stay the serial ones."""
+    path, settings, serial = datasets["every"]
+    size = len(open(path, "rb").read())
+    monkeypatch.setattr(engine, "REDUCE_BYTES", size // 3)
+    seen = []
+
+    class Recording(_Workers):
+        def shuffle(self, fn, args, parts):
+            seen.append(parts)
+            return super().shuffle(fn, args, parts)
+
+    report = Engine(settings).run_plan(plan([path], 2), Recording(2))
+    assert seen == [4]
+    assert [_key(d) for d in report.diagnostics] == serial
 
 
 @pytest.mark.parametrize("name", ["every", "template", "valid"])

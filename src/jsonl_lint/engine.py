@@ -54,6 +54,8 @@ DIAGNOSTICS_STAGE = "positions and diagnostics"
 PARALLEL_MIN_BYTES = 16 << 20  # below this a second process costs more than it saves
 TASK_BYTES = 32 << 20  # a large file's tasks cover at most this much: a task's state, and so a
 # worker's peak and each result the driver takes in, stay bounded however large the file
+REDUCE_BYTES = 96 << 20  # input a reduce partition covers at most: more partitions (a multiple
+# of the workers) for a larger run, so a reduce worker's peak stays bounded too
 CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
 # Young-generation collections during the per-record pass: one per this many container
 # allocations instead of Python's 700. Records allocate hundreds of containers each, freed by
@@ -437,14 +439,15 @@ class Engine:
         self._share_with_workers(backend)
         timed = timings.current()
         shuffled = [r for r in self.pack.dataset_rules if isinstance(r, ShuffledRule)]
-        parts = max(1, backend.workers) if shuffled else 0
+        total = sum(self._size(f) for f in files)
+        workers = max(1, backend.workers)
+        parts = workers * -(-total // (workers * REDUCE_BYTES) or 1) if shuffled else 0
         diagnostics: list[Diagnostic] = []
         summaries: dict[str, FileSummary] = {}
         merged: dict[str, Any] = {}
         heads: dict[str, list] = {r.code: [] for r in shuffled}
         lines_before: dict[str, int] = {}
         bases: list[int] = []
-        total = sum(self._size(f) for f in files)
         done = 0
         args = [(self.settings, self._custom_pack, self.calibration, t, parts, timed is not None) for t in tasks]
         results, pieces = backend.shuffle(_worker, args, parts)
