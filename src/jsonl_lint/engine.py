@@ -640,11 +640,9 @@ class Engine:
                 chunk = sources.read_range(ref.path, ref.offset, ref.length)
         except (OSError, EOFError, ConfigError):
             return None
-        from .reader import parse_text
+        from .reader import record_again
 
-        text = chunk.decode("utf-8", "replace")
-        value, syntax = parse_text(text, max_depth=self.settings.max_depth)
-        return Record(ref, text, value=value, syntax=syntax, mapping=self.settings.field_mapping)
+        return record_again(ref, chunk, self.settings.max_depth, self.settings.field_mapping)
 
     def _report(self, diagnostics: list[Diagnostic], summaries: list[FileSummary]) -> Report:
         from .baseline import apply_baseline

@@ -199,6 +199,13 @@ class _ConstantError(ValueError):
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 
 
+def record_again(ref: RecordRef, chunk: bytes, max_depth: int, mapping=None) -> Record:
+    """The record read again from its bytes (``ref``'s range), parsed as the run parsed it."""
+    text = chunk.decode("utf-8", "replace")
+    value, syntax = parse_text(text, max_depth=max_depth)
+    return Record(ref, text, value=value, syntax=syntax, mapping=mapping)
+
+
 def too_deep(text: str, limit: int) -> SyntaxProblem | None:
     """The problem of a record nested more than ``limit`` levels deep (at the bracket that
     goes one level too far), found without recursion; None when it nests less."""

@@ -31,21 +31,20 @@ class RefTable:
     def __len__(self) -> int:
         return len(self.rows) // _FIELDS
 
-    def add(self, ref: RecordRef, cplen: int) -> None:
-        pid = self._ids.get(ref.path)
+    def _path_id(self, path: str) -> int:
+        pid = self._ids.get(path)
         if pid is None:
-            pid = self._ids[ref.path] = len(self.paths)
-            self.paths.append(ref.path)
-        self.rows.extend((pid, ref.index, ref.line, ref.column, ref.offset, ref.length, cplen))
+            pid = self._ids[path] = len(self.paths)
+            self.paths.append(path)
+        return pid
+
+    def add(self, ref: RecordRef, cplen: int) -> None:
+        self.rows.extend((self._path_id(ref.path), ref.index, ref.line, ref.column, ref.offset, ref.length, cplen))
 
     def add_many(self, refs: Iterable[RecordRef], cplens: Iterable[int]) -> None:
         rows = []
         for ref, cplen in zip(refs, cplens):
-            pid = self._ids.get(ref.path)
-            if pid is None:
-                pid = self._ids[ref.path] = len(self.paths)
-                self.paths.append(ref.path)
-            rows += (pid, ref.index, ref.line, ref.column, ref.offset, ref.length, cplen)
+            rows += (self._path_id(ref.path), ref.index, ref.line, ref.column, ref.offset, ref.length, cplen)
         self.rows.extend(rows)
 
     def ref(self, i: int) -> RecordRef:

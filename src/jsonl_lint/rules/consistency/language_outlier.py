@@ -6,7 +6,7 @@ from typing import NamedTuple
 from pydantic import Field
 
 from ...diagnostics import Finding
-from ...reader import Record, parse_text
+from ...reader import record_again
 from ...rule import Context, DatasetRule
 from ...similarity.refs import RowTable, reread_bytes
 from ...style import language
@@ -136,11 +136,6 @@ class LanguageOutlier(DatasetRule[RowTable]):
         """Whether each English reply left undecided by collect may be reported, by row,
         from its record read again (one that cannot be read is not reported)."""
         refs = {k: state.refs.ref(k) for k, row in enumerate(state.rows()) if row.judged is None}
-        out, settings = {}, ctx.settings
-        for k, chunk in reread_bytes(refs.items()).items():
-            ref = refs[k]
-            text = chunk.decode("utf-8", "replace")
-            value, syntax = parse_text(text, max_depth=settings.max_depth)
-            record = Record(ref, text, value=value, syntax=syntax, mapping=settings.field_mapping)
-            out[k] = self._judged(record)
-        return out
+        settings = ctx.settings
+        return {k: self._judged(record_again(refs[k], chunk, settings.max_depth, settings.field_mapping))
+                for k, chunk in reread_bytes(refs.items()).items()}
