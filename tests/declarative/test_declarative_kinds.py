@@ -240,3 +240,57 @@ def test_literal_prefilter_never_changes_results():
                 assert fast == slow, (cls.name, t)
                 checked += 1
     assert checked > 300
+
+
+def test_record_gate_gives_the_findings_and_counts_of_the_full_path():
+    """Existence, substitution and ratio rules pass by a record whose pieces hold none of
+    their pattern's literals (``gate``) without searching; on records built around the
+    shipped tokens (case-mangled, mixed with records that match nothing) the findings and
+    the ratio counts are those of the same rules without the gate."""
+    import io
+    import random
+
+    from helpers import settings_for
+    from jsonl_lint.declarative import load_declarative_rules
+    from jsonl_lint.reader import read_records
+    from jsonl_lint.rule import Context
+
+    settings = settings_for(styles=["AIBoilerplate", "Placeholders", "BrandVoice"])
+    rules = [cls for cls in load_declarative_rules(settings) if cls.gate is not None]
+    assert {cls.code for cls in rules} >= {"AIB001", "AIB002", "AIB004", "AIB005"}
+    rng = random.Random(7)
+    samples = ["As an AI language model, I cannot.", "AS AN AI, I DON'T KNOW", "I'm sorry, but I can't help with that.",
+               "Certainly! I'd be happy to help.", "I hope this helps! Let me know if you need anything else.",
+               "Lorem ipsum dolor sit amet", "TODO: x", "do not / don't", "e-mail the Acme Inc. web site",
+               "as of my last knowledge update", "my knowledge cutoff is 2023", "Great question! It is 4.",
+               "The sum is 12.", "Paris is the capital of France.", "Use a dict here."]
+    lines = []
+    for _ in range(120):
+        s = rng.choice(samples)
+        mangled = "".join(ch.upper() if rng.random() < 0.3 else ch for ch in s)
+        prompt = rng.choice(["Who are you?", "Add 5 and 7.", "Tell me about Paris."])
+        lines.append(chat(("user", prompt), ("assistant", f"{rng.choice(['', 'Well. '])}{mangled}")))
+    data = ("\n".join(lines) + "\n").encode()
+    ctx = Context(settings, "train.jsonl")
+    skipped = found = 0
+    for cls in rules:
+        gated, plain = cls(), cls()
+        plain.gate = None  # the full path: every piece searched
+        records = list(read_records(io.BytesIO(data), "train.jsonl"))
+        if hasattr(cls, "collect"):
+            a, b = gated.initial(ctx), plain.initial(ctx)
+            for record in records:
+                gated.collect(a, record, ctx)
+                plain.collect(b, record, ctx)
+            assert a == b, cls.code
+            found += a["matched"]
+            continue
+        for record in records:
+            result = gated.check(record, ctx)
+            skipped += result == ()  # passed by without a search
+            fast = [(f.message, f.pointer, f.span) for f in result]
+            slow = [(f.message, f.pointer, f.span) for f in plain.check(record, ctx)]
+            assert fast == slow, (cls.code, record.text)
+            found += len(fast)
+    assert found > 50 and skipped > 100
+

@@ -210,6 +210,10 @@ class DeclarativeRule(Rule):
     # substring test before the regex runs); absent when no such literals exist.
     literals: ClassVar[dict] = {}
     unless_prompt: ClassVar[Any] = None  # compiled ``unless-prompt`` regexes, or None
+    # The literals of ``pattern`` for kinds that report nothing without a match (existence,
+    # substitution, ratio): a record none of whose pieces holds one is passed by in one
+    # test per piece, without the per-piece search machinery. None: no such shortcut.
+    gate: ClassVar[tuple | None] = None
 
     def __init__(self, options=None):
         super().__init__(options)
@@ -273,6 +277,16 @@ class DeclarativeRule(Rule):
 
 class DeclarativeRecordRule(DeclarativeRule, RecordRule):
     def check(self, record, ctx: Context) -> Iterable[Finding]:
+        gate = self.gate
+        if gate is not None and self._timeouts <= MAX_TIMEOUTS:
+            for piece in pieces(record, self.scopes):
+                if _may_match(gate, piece.text):
+                    break
+            else:
+                return ()  # _search would find nothing in any piece (a disabled rule goes the long way)
+        return self._check(record, ctx)
+
+    def _check(self, record, ctx: Context) -> Iterator[Finding]:
         limit = self.definition.limit
         count = 0
         # The prompt is read only for an answer with something to report: most have nothing.
@@ -495,6 +509,14 @@ class RatioRule(DeclarativeDatasetRule):
     def collect(self, state, record, ctx):
         if state["path"] is None:
             state["path"] = record.ref.path
+        gate = self.gate
+        if gate is not None and self._timeouts <= MAX_TIMEOUTS:
+            for piece in pieces(record, self.scopes):
+                if _may_match(gate, piece.text):
+                    break
+            else:
+                state["total"] += 1  # no hit is possible (as _search would find)
+                return
         try:
             hit = next((m for p in self._pieces(record) for m in self._search(self.pattern, p.text, first=True)), None)
         except RegexTimeout:
@@ -593,6 +615,8 @@ def build(definition: Definition, style: str, rule: str, source: Path) -> type[R
         attrs["unless_prompt"] = compile_alternation(d.unless_prompt, ic, True)
         literals[id(attrs["unless_prompt"])] = _literals(d.unless_prompt, ic)
     attrs["literals"] = {k: v for k, v in literals.items() if v is not None}
+    if d.extends in ("existence", "substitution", "ratio"):
+        attrs["gate"] = attrs["literals"].get(id(attrs["pattern"]))
     cls_name = re.sub(r"\W", "_", name)
     return type(cls_name, (BASES[d.extends],), attrs)
 
