@@ -14,7 +14,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Cheap test on the raw line: control characters appear escaped in valid JSON (\u0000-\u001f,
 # \b, \f) or raw (DEL and C1). A match here only means "look closer".
 _RAW_HINT = re.compile(r"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|\\[bf]")
-_RAW_C1 = re.compile(r"[\x7f-\x9f]")
+# C1 characters (U+0080-U+009F) are exactly the UTF-8 pairs C2 80-C2 9F: a search for a
+# literal byte and its follower instead of a class test at every character of the line.
+_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # Controls that separate text (vertical tab, form feed, the information separators): a
 # fix keeps a break in their place so "page one\fpage two" does not become "page onepage two".
 _SEPARATORS = {"\x0b": "\\n", "\x0c": "\\n", "\x1c": " ", "\x1d": " ", "\x1e": " ", "\x1f": " "}
@@ -24,7 +26,7 @@ def _may_have_controls(raw: str) -> bool:
     """Cheap test on the raw line: escapes of controls, or raw DEL / C1 characters."""
     if ("\\u00" in raw or "\\b" in raw or "\\f" in raw) and _RAW_HINT.search(raw):
         return True
-    return "\x7f" in raw or (not raw.isascii() and bool(_RAW_C1.search(raw)))
+    return "\x7f" in raw or (not raw.isascii() and _RAW_C1.search(raw.encode("utf-8", "surrogatepass")) is not None)
 
 
 def stray_controls(text: str) -> list[int]:

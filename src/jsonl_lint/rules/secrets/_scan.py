@@ -27,14 +27,21 @@ def texts(record) -> Iterator[tuple[str, str, bool]]:
 
 
 _DIGIT_SHAPE = bytes.maketrans(b"123456789 .", b"000000000--")
+# Every byte but the UTF-8 lead bytes of the non-ASCII characters ``\\d`` matches (Arabic-Indic,
+# Devanagari, fullwidth, ... digits; a test derives the list from the regex).
+_NOT_DIGIT_LEADS = bytes(b for b in range(256) if b not in b"\xd9\xdb\xdf\xe0\xe1\xea\xef\xf0")
 
 
 def digit_shape(text: str) -> bytes | None:
-    """An ASCII text with every digit written as ``0`` and every separator of a number
+    """The text's UTF-8 with every digit written as ``0`` and every separator of a number
     (space, dot, dash) as ``-``, so that a digit pattern is a substring test instead of a
-    regex search (several times faster); None for other text, where ``\\d`` also matches
-    the digits of other scripts."""
-    return text.encode("ascii").translate(_DIGIT_SHAPE) if text.isascii() else None
+    regex search (several times faster); the bytes of other non-ASCII characters (0x80 and
+    up) are neither. None for text that may hold a non-ASCII digit, which ``\\d`` matches."""
+    if text.isascii():
+        return text.encode("ascii").translate(_DIGIT_SHAPE)
+    data = text.encode("utf-8", "surrogatepass")
+    # Curly quotes, dashes and accents (the usual non-ASCII of English text) keep the shape.
+    return None if data.translate(None, _NOT_DIGIT_LEADS) else data.translate(_DIGIT_SHAPE)
 
 
 def line_digit_shape(record) -> bytes | None:
