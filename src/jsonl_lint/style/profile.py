@@ -32,6 +32,7 @@ from ..timings import stage
 _KEY = "jl4.style"
 _LANG_KEY = "jl4.lang"
 _REPLY_LANG_KEY = "jl4.reply-lang"
+_MASKED_KEY = "jl4.masked"  # a single reply's masked text, as the profile made it (language reads it)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 # Bytes that end a word of _WORD (all but letters and "'"), for plain-ASCII text.
@@ -361,6 +362,8 @@ def _profile(turns, echo: _Echo, record, req: Request | None = None) -> StylePro
         text = _mask(raw, json_like)
         texts.append(text)
         p.words += request.word_count(raw if not json_like else text)  # code is part of a reply's length
+    if len(turns) == 1 and raw is turns[0].text:
+        record.extra[_MASKED_KEY] = text  # the text language.detect reads: not masked again
     if calls and p.words < 4 and any(has_text_tool_call(t.text) for t in turns):
         p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
     registers = _registers(record, texts, json_like)
@@ -575,28 +578,39 @@ def reply_language(record, min_letters: int = language.MIN_LETTERS) -> tuple[str
 
 
 def _reply(record, min_letters: int) -> tuple[str | None, str]:
-    cached = record.extra.get(_REPLY_LANG_KEY)
+    extra = record.extra
+    cached = extra.get(_REPLY_LANG_KEY)
     if cached is not None and cached[0] == min_letters:
         return cached[1]
-    full = record.extra.get(_LANG_KEY)
+    full = extra.get(_LANG_KEY)
     if full is not None and full[0] == min_letters:
         return full[1].reply, full[1].pointer
-    key = (hash(record.text), len(record.text), min_letters, "reply")
+    text = record.text
+    key = (hash(text), len(text), min_letters, "reply")
     out = LANGUAGES.get(key)
     if out is _MISSING:
         out = None, ""
         example = record.example
         if example is not None:
-            turns = reply_turns(example)
-            if turns:
-                main = turns[0] if len(turns) == 1 else max(turns, key=lambda t: len(t.text))
-                out = _reply_language(record, turns, main, min_letters), main.text_pointer
+            turns = answer_turns(example)
+            if len(turns) == 1:  # most records: one answer (reply_turns without its list)
+                if turns[0].text:
+                    out = _reply_language(record, turns, turns[0], min_letters), turns[0].text_pointer
+            else:
+                turns = reply_turns(example)
+                if turns:
+                    main = turns[0] if len(turns) == 1 else max(turns, key=lambda t: len(t.text))
+                    out = _reply_language(record, turns, main, min_letters), main.text_pointer
         LANGUAGES.put(key, out)
-    record.extra[_REPLY_LANG_KEY] = (min_letters, out)
+    extra[_REPLY_LANG_KEY] = (min_letters, out)
     return out
 
 
 def _reply_language(record, turns, main, min_letters: int) -> str | None:
+    if len(turns) == 1:
+        masked = record.extra.get(_MASKED_KEY)
+        if masked is not None:
+            return language.detect(masked, min_letters)
     prof = record.extra.get(_KEY)  # the shape of the longest reply, when the profile has read it
     kind = prof.kind if prof else structure(main.text)[0]
     text = main.text if len(turns) == 1 else "\n".join(t.text for t in turns)

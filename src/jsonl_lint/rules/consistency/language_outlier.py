@@ -112,21 +112,26 @@ class LanguageOutlier(DatasetRule[RowTable]):
         n = len(state)
         if n < opts.min_records:
             return
-        langs = Counter(row.lang for row in state.rows())
+        # The finish runs in the driver, after the workers: it reads the rows' columns and
+        # makes a row only where a language is rare enough to report.
+        column = state.column("lang")
+        langs = Counter(column)
         top, top_n = langs.most_common(1)[0]
         if top_n / n < opts.min_majority:
             return
-        deferred = self._judge_deferred(state, ctx) if top != "en" and langs["en"] / n <= opts.rare_share else {}
+        rare = {lang for lang, count in langs.items() if lang != top and count / n <= opts.rare_share}
+        if not rare:
+            return
+        deferred = self._judge_deferred(state, ctx) if "en" in rare else {}
         found = []
-        for k, (pointer, lang, judged) in enumerate(state.rows()):
-            if lang == top or langs[lang] / n > opts.rare_share:
-                continue
+        for k in [k for k, lang in enumerate(column) if lang in rare]:
+            ref, (pointer, lang, judged) = state[k]
             if judged is None:
                 judged = deferred.get(k, False)
             if judged:
                 found.append((1 - langs[lang] / n, Finding(
                     f"reply is in {name(lang)}; {pct(top_n / n)} of replies with a detectable language "
-                    f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=state.refs.ref(k))))
+                    f"({top_n:,} of {n:,}) are in {name(top)}", pointer=pointer, record=ref)))
         found.sort(key=lambda sf: -sf[0])
         if opts.max_findings:
             found = found[: opts.max_findings]
@@ -135,7 +140,7 @@ class LanguageOutlier(DatasetRule[RowTable]):
     def _judge_deferred(self, state: RowTable, ctx: Context) -> dict[int, bool]:
         """Whether each English reply left undecided by collect may be reported, by row,
         from its record read again (one that cannot be read is not reported)."""
-        refs = {k: state.refs.ref(k) for k, row in enumerate(state.rows()) if row.judged is None}
+        refs = {k: state.refs.ref(k) for k, judged in enumerate(state.column("judged")) if judged is None}
         settings = ctx.settings
         return {k: self._judged(record_again(refs[k], chunk, settings.max_depth, settings.field_mapping))
                 for k, chunk in reread_bytes(refs.items()).items()}
