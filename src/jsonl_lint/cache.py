@@ -11,6 +11,7 @@ never needed for a correct result.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import tempfile
 
@@ -37,6 +38,22 @@ def load(name: str) -> bytes | None:
     if not data.startswith(MAGIC) or hashlib.sha256(data[head:]).digest() != data[len(MAGIC):head]:
         return None
     return data[head:]
+
+
+def load_mapped(name: str) -> memoryview | None:
+    """``load`` for a large entry, without reading it into memory: the payload as a
+    read-only view of the file mapped into memory (checked as ``load`` checks it). Workers
+    forked from this process share its pages instead of a copy. ``store`` replaces a file
+    (a new one, renamed), so a mapped entry never changes under its reader."""
+    try:
+        with open(_path(name), "rb") as f:
+            view = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        return None
+    head = len(MAGIC) + 32
+    if view[:len(MAGIC)] != MAGIC or hashlib.sha256(view[head:]).digest() != view[len(MAGIC):head]:
+        return None
+    return view[head:]
 
 
 def store(name: str, payload: bytes) -> bool:

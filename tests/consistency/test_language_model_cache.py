@@ -51,3 +51,18 @@ def test_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch, packaged):
     rebuilt = language._load_identifier()
     assert [rebuilt.classify(t) for t in TEXTS] == [packaged.classify(t) for t in TEXTS]
     assert entry.read_bytes() != bytes(data)  # written again, whole
+
+
+def test_a_mapped_entry_is_checked_as_a_read_one(tmp_path, monkeypatch):
+    from jsonl_lint import cache
+
+    monkeypatch.setenv("JSONL_LINT_CACHE_DIR", str(tmp_path))
+    payload = bytes(range(256)) * 1000
+    assert cache.store("entry", payload)
+    assert cache.load_mapped("entry") == payload == cache.load("entry")
+    data = bytearray((tmp_path / "entry").read_bytes())
+    data[-1] ^= 1
+    (tmp_path / "damaged").write_bytes(bytes(data))
+    (tmp_path / "empty").write_bytes(b"")
+    for name in ("damaged", "empty", "absent"):
+        assert cache.load_mapped(name) is None and cache.load(name) is None, name

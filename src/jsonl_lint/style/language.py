@@ -59,7 +59,7 @@ def _load_identifier():
     CPU to unpack at every start, for the few texts CLD2 reads as other than English), so
     the restricted arrays are kept in the user cache, keyed by the model file's identity
     (``cache.file_identity``) and version:
-    reading them back costs ~0.1 s."""
+    mapping them back costs ~0.04 s."""
     import py3langid
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
@@ -98,17 +98,18 @@ def _model_payload(ident) -> bytes:
 
 
 def _cached_model(entry: str) -> tuple | None:
-    data = cache.load(entry)
-    if data is None:
+    # Mapped, not read (0.12 -> 0.04 s of CPU for its 48 MB, most of it the checksum).
+    view = cache.load_mapped(entry)
+    if view is None:
         return None
     import numpy as np
 
     try:
-        size = int.from_bytes(data[:4], "little")
-        meta = json.loads(data[4:4 + size])
-        view, at, parts = memoryview(data), 4 + size, []
-        # Views of ``data``, not copies (~0.04 s of CPU for its 48 MB): read-only numpy
-        # arrays, and memoryviews indexed like the arrays they were (a dtype, or a typecode).
+        size = int.from_bytes(view[:4], "little")
+        meta = json.loads(bytes(view[4:4 + size]))
+        at, parts = 4 + size, []
+        # Views of the mapped file, not copies: read-only numpy arrays, and memoryviews
+        # indexed like the arrays they were (a dtype, or a typecode).
         for kind, length in meta["parts"]:
             chunk = view[at:at + length]
             at += length
