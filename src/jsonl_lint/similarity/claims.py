@@ -68,7 +68,7 @@ class Claims:
 
 
 def prompt_words(prompt: str) -> frozenset[str]:
-    return frozenset(_norm_token(w) for w in _WORD.findall(prompt))
+    return frozenset(_tokens(prompt))
 
 
 def open_ended(question: str) -> bool:
@@ -79,22 +79,28 @@ def open_ended(question: str) -> bool:
 def claims(answer: str, given: frozenset[str]) -> Claims:
     """The checkable claims of ``answer``; ``given`` are the prompt's words."""
     text = _plain(answer)
-    # Only the first word (polarity) and the words of a short answer (label) are read: a
-    # long answer's words past the label's limit are never normalized.
-    words = [_norm_token(m.group()) for m in islice(_WORD.finditer(_expand_negations(text)), _LABEL_WORDS + 1)]
+    core_text = _first_sentence(text)
+    core_words = _tokens(_expand_negations(core_text))
+    # Only the first word (polarity) and the words of a short answer (label) are read. No
+    # word match (nor "n't") takes in the character a first sentence ends at, so the
+    # answer's first words are its first sentence's when that has enough of them.
+    if len(core_words) > _LABEL_WORDS:
+        words = core_words[:_LABEL_WORDS + 1]
+    else:
+        words = [_NORMS[m.group()] for m in islice(_WORD.finditer(_expand_negations(text)), _LABEL_WORDS + 1)]
     polarity = 0
     if words:
         polarity = 1 if words[0] in _YES else -1 if words[0] in _NO else 0
-    core_text = _first_sentence(text)
-    core_words = [_norm_token(w) for w in _WORD.findall(_expand_negations(core_text))]
     facts: frozenset[str] = frozenset()
     runs: frozenset[str] = frozenset()
     if len(core_words) <= _CORE_WORDS:
         names, runs = _names(core_text)
         facts = frozenset(f for f in names | _numbers(core_text) if f not in given)
     label = frozenset(w for w in words if w not in _STOP) if 0 < len(words) <= _LABEL_WORDS else frozenset()
-    negated = any(w in _NEGATORS for w in core_words)
-    core = frozenset(_stem(w) for w in core_words if w not in _NEGATORS and w not in _STOP)
+    negated = not _NEGATORS.isdisjoint(core_words)
+    core = frozenset(map(_STEMS.__getitem__, core_words))
+    if None in core:  # negators and stop words are left out
+        core -= _NOT_CORE
     return Claims(polarity, facts, label, core, negated, runs)
 
 
@@ -126,7 +132,13 @@ def _plain(answer: str) -> str:
             pass
     if "(" in stripped:
         stripped = _TOOL_CALL_SPAN.sub(" ", stripped)
-    return _LIST_MARKER.sub("", _NOISE.sub(" ", stripped)).strip()
+    # Substring tests first: most answers have no noise and one line (a list marker then
+    # can only open it), and a regex scan of a long answer costs more than four searches.
+    if "`" in stripped or "http" in stripped or "www." in stripped or "{{" in stripped:
+        stripped = _NOISE.sub(" ", stripped)
+    if "\n" in stripped or _LIST_MARKER.match(stripped):
+        stripped = _LIST_MARKER.sub("", stripped)
+    return stripped.strip()
 
 
 def _leaves(value) -> list[str]:
@@ -144,6 +156,39 @@ def _first_sentence(text: str) -> str:
 
 def _expand_negations(text: str) -> str:
     return _NEGATION.sub(" not", text)
+
+
+class _Memo(dict):
+    """A word's normalized form (or stem), computed once: answers and prompts repeat
+    their vocabulary. Emptied when it grows past ``_MEMO_LIMIT`` words."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, word: str):
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        value = self[word] = self.fn(word)
+        return value
+
+
+_MEMO_LIMIT = 1 << 17
+
+
+def _tokens(text: str) -> list[str]:
+    """The normalized words of ``text``."""
+    norms = _NORMS
+    return [norms[w] for w in _WORD.findall(text)]
+
+
+def _core_stem(word: str) -> str | None:
+    """A first-sentence word as ``Claims.core`` keeps it: stemmed, or None for a negator
+    or a stop word (left out)."""
+    return None if word in _NEGATORS or word in _STOP else _stem(word)
+
+
+_NOT_CORE = frozenset({None})
 
 
 def _norm_token(word: str) -> str:
@@ -176,7 +221,7 @@ def _names(text: str) -> tuple[set[str], frozenset[str]]:
     last = -2
     for m in _CAPITALISED.finditer(text):
         word = m.group().rstrip(".'’-")
-        low = _norm_token(word)
+        low = _NORMS[word]
         if len(low) < 2 or low in NOT_NAMES or low in _STOP:
             continue
         out.add(low)
@@ -187,6 +232,10 @@ def _names(text: str) -> tuple[set[str], frozenset[str]]:
         last = m.end()
     runs.append(run)
     return out, frozenset("".join(r) for r in runs if len(r) > 1)
+
+
+_NORMS = _Memo(_norm_token)
+_STEMS = _Memo(_core_stem)
 
 
 def _numbers(text: str) -> set[str]:
