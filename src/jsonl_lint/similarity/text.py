@@ -61,12 +61,20 @@ def _trims(value: Any) -> bool:
         return bool(value) and (value[0].isspace() or value[-1].isspace())
     if isinstance(value, dict):
         for k, v in value.items():
-            if type(k) is not str or _trims(v):
+            if type(k) is not str:
+                return True
+            if type(v) is str:  # tested here: a call per string was most of the walk
+                if v and (v[0].isspace() or v[-1].isspace()):
+                    return True
+            elif _trims(v):
                 return True
         return False
     if isinstance(value, list):
         for v in value:
-            if _trims(v):
+            if type(v) is str:
+                if v and (v[0].isspace() or v[-1].isspace()):
+                    return True
+            elif _trims(v):
                 return True
     return False
 
