@@ -54,8 +54,12 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_BREAK.split(text) if s.strip()]
 
 
-def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA) -> int:
-    """Write ``n`` chat records to ``path``; returns its size in bytes."""
+def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA, distinct: bool = False) -> int:
+    """Write ``n`` chat records to ``path``; returns its size in bytes. ``distinct``: a
+    prompt (system and user turn) drawn before is drawn again, and 1 in 200 records
+    repeats an earlier prompt with a new answer, so duplicates and shared prompts are a
+    fixed share of the records at every size (by default short prompts repeat more and
+    more often as the file grows: the sentence pool is finite)."""
     users: list[str] = []
     answers: list[str] = []
     shapes: list[tuple[int, int]] = []
@@ -69,15 +73,29 @@ def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA) -> int:
                 shapes.append((max(1, len(u)), max(1, len(a))))
     rng = random.Random(seed)
     kept: list[bytes] = []
+    prompts: set[int] = set()  # hashes of the prompts drawn (``distinct``)
+    kept_prompts: list[tuple[str, str]] = []
     with open(path, "wb") as f:
         for _ in range(n):
             if kept and rng.random() < 0.005:
                 line = kept[rng.randrange(len(kept))]
             else:
                 nu, na = rng.choice(shapes)
+                system = rng.choice(SYSTEMS)
+                if distinct and kept_prompts and rng.random() < 0.005:
+                    system, user = kept_prompts[rng.randrange(len(kept_prompts))]
+                else:
+                    user = " ".join(rng.choice(users) for _ in range(nu))
+                    while distinct and hash((system, user)) in prompts:
+                        nu += 1  # a prompt drawn before: one with a sentence more
+                        user = " ".join(rng.choice(users) for _ in range(nu))
+                    if distinct:
+                        prompts.add(hash((system, user)))
+                        if len(kept_prompts) < 5000:
+                            kept_prompts.append((system, user))
                 record = {"messages": [
-                    {"role": "system", "content": rng.choice(SYSTEMS)},
-                    {"role": "user", "content": " ".join(rng.choice(users) for _ in range(nu))},
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": user},
                     {"role": "assistant", "content": " ".join(rng.choice(answers) for _ in range(na))}]}
                 line = orjson.dumps(record) + b"\n"
                 if len(kept) < 5000:
@@ -191,10 +209,10 @@ def load_average() -> str:
 
 
 def run_size(n: int, repeat: int, jobs: int, timings: bool, keep: str | None, tree: str | None = None,
-             before: str | None = None) -> dict:
+             before: str | None = None, distinct: bool = False) -> dict:
     tmp = tempfile.mkdtemp(prefix="jsonl-lint-full-")
     path = os.path.join(tmp, "train.jsonl")
-    size = build(n, path)
+    size = build(n, path, distinct=distinct)
     encoding = load_encoding()
     print(f"\n{n:,} records, {size / 1e6:.1f} MB; load average {load_average()}", flush=True)
     rows = []
@@ -257,13 +275,16 @@ def main() -> None:
     ap.add_argument("--tree", metavar="DIR", help="run the check of this checkout (its src/ on PYTHONPATH)")
     ap.add_argument("--before", metavar="DIR", help="also the check of this checkout, in the same alternation "
                                                     "(a before/after pair measured under the same load)")
+    ap.add_argument("--distinct-prompts", action="store_true",
+                    help="records whose prompts repeat only by design (1 in 200), at every size: to show time "
+                         "linear in records (by default short prompts repeat more often in a larger file)")
     args = ap.parse_args()
     if not os.path.isdir(CORPORA):
         raise SystemExit(f"no corpora at {CORPORA}")
     print(f"cores {os.cpu_count()}, python {sys.version.split()[0]}, load average {load_average()}"
           + (f", check from {args.tree}" if args.tree else ""))
     for n in (int(s) for s in args.sizes.split(",") if s):
-        run_size(n, args.repeat, args.jobs, args.timings, args.keep, args.tree, args.before)
+        run_size(n, args.repeat, args.jobs, args.timings, args.keep, args.tree, args.before, args.distinct_prompts)
     if args.lsp:
         run_lsp(args.lsp)
 
