@@ -10,7 +10,7 @@ import numpy as np
 from helpers import lint, settings_for
 from jsonl_lint.engine import Engine
 from jsonl_lint.similarity.minhash import candidate_pairs, oph_signatures
-from jsonl_lint.similarity.shingles import shingle_hashes, tokens, word_hashes
+from jsonl_lint.similarity.shingles import shingle_hashes, word_bytes, word_hashes
 
 U = "Write a short thank-you note to {n} for the birthday gift she sent me last week, mentioning the {g}."
 A = ("Dear {n}, thank you so much for the lovely {g} you sent last week. It made my day and I will think "
@@ -92,13 +92,15 @@ def test_hashes_are_stable_and_case_insensitive():
     assert a.tolist() == b.tolist()
     # fixed values: the same in every process and run (Python's hash() is salted)
     assert int(word_hashes(["cat"])[0][0]) == int(word_hashes(["dog cat"])[0][1])
-    assert tokens("Héllo, wörld_1!") == ["héllo", "wörld_1"]
+    assert word_bytes("Héllo, wörld_1!") == ["héllo".encode(), "wörld_1".encode()]
+    # a lone surrogate is a word character; the Kelvin sign lowercases to ASCII; NBSP is one too
+    assert word_bytes("a\ud800b \u212a\u00a0x") == [b"a\xed\xa0\x80b", b"k\xc2\xa0x"]
 
 
-def test_word_counts_match_tokens():
+def test_word_counts_match_the_compared_words():
     texts = ["", "a", "Ünïcode   text — here", "x\ny", "İstanbul"]
     _, counts = word_hashes(texts)
-    assert counts.tolist() == [len(tokens(t)) for t in texts]
+    assert counts.tolist() == [len(word_bytes(t)) for t in texts]
 
 
 def test_candidates_are_sub_quadratic_for_one_huge_cluster():

@@ -10,8 +10,8 @@ import pytest
 
 from jsonl_lint.formats import plain_messages
 from jsonl_lint.reader import Record, read_records
-from jsonl_lint.similarity.near import NearConfig
-from jsonl_lint.similarity.text import prompt_side, sides
+from jsonl_lint.similarity.near import NearConfig, _extract
+from jsonl_lint.similarity.text import plain_sides, prompt_side, sides
 
 RECORDS = [
     {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
@@ -54,3 +54,14 @@ def test_plain_records_skip_the_normalized_view():
         texts = prompt_side(record, *ROLES[1])
         assert "example" not in record.__dict__, record.line  # the view was never built
         assert texts
+
+
+@pytest.mark.parametrize("roles, boiler", ROLES)
+def test_plain_sides_and_the_verification_read_equal_the_views(roles, boiler):
+    config = NearConfig(roles=roles, boilerplate_roles=boiler)
+    for record in _records():
+        found = plain_sides(record.value, record.format, roles, boiler)
+        assert (found is None) == (plain_messages(record.value, record.format) is None), record.line
+        expected = sides(record.example, roles, boiler)
+        assert found in (None, expected), record.line
+        assert _extract(record.value, config) == expected, record.line

@@ -4,15 +4,18 @@ threshold over pieces of the calibration sample."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from helpers import lint
 from jsonl_lint.similarity.minhash import band_keys, oph_signatures
 from jsonl_lint.similarity.near import NearConfig, boilerplate
-from jsonl_lint.similarity.shingles import Words, mix64, tokens
+from jsonl_lint.similarity.shingles import Words, mix64, word_bytes
 
 _MASK = (1 << 64) - 1
+TOKEN = re.compile(r"[a-z0-9_\u0080-\U0010ffff]+")  # a word, by its definition on str
 EMPTY = 0xFFFFFFFF
 
 # ASCII and wide texts in one batch, with characters whose lowercase differs in UTF-8 length.
@@ -33,9 +36,11 @@ def _word_hash(word: str) -> int:
 @given(texts)
 def test_words_and_their_hashes_are_those_of_each_text(batch):
     words = Words(batch)
-    expected = [tokens(t) for t in batch]
+    expected = [TOKEN.findall(t.lower()) for t in batch]
     assert words.per_doc.tolist() == [len(w) for w in expected]
     assert words.hashes().tolist() == [_word_hash(w) for ws in expected for w in ws]
+    # The compared text is rebuilt from the same words.
+    assert [word_bytes(t) for t in batch] == [[w.encode("utf-8", "surrogatepass") for w in ws] for ws in expected]
 
 
 def _densified(row: list[int]) -> list[int]:

@@ -26,8 +26,8 @@ from rapidfuzz.distance import Indel
 
 from .minhash import band_entries, band_keys, bucket_pairs, oph_signatures, unique_pairs
 from .refs import RefTable, TextStore, group_id, merge_groups, reread
-from .shingles import Words, shingle_hashes, tokens, word_hashes
-from .text import prompt_side, record_canonical_hash, sides, stable_hash64
+from .shingles import Words, shingle_hashes, word_bytes, word_hashes
+from .text import plain_sides, prompt_side, record_canonical_hash, sides, stable_hash64
 from ..timings import stage
 
 BATCH = 512
@@ -353,11 +353,15 @@ def verify_block(job) -> list[tuple[int, int, float]]:
 
 
 def _extract(value, config: NearConfig) -> tuple[str, str] | None:
-    from ..formats import normalize
+    from ..formats import detect_format, normalize
 
     if not isinstance(value, dict):
         return None
-    example = normalize(value)
+    fmt = detect_format(value)
+    found = plain_sides(value, fmt, config.roles, config.boilerplate_roles)
+    if found is not None:  # a plain record's texts without building its normalized view
+        return found
+    example = normalize(value, fmt) if fmt is not None else None
     if example is None:
         return None
     return sides(example, config.roles, config.boilerplate_roles)
@@ -366,6 +370,9 @@ def _extract(value, config: NearConfig) -> tuple[str, str] | None:
 def _compared(texts: dict[int, tuple[str, ...]], boiler: np.ndarray, config: NearConfig) -> dict[int, str]:
     """The normalized strings rapidfuzz compares: lowercased words, prompt words
     covered only by boilerplate shingles removed."""
+    if not len(boiler):  # no prompt word to leave out
+        return {k: b" ".join(word_bytes(prompt) + word_bytes(answer)).decode("utf-8", "surrogatepass")
+                for k, (prompt, answer) in texts.items()}
     out: dict[int, str] = {}
     keys = list(texts)
     for s in range(0, len(keys), BATCH):
@@ -373,16 +380,14 @@ def _compared(texts: dict[int, tuple[str, ...]], boiler: np.ndarray, config: Nea
         prompts = [texts[k][0] for k in chunk]
         wh, wcount = word_hashes(prompts)
         sh, counts = shingle_hashes(wh, wcount, config.shingle)
-        is_boiler = (_isin_sorted(sh >> np.uint64(_OWNER_BITS), boiler) if len(boiler)
-                     else np.zeros(len(sh), dtype=bool))
+        is_boiler = _isin_sorted(sh >> np.uint64(_OWNER_BITS), boiler)
         soff = np.concatenate(([0], np.cumsum(counts)))
         for j, k in enumerate(chunk):
-            words = tokens(prompts[j])
+            words = word_bytes(prompts[j])
             flags = is_boiler[soff[j]:soff[j + 1]]
             if len(words) and flags.any():
                 words = _uncovered(words, flags, config.shingle)
-            answer = tokens(texts[k][1])
-            out[k] = " ".join(words + answer)
+            out[k] = b" ".join(words + word_bytes(texts[k][1])).decode("utf-8", "surrogatepass")
     return out
 
 
@@ -407,7 +412,7 @@ def _dropped_words(wcount: np.ndarray, prompt_shingles: np.ndarray, good: np.nda
     return np.flatnonzero(np.cumsum(diff[:words]) <= 0)
 
 
-def _uncovered(words: list[str], boiler_flags: np.ndarray, n: int) -> list[str]:
+def _uncovered(words: list[bytes], boiler_flags: np.ndarray, n: int) -> list[bytes]:
     """Words covered by at least one non-boilerplate shingle."""
     m = len(words)
     if m < n:

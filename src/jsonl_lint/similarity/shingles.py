@@ -9,8 +9,6 @@ one shingle made of all its words.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 _MASK = (1 << 64) - 1
@@ -61,15 +59,19 @@ def mix64(x: np.ndarray) -> np.ndarray:
 
 
 # A word is a maximal run of ASCII letters, digits, underscore or non-ASCII bytes
-# (any character outside ASCII) in the lowercased UTF-8 text. ``TOKEN`` is the
-# same definition for str, used to rebuild the compared text.
+# (any character outside ASCII) in the lowercased UTF-8 text: for str, a match of
+# ``[a-z0-9_\u0080-\U0010ffff]+`` in the lowercased text.
 _WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_" + bytes(range(0x80, 0x100))
 _IS_WORD = bytes(c in _WORD_BYTES for c in range(256))  # a bytes.translate table: 1 for a word byte
-TOKEN = re.compile(r"[a-z0-9_\u0080-\U0010ffff]+")
+_SPACE_OUT = bytes(c if _IS_WORD[c] else 0x20 for c in range(256))  # every other byte a space
 
 
-def tokens(text: str) -> list[str]:
-    return TOKEN.findall(text.lower())
+def word_bytes(text: str) -> list[bytes]:
+    """The words of ``text`` as lowercased UTF-8 bytes (the words ``Words`` hashes), to
+    rebuild the compared text: a byte translation and a split, not a regex."""
+    data = text.encode("utf-8", "surrogatepass").lower() if text.isascii() else \
+        text.lower().encode("utf-8", "surrogatepass")
+    return data.translate(_SPACE_OUT).split()
 
 
 def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

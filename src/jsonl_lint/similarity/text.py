@@ -23,19 +23,35 @@ def sides(example, roles: Collection[str], boilerplate_roles: Collection[str]) -
 
 
 def prompt_side(record, roles: Iterable[str], boilerplate_roles: Iterable[str]) -> str:
-    """``sides(record.example, ...)[0]``, read straight from a plain record (see
-    :func:`~jsonl_lint.formats.plain_messages`: its turns are the system prompt, then its
-    messages one for one) without building the normalized view the calibration sample
-    needs for nothing else."""
-    plain = plain_messages(record.value, record.format) if record.mapping is None else None
-    if plain is None:
+    """``sides(record.example, ...)[0]``, read straight from a plain record without
+    building the normalized view the calibration sample needs for nothing else."""
+    found = plain_sides(record.value, record.format, roles, boilerplate_roles) if record.mapping is None else None
+    if found is None:
         return sides(record.example, roles, boilerplate_roles)[0]
+    return found[0]
+
+
+def plain_sides(value, fmt: str | None, roles: Collection[str],
+                boilerplate_roles: Collection[str]) -> tuple[str, str] | None:
+    """``sides`` of a plain record (see :func:`~jsonl_lint.formats.plain_messages`: its
+    turns are the system prompt, then its messages one for one) read from its value, or
+    None when it is not plain."""
+    plain = plain_messages(value, fmt) if fmt is not None else None
+    if plain is None:
+        return None
     shape, messages, system = plain
-    wanted = set(roles) & set(boilerplate_roles)
-    texts = [system] if system and "system" in wanted else []
+    prompt: list[str] = []
+    answer: list[str] = []
+    if system and "system" in roles:
+        (prompt if "system" in boilerplate_roles else answer).append(system)
     text_key = shape.text_key
-    texts += [m[text_key] for m in messages if m[text_key] and shape.role(m) in wanted]
-    return "\n".join(texts)
+    for m in messages:
+        text = m[text_key]
+        if text:
+            role = shape.role(m)
+            if role in roles:
+                (prompt if role in boilerplate_roles else answer).append(text)
+    return "\n".join(prompt), "\n".join(answer)
 
 
 def stable_hash64(data: bytes | str) -> int:
