@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .minhash import band_entries, band_keys, bucket_pairs, oph_signatures, unique_pairs
-from .refs import RefTable, TextStore, group_id, merge_groups, reread
+from .refs import RefTable, TextStore, group_ids, merge_groups, reread
 from .shingles import Words, shingle_hashes, word_bytes, word_hashes
 from .text import plain_sides, prompt_side, record_canonical_hash, sides, stable_hash64
 from ..timings import stage
@@ -155,11 +155,12 @@ class NearState:
         base = len(self.canon)
         refs, cplens, groups, canons, prompts, answers = zip(*batch)
         self.refs.add_many(refs, cplens)
-        self.group.extend([group_id(self.groups, g) for g in groups])
+        self.group.extend(group_ids(self.groups, groups))
         self.canon.extend(canons)
         self.thash.extend([stable_hash64(p + "\x1e" + a) for p, a in zip(prompts, answers)])
-        for j, parts in enumerate(zip(prompts, answers)):
-            self.store.keep(base + j, parts)
+        if self.store.budget:  # a task keeps no texts
+            for j, parts in enumerate(zip(prompts, answers)):
+                self.store.keep(base + j, parts)
         words = Words(list(prompts + answers))
         wcount = words.per_doc
         sh, counts = shingle_hashes(words.hashes(), wcount, cfg.shingle)

@@ -229,6 +229,12 @@ def group_id(names: list[str], group: str) -> int:
         return len(names) - 1
 
 
+def group_ids(names: list[str], groups: Iterable[str]) -> list[int]:
+    """``group_id`` of each of ``groups`` (a batch's records: one lookup a distinct group)."""
+    ids: dict[str, int] = {}
+    return [ids[g] if g in ids else ids.setdefault(g, group_id(names, g)) for g in groups]
+
+
 def merge_groups(names: list[str], ids: array, other_names: list[str], other_ids: Iterable[int]) -> None:
     """Append another state's per-record group ids to ``ids``, renumbered into ``names``."""
     remap = [group_id(names, g) for g in other_names]

@@ -10,7 +10,7 @@ from ...diagnostics import Finding, Related, Severity
 from ...formats import answer_turns
 from ...rule import Context, ShuffledRule
 from ...similarity.claims import claims, disagreement, open_ended, prompt_words
-from ...similarity.refs import RefTable, TextStore, group_id, merge_groups, repeated
+from ...similarity.refs import RefTable, TextStore, group_ids, merge_groups, repeated
 from ...similarity.text import stable_hash64
 from ._shared import where
 
@@ -29,14 +29,20 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
     if not answers:
         return None
     answer = answers[-1]
-    turns = example.turns
-    index = next(i for i, t in enumerate(turns) if t is answer)
-    context = [t for t in turns[:index] if t.branch != "rejected"]
-    # (``not text.isspace()``: ``text.strip()`` without the copy)
-    requests = [t.text for t in context if t.role == "user" and t.text and not t.text.isspace()]
-    if not requests:
+    context: list[str] = []
+    request = None  # the last user turn with text
+    for t in example.turns:  # the turns before the answer, in one loop
+        if t is answer:
+            break
+        if t.branch != "rejected":
+            text = t.text
+            # (``not text.isspace()``: ``text.strip()`` without the copy)
+            if t.role == "user" and text and not text.isspace():
+                request = text
+            context.append(t.role + "\x1d" + _norm(text))
+    if request is None:
         return None
-    prompt = "\x1f".join(f"{t.role}\x1d{_norm(t.text)}" for t in context)
+    prompt = "\x1f".join(context)
     if example.tools:
         tools = example.tools if isinstance(example.tools, str) else orjson.dumps(
             example.tools, option=orjson.OPT_SORT_KEYS).decode()
@@ -48,7 +54,7 @@ def prompt_and_answer(example) -> tuple[str, str, str, str] | None:
                                           option=orjson.OPT_SORT_KEYS).decode()
         except TypeError:
             pass
-    return prompt, text, answer.text_pointer, requests[-1]
+    return prompt, text, answer.text_pointer, request
 
 
 TEXT_BUDGET = 16 << 20  # characters of texts kept in memory per state
@@ -84,9 +90,10 @@ class _State:
         # prompt repeats (equal as written implies equal normalized).
         self.answer.extend([stable_hash64(a) for a in answers])
         self.pointers += map(sys.intern, pointers)  # one string per distinct pointer, not per record
-        self.group.extend([group_id(self.groups, g) for g in groups])
-        for j, parts in enumerate(zip(answers, prompts, requests)):
-            self.store.keep(base + j, parts)
+        self.group.extend(group_ids(self.groups, groups))
+        if self.store.budget:  # a task keeps no texts
+            for j, parts in enumerate(zip(answers, prompts, requests)):
+                self.store.keep(base + j, parts)
 
     def subset(self, rows: np.ndarray, keep_texts: bool) -> "_State":
         out = _State()
