@@ -56,10 +56,11 @@ def _sentences(text: str) -> list[str]:
 
 def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA, distinct: bool = False) -> int:
     """Write ``n`` chat records to ``path``; returns its size in bytes. ``distinct``: a
-    prompt (system and user turn) drawn before is drawn again, and 1 in 200 records
-    repeats an earlier prompt with a new answer, so duplicates and shared prompts are a
-    fixed share of the records at every size (by default short prompts repeat more and
-    more often as the file grows: the sentence pool is finite)."""
+    prompt (system and user turn) or answer drawn before is drawn again with a sentence
+    more, and 1 in 200 records repeats an earlier prompt with a new answer, so shared
+    prompts, near and exact duplicates are a fixed share of the records at every size (by
+    default short prompts and answers repeat more and more often as the file grows: the
+    sentence pool is finite)."""
     users: list[str] = []
     answers: list[str] = []
     shapes: list[tuple[int, int]] = []
@@ -73,7 +74,7 @@ def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA, distinct: bo
                 shapes.append((max(1, len(u)), max(1, len(a))))
     rng = random.Random(seed)
     kept: list[bytes] = []
-    prompts: set[int] = set()  # hashes of the prompts drawn (``distinct``)
+    drawn: set[int] = set()  # hashes of the prompts and answers drawn (``distinct``)
     kept_prompts: list[tuple[str, str]] = []
     with open(path, "wb") as f:
         for _ in range(n):
@@ -86,17 +87,23 @@ def build(n: int, path: str, seed: int = 0, corpora: str = CORPORA, distinct: bo
                     system, user = kept_prompts[rng.randrange(len(kept_prompts))]
                 else:
                     user = " ".join(rng.choice(users) for _ in range(nu))
-                    while distinct and hash((system, user)) in prompts:
-                        nu += 1  # a prompt drawn before: one with a sentence more
-                        user = " ".join(rng.choice(users) for _ in range(nu))
                     if distinct:
-                        prompts.add(hash((system, user)))
+                        while hash((system, user)) in drawn:  # drawn before: one with a sentence more
+                            nu += 1
+                            user = " ".join(rng.choice(users) for _ in range(nu))
+                        drawn.add(hash((system, user)))
                         if len(kept_prompts) < 5000:
                             kept_prompts.append((system, user))
+                answer = " ".join(rng.choice(answers) for _ in range(na))
+                if distinct:
+                    while hash(answer) in drawn:
+                        na += 1
+                        answer = " ".join(rng.choice(answers) for _ in range(na))
+                    drawn.add(hash(answer))
                 record = {"messages": [
                     {"role": "system", "content": system},
                     {"role": "user", "content": user},
-                    {"role": "assistant", "content": " ".join(rng.choice(answers) for _ in range(na))}]}
+                    {"role": "assistant", "content": answer}]}
                 line = orjson.dumps(record) + b"\n"
                 if len(kept) < 5000:
                     kept.append(line)
