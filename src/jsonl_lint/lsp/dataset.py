@@ -15,14 +15,17 @@ split), so the findings are a fresh run's.
 At open the per-record rules run in the same tasks (each record is read, parsed and
 described once for every rule, on both cores), and the pass returns each line's result
 as the server's per-line check makes it (:class:`.document.Linter`): its findings moved
-to the line read alone as line 1, and what hovers show of it. A task kept from such a
-pass also serves the passes after edits, which run the dataset-wide rules only.
+to the line read alone as line 1, and what hovers show of it but the token counts, which
+:func:`line_counts` adds once the diagnostics are shown (tokenizing is a sixth of the
+pass, and only hovers and the summary lens show it). A task kept from such a pass also
+serves the passes after edits, which run the dataset-wide rules only.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import pickle
 import zlib
@@ -31,6 +34,7 @@ from typing import Any, Callable, Iterator, Sequence
 from ..backends import Backend, ProcessBackend, dumps
 from ..diagnostics import Diagnostic, Position, ResolvedEdit, bytes_shifted
 from ..engine import Engine, Task
+from ..reader import read_range_records
 from ..rule import DatasetRule
 from .document import LineResult, Linter, RecordInfo
 
@@ -50,7 +54,8 @@ def dataset_pass(settings, path: str, text: str) -> list[Diagnostic]:
 
 def open_pass(settings, path: str, text: str) -> tuple[list[Diagnostic], list[LineResult | None]]:
     """Every rule over one snapshot: the dataset-wide findings, and each line's per-record
-    result as ``Linter.check`` of its key makes it (None for a line it cannot stand for)."""
+    result as ``Linter.check`` of its key makes it but for the token counts, which
+    :func:`line_counts` gives (None for a line it cannot stand for)."""
     return _run(settings, path, text, lines=True)
 
 
@@ -83,9 +88,9 @@ def _run(settings, path: str, text: str, lines: bool) -> tuple[list[Diagnostic],
 
 
 class LineInfo(DatasetRule):
-    """Not a check: what hovers and the summary lens show of each line (``Linter.info``, as
-    a tuple of its fields), collected in the pass's tasks beside the rules, one per record
-    in line order."""
+    """Not a check: what hovers and the summary lens show of each line (``Linter.info``
+    without token counts, as a tuple of its fields), collected in the pass's tasks beside
+    the rules, one per record in line order."""
 
     code = "LSP000"
     name = "line-info"
@@ -96,27 +101,18 @@ class LineInfo(DatasetRule):
         super().__init__()
         self.linter: Linter | None = None  # set once the pack that holds this rule is the engine's
         self.lines: list = []
+        self._rows: dict[tuple, tuple] = {}
 
     def initial(self, ctx) -> list:
         return []
 
     def collect(self, state: list, record, ctx) -> None:
-        i = self.linter.info(record)
-        # a tuple: the state is pickled with each task's result, and again whenever a kept
-        # task moves (a pass after edits), where 50k RecordInfo objects cost 0.3 s, tuples 0.02
-        state.append((i.kind, i.format, i.roles, i.tokens, i.trained, i.billed, i.estimated))
-
-    def prepare(self, settings) -> None:
-        if self.linter._tokens is not None:
-            self.linter._tokens.target(settings)  # the encoding found before workers fork
-
-    def prefetch(self, records: list, ctx) -> None:
-        if self.linter._tokens is None:
-            return
-        try:  # a chunk's records in one tokenizer loop (``info`` reads the counts kept on each)
-            self.linter._tokens.count_records(records, ctx.settings)
-        except Exception:
-            pass  # ``info`` counts each record again, and says what failed
+        i = self.linter.info(record, count=False)
+        row = (i.kind, i.format, i.roles)
+        # one tuple for each distinct row (most lines share a few): a task's state is
+        # pickled with its result and again when a kept task moves, and the whole list
+        # goes back to the server once the pass ends
+        state.append(self._rows.setdefault(row, row))
 
     def merge(self, states: list[list]) -> list:
         for other in states[1:]:
@@ -130,20 +126,74 @@ class LineInfo(DatasetRule):
 
 def _line_results(lines: list[str], infos: list, found: list[Diagnostic]) -> list[LineResult | None]:
     """Each line's ``LineResult`` from the run's records (one a line, but for the empty
-    text after a final newline) and per-record findings."""
+    text after a final newline) and per-record findings, without token counts; lines
+    that read alike share one object (the list goes back to the server)."""
     records = len(lines) - (lines[-1] == "")
     if len(infos) != records:  # not one record a line: the lint thread checks them all
         return [None] * len(lines)
     by_line: dict[int, list[Diagnostic]] = {}
     for d in found:
         by_line.setdefault(d.record.line - 1, []).append(d)
-    infos = [RecordInfo(*row) for row in infos]
-    out: list[LineResult | None] = [LineResult((), info) for info in infos]
+    shared: dict[tuple, LineResult] = {}
+    out: list[LineResult | None] = []
+    for row in infos:
+        r = shared.get(row)
+        if r is None:
+            r = shared[row] = LineResult((), RecordInfo(*row))
+        out.append(r)
     for i, ds in by_line.items():
-        out[i] = None if any(d.related for d in ds) else LineResult(tuple(_on_own_line(d) for d in ds), infos[i])
+        out[i] = None if any(d.related for d in ds) else LineResult(tuple(_on_own_line(d) for d in ds), out[i].info)
     if records < len(lines):
         out.append(LineResult((), None))
     return out
+
+
+def line_counts(settings, path: str, text: str) -> list[tuple | None]:
+    """What :func:`open_pass` leaves out of each line's result, for after the diagnostics
+    are shown: its record's token counts (``Linter.counts``, None for a line without
+    them), counted on workers forked per core for a large text, [] when the text is not
+    one record a line."""
+    global _counting
+    linter = Linter(settings, path)
+    data = text.encode("utf-8", "surrogatepass")
+    chunks = tasks(path, data)
+    jobs = settings.jobs if settings.jobs > 0 else (os.cpu_count() or 1)
+    backend = ProcessBackend(jobs) if jobs > 1 and len(chunks) > 1 and \
+        text.count("\n") + 1 >= PARALLEL_MIN_LINES else Backend()
+    if not (backend.forks or type(backend) is Backend):
+        backend = Backend()
+    if linter._target is not None:
+        try:  # the encoding loaded once, here, for the workers forked after
+            linter._target.counter.count("")
+        except Exception:
+            pass  # each record's count says what failed
+    _counting = (linter, data)  # what the forked workers read
+    try:
+        with backend:
+            out = [c for part in backend.map(_count_range, chunks) for c in part]
+    finally:
+        _counting = None
+    lines = text.count("\n") + 1
+    records = lines - text.endswith("\n")
+    if len(out) != records:
+        return []
+    return out + [None] * (lines - records)
+
+
+_counting: tuple[Linter, bytes] | None = None
+
+
+def _count_range(task: Task) -> list[tuple | None]:
+    linter, data = _counting
+    settings = linter.settings
+    records = list(read_range_records(io.BytesIO(data), task.path, task.start, task.end,
+                                      max_depth=settings.max_depth, mapping=settings.field_mapping))
+    if linter._tokens is not None:
+        try:  # in one tokenizer loop (``counts`` reads the counts kept on each record)
+            linter._tokens.count_records(records, settings)
+        except Exception:
+            pass  # ``counts`` counts each record again, and says what failed
+    return [linter.counts(r) for r in records]
 
 
 def _on_own_line(d: Diagnostic) -> Diagnostic:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
@@ -113,7 +113,9 @@ class Linter:
         secrets = self.engine.secrets_in_text(line, self.path)
         return tuple(redact(role, secrets) for role in roles) if secrets else roles
 
-    def info(self, record) -> RecordInfo:
+    def info(self, record, count: bool = True) -> RecordInfo:
+        """What hovers and the lens show of a record; without its token counts unless
+        ``count`` (the open pass adds them after the diagnostics: :meth:`counts`)."""
         if record.blank:
             return RecordInfo("blank")
         if not record.parsed:
@@ -122,17 +124,21 @@ class Linter:
         if ex is None:
             return RecordInfo("record")
         roles = tuple(t.role for t in ex.turns)  # as written: a hover masks them (see roles_shown)
-        tokens = trained = billed = None
-        estimated = False
-        if self._tokens is not None:
-            try:
-                n = self._tokens.count_record(record, self.settings)
-                if n is not None:
-                    tokens, trained, estimated = n.total, n.trained, n.estimated
-                    billed = self._tokens.billable(n.total, self.limit)
-            except Exception as exc:
-                self.errors.append(f"token count failed: {exc!r}")
-        return RecordInfo("record", ex.format, roles, tokens, trained, billed, estimated)
+        if not count:
+            return RecordInfo("record", ex.format, roles)
+        return RecordInfo("record", ex.format, roles, *(self.counts(record) or (None, None, None, False)))
+
+    def counts(self, record) -> tuple[int, int, int | None, bool] | None:
+        """A record's (tokens, trained, billed, estimated) as its ``RecordInfo`` holds them;
+        None when it has no count."""
+        if self._tokens is None or record.format is None:  # no example (``info``'s test) to count
+            return None
+        try:
+            n = self._tokens.count_record(record, self.settings)
+        except Exception as exc:
+            self.errors.append(f"token count failed: {exc!r}")
+            return None
+        return None if n is None else (n.total, n.trained, self._tokens.billable(n.total, self.limit), n.estimated)
 
 
 def to_units(line: str, cp: int, encoding: str) -> int:
@@ -437,10 +443,13 @@ class Document:
                 rest.append(i)
         self.dirty = rest + self.dirty[len(head):]
 
-    def hold(self) -> None:
-        """The lines not linted yet wait for the open pass's results (:meth:`fill`), which
-        computes them with every other rule on the pass's workers, instead of the lint thread."""
-        self.held, self.dirty = sorted(set(self.held).union(self.dirty)), []
+    def hold(self, keep: list[int]) -> None:
+        """The lines not linted yet, but ``keep`` (the batch the lint thread checks now), wait
+        for the open pass's results (:meth:`fill`), which computes them with every other rule
+        on the pass's workers, instead of the lint thread."""
+        keep_set = set(keep)
+        self.held = sorted(set(self.held).union(i for i in self.dirty if i not in keep_set))
+        self.dirty = [i for i in self.dirty if i in keep_set]
 
     def fill(self, lines: list[str], results: list[LineResult | None]) -> None:
         """Results of the lines of an earlier text (None: not computed), cached by line key:
@@ -449,8 +458,29 @@ class Document:
         cache = self.cache
         for i, (line, r) in enumerate(zip(lines, results)):
             if r is not None:
-                cache[(1 if i == 0 else 0) | (2 if i == last else 0), line] = r
+                # a line the lint thread checked keeps its result (with token counts)
+                cache.setdefault(((1 if i == 0 else 0) | (2 if i == last else 0), line), r)
         self.release()
+
+    def add_counts(self, lines: list[str], counts: list[tuple | None]) -> None:
+        """The token counts of the lines of an earlier text (``dataset.line_counts``) added
+        to the results the open pass left without them, in the cache and where shown."""
+        last = len(lines) - 1
+        cache = self.cache
+        for i, (line, c) in enumerate(zip(lines, counts)):
+            if c is None:
+                continue
+            key = (1 if i == 0 else 0) | (2 if i == last else 0), line
+            r = cache.get(key)
+            if r is not None and r.info is not None and r.info.tokens is None:
+                cache[key] = LineResult(r.diagnostics, replace(r.info, tokens=c[0], trained=c[1], billed=c[2],
+                                                               estimated=c[3]))
+        results = self.results
+        for i, r in enumerate(results):
+            if r is not None and r.info is not None and r.info.tokens is None and r.info.kind == "record":
+                hit = cache.get(self.key(i))
+                if hit is not None:
+                    results[i] = hit  # the same diagnostics: what is built for them stays
 
     def release(self) -> None:
         """The held lines are missing again (the lint thread checks what the cache lacks)."""

@@ -26,7 +26,7 @@ class Totals:
 
 def totals(ls: JsonlLanguageServer, st: DocState) -> Totals:
     cached = getattr(st, "_totals", None)
-    if cached is not None and cached[0] == (st.doc.version, st.doc.complete, st.settings):
+    if cached is not None and cached[0] == (st.doc.version, st.doc.complete, st.counting, st.settings):
         return cached[1]
     records = tokens = billed = counted = 0
     estimated = False
@@ -49,7 +49,7 @@ def totals(ls: JsonlLanguageServer, st: DocState) -> Totals:
         except Exception:
             cost = None
     out = Totals(records, tokens, billed, estimated, counted, cost)
-    st._totals = ((st.doc.version, st.doc.complete, st.settings), out)  # type: ignore[attr-defined]
+    st._totals = ((st.doc.version, st.doc.complete, st.counting, st.settings), out)  # type: ignore[attr-defined]
     return out
 
 
@@ -137,7 +137,9 @@ def summary_title(ls: JsonlLanguageServer, st: DocState) -> str:
     c = st.counts
     parts = [f"jsonl-lint: {t.records:,} records",
              f"{c.get(1, 0):,} errors, {c.get(2, 0):,} warnings, {c.get(3, 0):,} info"]
-    if t.counted:
+    if st.counting:
+        parts.append("counting tokens…")
+    elif t.counted:
         approx = "≈" if t.estimated else ""
         parts.append(f"{approx}{_n(t.tokens)} tokens")
         est = t.cost
