@@ -173,7 +173,7 @@ class _Memo(dict):
         return value
 
 
-_MEMO_LIMIT = 1 << 17
+_MEMO_LIMIT = 1 << 15  # about 3-6 MB a memo at most
 
 
 def _tokens(text: str) -> list[str]:
