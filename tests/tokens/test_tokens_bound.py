@@ -101,3 +101,27 @@ def test_tokenizers_whose_tokens_may_cover_no_byte_are_not_bounded():
         assert examples.counter.exact and tokens.bound_with(record, examples) == float("inf")
     llama = tokens.example_counter("llama3", "llama3")
     assert tokens.bound_with(record, llama) < float("inf")
+
+
+@given(RECORDS)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_plain_bound_and_trained_test_are_their_formulas(value):
+    """The plain-record bound (markers, role and text bytes, names) and trained test with
+    their helpers written out give what the formula with the helpers gives, for every template."""
+    from jsonl_lint.tokens import counting
+
+    record = _record(value)
+    plain = record.plain
+    if plain is None:
+        return
+    shape, messages, system = plain
+    for template in counting.TEMPLATES.values():
+        n = template.example + (counting._message_bound(template, "system") + counting._nbytes(system)
+                                if system is not None else 0)
+        for m in messages:
+            n += counting._message_bound(template, shape.role(m)) + counting._nbytes(m[shape.text_key])
+            if m.get("name"):
+                n += counting._nbytes(m["name"]) + counting.NAME_OVERHEAD
+        assert counting.bound_messages(shape, messages, system, template=template) == n
+    assert counting.plain_trains_something(shape, messages) == any(
+        m[shape.text_key] and m.get("weight") != 0 and shape.role(m) == "assistant" for m in messages)

@@ -39,30 +39,37 @@ class RegexTimeout(Exception):
 
 class Piece(NamedTuple):
     """One text a rule reads (a turn or a string field) and how to point into it (a tuple:
-    one is built for every answer of every record)."""
+    one is built for every answer of every record, so what only a finding reads, where
+    the piece is and how to point into it, is derived from its turn when asked)."""
 
     text: str
-    where: str  # e.g. "assistant turn /messages/2"
-    locate: Callable[[int, int], tuple[str, tuple[int, int] | None]]
-    pointer: str  # the whole piece (for findings about the piece as a whole)
+    source: Any  # the turn, or the pointer (a str) of a string field
     prompt: str = ""  # for an answer: the user turn it answers
 
+    @property
+    def where(self) -> str:
+        """E.g. "assistant turn /messages/2"."""
+        s = self.source
+        return f"field {s}" if isinstance(s, str) else f"{s.role or 'unknown-role'} turn {s.pointer}"
 
+    @property
+    def pointer(self) -> str:
+        """The whole piece (for findings about the piece as a whole)."""
+        s = self.source
+        return s if isinstance(s, str) else s.text_pointer
+
+    def locate(self, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
+        s = self.source
+        return (s, (start, end)) if isinstance(s, str) else s.locate(start, end)
+
+
+_new_piece = tuple.__new__  # Piece's own __new__ is a Python function: twice the cost
 _ROLES = {"system": ("system", "developer"), "user": ("user",), "tool": ("tool",)}
-
-
-def _turn_piece(turn, prompt: str = "") -> Piece:
-    return Piece(turn.text, f"{turn.role or 'unknown-role'} turn {turn.pointer}", turn.locate, turn.text_pointer,
-                 prompt)
 
 
 def _field_pointer(scope: str) -> str:
     name = scope[len("field:"):]
     return name if name.startswith("/") else join_pointer(*name.split("."))
-
-
-def _string_locate(pointer: str):
-    return lambda s, e: (pointer, (s, e))
 
 
 def _prompts(example, answers) -> list[str]:
@@ -110,7 +117,7 @@ def _find_pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
             for p, text in items:
                 if p not in seen:
                     seen.add(p)
-                    yield Piece(text, f"field {p}", _string_locate(p), p)
+                    yield _new_piece(Piece, (text, p, ""))
             continue
         if example is None:
             continue
@@ -124,11 +131,14 @@ def _find_pieces(record, scopes: tuple[str, ...]) -> Iterator[Piece]:
             prompts = _prompts(example, turns)
         else:
             turns = [t for t in example.all_turns if t.role in _ROLES[scope]]
+        if len(turns) == 1 and len(scopes) == 1:  # the usual single answer: nothing to deduplicate
+            yield _new_piece(Piece, (turns[0].text, turns[0], prompts[0] if prompts else ""))
+            continue
         for i, t in enumerate(turns):
             key = t.pointer + "#" + t.branch
             if key not in seen:
                 seen.add(key)
-                yield _turn_piece(t, prompts[i] if prompts else "")
+                yield _new_piece(Piece, (t.text, t, prompts[i] if prompts else ""))
 
 
 def requires_for(scopes: tuple[str, ...]) -> str:

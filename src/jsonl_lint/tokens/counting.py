@@ -309,12 +309,21 @@ def _message_bound(template: ChatTemplate, role: str) -> int:
 
 def bound_messages(shape: PlainShape, messages: list[dict], system: str | None = None,
                    template: ChatTemplate = TEMPLATES["openai"]) -> int:
-    """At least the total :meth:`ExampleCounter.messages` counts, from byte lengths alone."""
+    """At least the total :meth:`ExampleCounter.messages` counts, from byte lengths alone
+    (the helpers written out: each limit rule asks for every record's bound)."""
     n = template.example + (_message_bound(template, "system") + _nbytes(system) if system is not None else 0)
-    text_key = shape.text_key
+    text_key, role_key, role_map = shape.text_key, shape.role_key, shape.role_map
+    markers = template.head + template.tail
+    counted = template.role_counted
     for m in messages:
+        text = m[text_key]
+        n += markers + (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass")))
+        if counted:
+            role = m[role_key]  # PlainShape.role
+            if role_map:
+                role = role_map.get(role.lower(), role)
+            n += len(role) if role.isascii() else len(role.encode("utf-8", "surrogatepass"))
         name = m.get("name")
-        n += _message_bound(template, shape.role(m)) + _nbytes(m[text_key])
         if name:
             n += _nbytes(name) + NAME_OVERHEAD
     return n
@@ -350,7 +359,10 @@ def trains_something(example: Example) -> bool:
 def plain_trains_something(shape: PlainShape, messages: list[dict]) -> bool:
     """:func:`trains_something` of a plain record (see :meth:`ExampleCounter.messages`)."""
     text_key = shape.text_key
-    return any(m[text_key] and m.get("weight") != 0 and shape.role(m) == "assistant" for m in messages)
+    for m in messages:  # a loop, not any() over a generator
+        if m[text_key] and m.get("weight") != 0 and shape.role(m) == "assistant":
+            return True
+    return False
 
 
 def _text(value: Any) -> str:
