@@ -125,3 +125,15 @@ def test_plain_bound_and_trained_test_are_their_formulas(value):
         assert counting.bound_messages(shape, messages, system, template=template) == n
     assert counting.plain_trains_something(shape, messages) == any(
         m[shape.text_key] and m.get("weight") != 0 and shape.role(m) == "assistant" for m in messages)
+
+
+def test_the_target_follows_the_settings_asked_with():
+    """_target_for remembers the latest settings object: asking with others, in turn and
+    after the caches are cleared, still gives each its own model's target."""
+    a, b = settings_for(model="gpt-4o-mini-2024-07-18"), settings_for(model="gpt-3.5-turbo-0125")
+    for _ in range(2):
+        assert (tokens._target_for(a).counter.name, tokens._target_for(a).limit) == ("o200k_base", 65536)
+        assert (tokens._target_for(b).counter.name, tokens._target_for(b).limit) == ("cl100k_base", 16385)
+    before = tokens._target_for(a)
+    tokens.clear_caches()
+    assert tokens._target_for(a) is not before and tokens._target_for(a).limit == 65536

@@ -127,13 +127,19 @@ _EXTRA_KEY = "jsonl_lint.tokens"
 
 
 _FAST: dict[tuple, Target] = {}
+# The settings object of the latest call and its target: a run asks several times per
+# record with the same (frozen) settings, and the key above costs three attribute reads.
+_LAST: list = [None, None]
 
 
 def _target_for(settings: "Settings") -> Target:
+    if _LAST[0] is settings:
+        return _LAST[1]
     key = (settings.model, settings.tokenizer, settings.root)
     t = _FAST.get(key)
     if t is None:
         t = _FAST[key] = target(settings)
+    _LAST[0], _LAST[1] = settings, t
     return t
 
 
@@ -269,4 +275,5 @@ def clear_caches() -> None:
     _target.cache_clear()
     example_counter.cache_clear()
     _FAST.clear()
+    _LAST[0] = _LAST[1] = None
     clear_cache()
