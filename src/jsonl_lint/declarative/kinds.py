@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, Iterator, NamedTuple
+from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
 
 import orjson
 
