@@ -14,6 +14,7 @@ from helpers import settings_for
 from jsonl_lint.backends import Backend, ProcessBackend
 from jsonl_lint import engine
 from jsonl_lint.engine import SAMPLE_WINDOWS, Engine, Task, plan, sample_windows
+from jsonl_lint.rule import ShuffledRule
 
 EN = ("the a to of and in is for on with that your you it can this be are we our please order account refund "
       "shipping delivery password reset update billing plan support team help thanks question answer issue "
@@ -256,6 +257,37 @@ def test_a_larger_run_is_reduced_in_more_partitions(datasets, monkeypatch):
     report = Engine(settings).run_plan(plan([path], 2), Recording(2))
     assert seen == [4]
     assert [_key(d) for d in report.diagnostics] == serial
+
+
+def test_the_other_rules_finish_while_the_reduce_runs(datasets, monkeypatch):
+    """The driver finishes the rules that are not shuffled (and reads their records again)
+    before it waits for the reduce of the shuffled ones; findings and order stay the serial ones."""
+    path, settings, serial = datasets["every"]
+    events = []
+
+    class Recording(_Workers):
+        def start_reduce(self, fn, shuffled, extra):
+            wait = super().start_reduce(fn, shuffled, extra)
+
+            def waited():
+                events.append("reduce")
+                return wait()
+            return waited
+
+    checked = Engine(settings)
+    shuffled = {r.code for r in checked.pack.dataset_rules if isinstance(r, ShuffledRule)}
+    for rule in checked.pack.dataset_rules:
+        name = "finish_shuffled" if rule.code in shuffled else "finish"
+
+        def finish(*args, _run=getattr(rule, name), _code=rule.code):
+            events.append(_code)
+            return _run(*args)
+        monkeypatch.setattr(rule, name, finish)
+    report = checked.run_plan(plan([path], 2), Recording(2))
+    assert [_key(d) for d in report.diagnostics] == serial
+    waited = events.index("reduce")
+    assert shuffled and set(events[waited + 1:]) == shuffled
+    assert set(events[:waited]) == {r.code for r in checked.pack.dataset_rules} - shuffled
 
 
 @pytest.mark.parametrize("name", ["every", "template", "valid"])

@@ -8,7 +8,9 @@ The engine needs two things from an executor, and nothing else:
   as they are needed, never all at once);
 * ``shuffle(fn, args, parts)`` then ``reduce(fn, pieces, extra)``: map tasks that
   return ``(result, pieces)`` with one piece (bytes) per reduce partition, and reduce
-  tasks that receive partition ``p`` of every map task, in task order. ``shuffle``
+  tasks that receive partition ``p`` of every map task, in task order (``start_reduce``
+  starts them and returns what waits for their results, so the driver can work
+  meanwhile; by default the reduce then runs when waited for). ``shuffle``
   returns the results as an iterator in task order and a list that holds the pieces
   (or handles to them) once the iterator is done. The pieces never pass through the
   driver: on Ray they stay in the object store, locally they go through files in a
@@ -63,6 +65,9 @@ class Backend:
     def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
         parts = len(shuffled[0]) if shuffled else 0
         return [fn(([task[p] for task in shuffled], extra)) for p in range(parts)]
+
+    def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
+        return lambda: self.reduce(fn, shuffled, extra)
 
     def close(self) -> None:
         pass
@@ -145,11 +150,20 @@ class ProcessBackend(Backend):
             self._pool = None
 
     def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
+        return self.start_reduce(fn, shuffled, extra)()
+
+    def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
         parts = len(shuffled[0]) if shuffled else 0
-        out = list(self.pool.map(_from_spill, [(fn, [task[p] for task in shuffled], extra) for p in range(parts)]))
-        if sum(os.path.getsize(name) for task in shuffled for name in task) > RECYCLE_BYTES:
-            self.recycle()  # each reduce worker held its partition of every task's pieces
-        return out
+        size = sum(os.path.getsize(name) for task in shuffled for name in task)
+        running = [self.pool.submit(_from_spill, (fn, [task[p] for task in shuffled], extra)) for p in range(parts)]
+
+        def results() -> list:
+            out = [f.result() for f in running]
+            if size > RECYCLE_BYTES:
+                self.recycle()  # each reduce worker held its partition of every task's pieces
+            return out
+
+        return results
 
     def close(self) -> None:
         self.recycle()

@@ -478,13 +478,17 @@ class Engine:
         for rule in self.pack.dataset_rules:
             if rule.code not in merged and rule.code not in heads:
                 merged[rule.code] = rule.initial(self.context(""))
+        reducing = None
         if shuffled:
             extra = (self.settings, self._custom_pack, self.calibration, bases)
             with timings.section(REDUCE_STAGE):
-                reduced = [pickle.loads(r) for r in backend.reduce(_reduce_worker, pieces, extra)]
-            for rule in shuffled:
-                merged[rule.code] = _Shuffled(heads[rule.code], [r[rule.code] for r in reduced])
-        diagnostics += self._finish(merged, backend)
+                waiting = backend.start_reduce(_reduce_worker, pieces, extra)
+
+            def reducing() -> dict:
+                with timings.section(REDUCE_STAGE):
+                    reduced = [pickle.loads(r) for r in waiting()]
+                return {rule.code: _Shuffled(heads[rule.code], [r[rule.code] for r in reduced]) for rule in shuffled}
+        diagnostics += self._finish(merged, backend, reducing)
         return self._report(diagnostics, [summaries[f] for f in files if f in summaries])
 
     def _share_with_workers(self, backend: Backend) -> None:
@@ -574,30 +578,59 @@ class Engine:
                 rule.collect(state, record, ctx)
                 t.pop()
 
-    def _finish(self, states: dict, backend: Backend) -> list[Diagnostic]:
-        out: list[Diagnostic] = []
+    def _finish(self, states: dict, backend: Backend, shuffled: Callable[[], dict] | None = None
+                ) -> list[Diagnostic]:
+        """The dataset rules' findings as diagnostics. ``shuffled`` waits for a reduce still
+        running and gives the shuffled rules' states: the other rules are finished first,
+        meanwhile. A rule's state is dropped once it is finished. The diagnostics come in
+        the same order either way: by file, each file's by record offset, ties in rule order."""
         ctx = Context(self.settings, "", "train", calibration=self.calibration, backend=backend)
-        by_path: dict[str, list[tuple[Rule, Finding]]] = {}
-        for rule in self.pack.dataset_rules:
+        done = self._diagnosed(self._findings(states, ctx))
+        if shuffled is not None:
+            done += self._diagnosed(self._findings(shuffled(), ctx))
+        done.sort(key=lambda item: item[0])
+        by_path: dict[str, list] = {}
+        for _, finding, diagnostic in done:
+            by_path.setdefault(finding.record.path if finding.record else "", []).append((finding, diagnostic))
+        out: list[Diagnostic] = []
+        for items in by_path.values():
+            items.sort(key=lambda fd: fd[0].record.offset if fd[0].record else -1)
+            out += [diagnostic for _, diagnostic in items]
+        return out
+
+    def _findings(self, states: dict, ctx: Context) -> list[tuple[tuple[int, int], Rule, Finding]]:
+        """((rule's place in the pack, finding's place), rule, finding) of the rules in ``states``."""
+        out = []
+        for i, rule in enumerate(self.pack.dataset_rules):
             if rule.code not in states:
                 continue
-            state = states[rule.code]
+            state = states.pop(rule.code)
             with timings.section(rule.code):
                 found = list(rule.finish_shuffled(state.heads, state.reduced, ctx) if isinstance(state, _Shuffled)
                              else rule.finish(state, ctx))
-            for finding in found:
-                key = finding.record.path if finding.record else ""
-                by_path.setdefault(key, []).append((rule, finding))
-        self._fetch_remote([ref for items in by_path.values() for _, f in items
-                            for ref in ((f.record,) if f.record else ()) + tuple(r.record for r in f.related)])
+            del state
+            out += [((i, k), rule, finding) for k, finding in enumerate(found)]
+        return out
+
+    def _diagnosed(self, found: list[tuple[tuple[int, int], Rule, Finding]]
+                   ) -> list[tuple[tuple[int, int], Finding, Diagnostic]]:
+        """Each finding with its diagnostic; records are read again file by file in offset order."""
+        self._fetch_remote([ref for _, _, f in found for ref in ((f.record,) if f.record else ())
+                            + tuple(r.record for r in f.related)])
+        by_path: dict[str, list] = {}
+        for item in found:
+            finding = item[2]
+            by_path.setdefault(finding.record.path if finding.record else "", []).append(item)
+        out = []
         with timings.section(DIAGNOSTICS_STAGE):
-            for path, items in by_path.items():
-                items.sort(key=lambda rf: rf[1].record.offset if rf[1].record else -1)
-                for rule, finding in items:
+            for items in by_path.values():
+                items.sort(key=lambda item: item[2].record.offset if item[2].record else -1)
+                for place, rule, finding in items:
                     record = self._reread(finding.record) if finding.record else None
+                    shown = finding
                     if finding.record is not None and record is None:
-                        finding = Finding(finding.message, path=finding.record.path, related=finding.related)
-                    out.append(self.diagnostic(rule, finding, record))
+                        shown = Finding(finding.message, path=finding.record.path, related=finding.related)
+                    out.append((place, finding, self.diagnostic(rule, shown, record)))
         self._fetched.clear()
         return out
 

@@ -70,11 +70,14 @@ class RayBackend(Backend):
         return results(), pieces
 
     def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
+        return self.start_reduce(fn, shuffled, extra)()
+
+    def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
         parts = len(shuffled[0]) if shuffled else 0
         extra_ref = self._ray.put(extra)
         task = self._task(_reduce_task)
         refs = [task.remote(fn, extra_ref, *[pieces[p] for pieces in shuffled]) for p in range(parts)]
-        return self._ray.get(refs)
+        return lambda: self._ray.get(refs)
 
     def close(self) -> None:
         if self._started:
