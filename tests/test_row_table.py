@@ -35,6 +35,8 @@ def test_rows_come_back_equal_with_their_types():
     assert [type(r.grade) for _, r in table] == [type(r.grade) for _, r in items]
     assert list(table.rows()) == [r for _, r in items]
     assert table[7] == items[7] and table[-1] == items[-1]
+    for field in Row._fields:  # pending rows included
+        assert table.column(field) == [getattr(r, field) for _, r in items]
 
 
 def test_extend_and_pickle_keep_rows_and_shift_lines():

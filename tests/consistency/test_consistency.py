@@ -219,3 +219,32 @@ def test_markers_the_user_used_first_are_quoted_not_voice():
     records[-1] = _chat(reply, user="Where is my order?")
     found = [d for d in lint(synth.to_jsonl(records), select=["JL402"]) if d.record.index == len(records) - 1]
     assert found and found[0].message.startswith("informal slang ('TBH'")
+
+
+def test_tone_dimensions_by_column_equal_the_per_row_measures():
+    """JL401's measures are computed for all rows at once from the table's columns; each
+    must be the float the per-row definition gives (no words, no sentences included)."""
+    import random
+
+    from jsonl_lint.rules.consistency._common import Columns
+    from jsonl_lint.rules.consistency.tone_outlier import DIMS, ToneRow
+    from jsonl_lint.similarity.refs import RowTable
+    from jsonl_lint.diagnostics import RecordRef
+
+    per_row = {
+        "emoji": lambda r: 100.0 * r.emoji / r.words if r.words else 0.0,
+        "exclaim": lambda r: r.exclaim / max(r.sentences, 1),
+        "caps": lambda r: 100.0 * r.caps_words / r.letters_words if r.letters_words else 0.0,
+        "hostile": lambda r: float(r.hostile),
+    }
+    rng = random.Random(7)
+    rows = [ToneRow("/messages/1/content", *(rng.choice((0, 1, 3, rng.randrange(10_000))) for _ in range(7)), {})
+            for _ in range(2_000)]
+    table = RowTable(ToneRow)
+    for i, row in enumerate(rows):
+        table.append((RecordRef("f.jsonl", i, i + 1, 1, 0, 1), row))
+    columns = Columns(table)
+    for dim in DIMS:
+        assert dim.value(columns).tolist() == [per_row[dim.key](r) for r in rows], dim.key
+        assert dim.count(columns).tolist() == [float(getattr(r, {"caps": "caps_words"}.get(dim.key, dim.key)))
+                                               for r in rows], dim.key

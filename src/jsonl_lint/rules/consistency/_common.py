@@ -3,7 +3,6 @@ robust outlier test."""
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 from typing import Callable
 
@@ -34,13 +33,33 @@ class OutlierOptions(ConsistencyOptions):
         "scaled median absolute deviation."))
 
 
+class Columns:
+    """The fields of a ``RowTable``'s rows as float arrays, each read on first use: a
+    dimension is computed for every row at once, not row by row."""
+
+    def __init__(self, table: RowTable) -> None:
+        self._table = table
+        self._read: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        read = self.__dict__["_read"]
+        if name not in read:
+            read[name] = np.asarray(self._table.column(name), dtype=float)
+        return read[name]
+
+
+def per100(count: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """``100.0 * count / words`` a row, 0.0 where ``words`` is 0 (the same floats as per row)."""
+    return np.divide(100.0 * count, words, out=np.zeros(len(words)), where=words != 0)
+
+
 @dataclass(frozen=True)
 class Dim:
     """One measured quantity of a profile, tested on the high side."""
 
     key: str  # evidence category in the profile
-    value: Callable[[StyleProfile], float]
-    count: Callable[[StyleProfile], float]  # raw count, tested against min_count
+    value: Callable[[Columns], np.ndarray]  # of every row
+    count: Callable[[Columns], np.ndarray]  # raw count of every row, tested against min_count
     min_count: float
     min_value: float
     min_spread: float
@@ -83,24 +102,18 @@ class ProfileRule(DatasetRule[RowTable]):
 
 def high_outliers(entries: RowTable, dims: tuple[Dim, ...], opts: OutlierOptions) -> dict[int, list]:
     """index -> [(z, dim, value, count, summary)] for entries unusual on the high side
-    of a dimension. Every dimension's values and counts are read in one pass over the
-    rows; only the rows past the cheap tests are read again."""
-    values = [array("d") for _ in dims]
-    counts = [array("d") for _ in dims]
-    for row in entries.rows():
-        for dim, v, c in zip(dims, values, counts):
-            v.append(dim.value(row))
-            c.append(dim.count(row))
+    of a dimension. Every dimension is computed from the table's columns for all rows
+    at once."""
+    columns = Columns(entries)
     out: dict[int, list] = {}
-    for dim, v_all, c_all in zip(dims, values, counts):
-        v_all, c_all = np.frombuffer(v_all), np.frombuffer(c_all)
+    for dim in dims:
+        v_all, c_all = dim.value(columns), dim.count(columns)
         summ = summarize(v_all)
         # At least twice the 90th percentile: intensity within a style (an emoji-heavy
         # dataset with a few more emoji) is not an outlier.
         skip = (c_all < dim.min_count) | (v_all < dim.min_value) | (v_all <= summ.median) | (v_all < 2 * summ.p90)
         for i in np.flatnonzero(~skip).tolist():
-            row = entries[i][1]
-            v, c = dim.value(row), dim.count(row)
+            v, c = float(v_all[i]), float(c_all[i])
             z = summ.z(v, dim.min_spread)
             if z < opts.z or summ.share_at_least(v) > opts.rare_share:
                 continue

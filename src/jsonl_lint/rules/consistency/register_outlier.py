@@ -11,7 +11,7 @@ from ...similarity.refs import RowTable
 from ...style import readability
 from ...style.request import KIND_LABEL
 from ...style.stats import fmt, summarize
-from ._common import Dim, ProfileRule
+from ._common import Dim, ProfileRule, per100
 from .tone_outlier import outlier_findings
 
 
@@ -25,15 +25,11 @@ class RegisterRow(NamedTuple):
     evidence: dict
 
 
-def _per100(count: float, words: int) -> float:
-    return 100.0 * count / words if words else 0.0
-
-
 DIMS = (
-    Dim("slang", lambda r: _per100(r.slang, r.words), lambda r: r.slang, 2, 1.0, 0.5,
+    Dim("slang", lambda r: per100(r.slang, r.words), lambda r: r.slang, 2, 1.0, 0.5,
         lambda v, c, m: f"informal slang ({', '.join(repr(x) for x in m)}): {c:.0f} markers, {fmt(v)} per 100 words",
         " per 100 words"),
-    Dim("legalese", lambda r: _per100(r.legalese, r.words), lambda r: r.legalese, 2, 1.0, 0.5,
+    Dim("legalese", lambda r: per100(r.legalese, r.words), lambda r: r.legalese, 2, 1.0, 0.5,
         lambda v, c, m: f"legalese ({', '.join(repr(x) for x in m)}): {c:.0f} markers, {fmt(v)} per 100 words",
         " per 100 words"),
 )

@@ -109,19 +109,35 @@ class StructureOutlier(ProfileRule):
         n = len(state)
         if n < opts.min_records:
             return
-        kinds = Counter(row.kind for row in state.rows())
+        # The few fields read of every row, as columns: only a reported row is made whole.
+        kind_of = state.column("kind")
+        kinds = Counter(kind_of)
         top, top_n = kinds.most_common(1)[0]
         found = []
         if top_n / n < opts.min_majority:
             return
-        keysets = Counter(row.keys for row in state.rows() if row.kind == JSON_OBJECT)
+        keys_of, features_of = state.column("keys"), state.column("features")
+        keysets = Counter(k for k, kind in zip(keys_of, kind_of) if kind == JSON_OBJECT)
         json_n = sum(keysets.values())
         top_keys, top_keys_n = keysets.most_common(1)[0] if keysets else (None, 0)
         keys_majority = json_n >= opts.min_records and top_keys_n / json_n >= opts.min_majority
         majority = kind_plural(top, top_keys if top == JSON_OBJECT and keys_majority else None)
-        feats = Counter(f for row in state.rows() if row.kind == TEXT for f in row.features)
+        feats = Counter(f for fs, kind in zip(features_of, kind_of) if kind == TEXT for f in fs)
         text_n = kinds.get(TEXT, 0)
-        for ref, row in state:
+        rare_features = {f for f in RARE_FEATURES if text_n and feats[f] / text_n <= opts.feature_share}
+
+        def may_report(kind, keys, features) -> bool:
+            """The tests below on shares alone (a row that passes is read whole)."""
+            if kind != top:
+                return kinds[kind] / n <= opts.rare_share
+            if kind == JSON_OBJECT and keys_majority and keys != top_keys:
+                return keysets[keys] / json_n <= opts.rare_share
+            return kind == TEXT and text_n >= opts.min_records and not rare_features.isdisjoint(features)
+
+        for i, shape in enumerate(zip(kind_of, keys_of, features_of)):
+            if not may_report(*shape):
+                continue
+            ref, row = state[i]
             if row.kind != top:
                 share = kinds[row.kind] / n
                 if share <= opts.rare_share and not _explained(row.kind, row.asked):

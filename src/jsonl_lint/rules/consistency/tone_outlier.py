@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from ...diagnostics import Finding
 from ...rule import Context
 from ...similarity.refs import RowTable
 from ...style.stats import fmt
-from ._common import Dim, ProfileRule, dataset_clause, high_outliers, markers_text, none_clause
+from ._common import Dim, ProfileRule, dataset_clause, high_outliers, markers_text, none_clause, per100
 
 
 class ToneRow(NamedTuple):
@@ -21,19 +23,14 @@ class ToneRow(NamedTuple):
     evidence: dict
 
 
-def _per100(count: float, words: int) -> float:
-    return 100.0 * count / words if words else 0.0
-
-
 DIMS = (
-    Dim("emoji", lambda r: _per100(r.emoji, r.words), lambda r: r.emoji, 2, 1.0, 0.5,
+    Dim("emoji", lambda r: per100(r.emoji, r.words), lambda r: r.emoji, 2, 1.0, 0.5,
         lambda v, c, m: f"uses {c:.0f} emoji ({markers_text(m)}), {fmt(v)} per 100 words", " per 100 words"),
-    Dim("exclaim", lambda r: r.exclaim / max(r.sentences, 1), lambda r: r.exclaim, 3, 0.5, 0.1,
+    Dim("exclaim", lambda r: r.exclaim / np.maximum(r.sentences, 1), lambda r: r.exclaim, 3, 0.5, 0.1,
         lambda v, c, m: f"has {c:.0f} exclamations ({markers_text(m)}), {fmt(v)} per sentence", " per sentence"),
-    Dim("caps", lambda r: 100.0 * r.caps_words / r.letters_words if r.letters_words else 0.0,
-        lambda r: r.caps_words, 5, 30.0, 2.0,
+    Dim("caps", lambda r: per100(r.caps_words, r.letters_words), lambda r: r.caps_words, 5, 30.0, 2.0,
         lambda v, c, m: f"shouts: {v:.0f}% of its words are in capitals ({markers_text(m)}, ...)", "%"),
-    Dim("hostile", lambda r: float(r.hostile), lambda r: r.hostile, 2, 2.0, 0.5,
+    Dim("hostile", lambda r: r.hostile, lambda r: r.hostile, 2, 2.0, 0.5,
         lambda v, c, m: f"hostile or dismissive toward the user ({markers_text(m)}), hostility score {v:.0f}"),
 )
 _KEYS = {d.key for d in DIMS}
