@@ -248,3 +248,45 @@ def test_tone_dimensions_by_column_equal_the_per_row_measures():
         assert dim.value(columns).tolist() == [per_row[dim.key](r) for r in rows], dim.key
         assert dim.count(columns).tolist() == [float(getattr(r, {"caps": "caps_words"}.get(dim.key, dim.key)))
                                                for r in rows], dim.key
+
+
+def test_schema_signatures_through_the_shape_memo_equal_computed_ones():
+    """JL409 looks a record's signature up by its shape: records that differ only in what the
+    signature reads (content types, item keys, key sets, non-dict items) must not share one."""
+    from collections import Counter
+
+    import orjson
+
+    from jsonl_lint.config import Settings
+    from jsonl_lint.diagnostics import RecordRef
+    from jsonl_lint.reader import Record
+    from jsonl_lint.rule import Context
+    from jsonl_lint.rules.consistency import schema_drift
+
+    values = [{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]},
+              {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}]},
+                            {"role": "assistant", "content": "b"}]},
+              {"messages": [{"role": "user", "content": None}, {"role": "assistant", "content": "b"}]},
+              {"messages": [{"role": "user", "content": "a", "weight": 1}, {"role": "assistant", "content": "b"}]},
+              {"messages": [{"content": "a", "role": "user"}, {"role": "assistant", "content": "b"}]},
+              {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}], "id": 3},
+              {"messages": [{"role": "user", "content": "a"}, "b"]},
+              {"messages": "a"},
+              {"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": 2}]},
+              {"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": "b"}]}]
+    records = [Record(RecordRef("f.jsonl", i, i + 1, 1, 0, 1), orjson.dumps(v).decode(), value=v)
+               for i, v in enumerate(values * 2)]
+    rule, ctx = schema_drift.SchemaDrift(), Context(Settings())
+
+    def sigs(memo: bool) -> Counter:
+        schema_drift._SIGNATURES.clear()
+        state = rule.initial(ctx)
+        for record in records:
+            if not memo:
+                schema_drift._SIGNATURES.clear()
+            rule.collect(state, record, ctx)
+        return Counter({sig: g[0] for sig, g in state["sigs"].items()})
+
+    computed = sigs(memo=False)
+    assert len(computed) == 8  # key order and a non-dict item make no other signature
+    assert sigs(memo=True) == computed
