@@ -11,7 +11,8 @@ _KEY = "jl4.system"
 
 
 def system_turn(record):
-    """(text, text pointer) of the record's system prompt, or None; memoized."""
+    """(text, text pointer, hash of the text) of the record's system prompt, or None;
+    memoized (JL407 and JL408 both read it)."""
     cached = record.extra.get(_KEY, False)
     if cached is not False:
         return cached
@@ -20,7 +21,8 @@ def system_turn(record):
     if ex is not None:
         for t in ex.turns:
             if t.role in ("system", "developer"):
-                out = (t.text, t.text_pointer)
+                text = t.text
+                out = (text, t.text_pointer, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).digest())
                 break
     record.extra[_KEY] = out
     return out
@@ -42,8 +44,7 @@ def collect(state: dict, record) -> None:
         if len(state["missing"]) < 100_000:
             state["missing"].append((record.ref, first_turn_pointer(record)))
         return
-    text, pointer = found
-    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+    text, pointer, key = found
     g = state["groups"].get(key)
     if g is None:
         keep = text if len(state["groups"]) < MAX_TEXTS else None
