@@ -115,3 +115,16 @@ def test_dataset_share_rule_on_generated_files():
     share = int(found[0].message.split("(")[1].split("%")[0])
     assert 35 <= share <= 65, found[0].message
     assert not [d for d in lint(light, ["JL503"]) if d.code == "JL503"]
+
+
+@pytest.mark.parametrize("text", ["", "7", "a7", "7 and 8", "12", "no digits", "x\u0663y", "\u0663\u0664", "9\u0664",
+                                  "\uff11\uff12", "one 1", "1.5 kg"] + [chr(c) * 2 for c in range(128)])
+def test_two_digits_equals_the_regex(text):
+    """The word-problem test counts digits by bytes on plain ASCII text: the same answer as
+    two ``\\d`` searches (which also match other scripts' digits)."""
+    import re
+
+    from jsonl_lint.volatile import detector
+
+    first = re.search(r"\d", text)
+    assert detector._two_digits(text) == (first is not None and re.search(r"\d", text[first.end():]) is not None)

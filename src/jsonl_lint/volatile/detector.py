@@ -566,10 +566,21 @@ def is_math_example(turns: Iterable) -> bool:
         if t.role == "assistant":
             if "<<" in text or "####" in text or ("=" in text and _MATH_ANSWER.search(text)):
                 return True
-        elif (first := _DIGIT.search(text)) is not None and _DIGIT.search(text, first.end()) is not None:
+        elif _two_digits(text):
             if any(map(text.lower().__contains__, _MATH_WORDS)):
                 return True
     return False
+
+
+_NOT_DIGITS = bytes(b for b in range(256) if not 48 <= b <= 57)
+
+
+def _two_digits(text: str) -> bool:
+    """Whether ``text`` has two digits (``\\d``); plain ASCII, where ``\\d`` is 0-9, by
+    deleting every other byte: about 2x faster than two regex searches."""
+    if text.isascii():
+        return len(text.encode().translate(None, _NOT_DIGITS)) >= 2
+    return (first := _DIGIT.search(text)) is not None and _DIGIT.search(text, first.end()) is not None
 
 
 # A longer user turn brings its own context (a passage, a document): the answer comes from it.
