@@ -136,3 +136,37 @@ def test_word_count_on_every_ascii_character():
 @pytest.mark.parametrize("text", ["", "A", "AbC", "aBC d", "x AB", "ÀB", "ÀÉ", "É A B", "NASA", "I am OK.", "a\u00c0Z"])
 def test_upper_run_fast_path_equals_the_pattern(text):
     assert profile._has_upper_run(text) == bool(profile._HAS_UPPER_RUN.search(text))
+
+
+_LICENSING_PROMPTS = ["Describe a reunion.", "Pretend you are a pirate and greet me.", "Write a rap about turtles.",
+                      "Write an advert for our new phone.", "Explain gravity to a five year old.",
+                      "Insult me as rudely as you can.", "Draft the clauses of a rental contract.",
+                      "Tell me a story about a dragon.", "What is the capital of France?"]
+
+
+def test_registers_read_one_at_a_time_agree_with_all_of_them():
+    """The profile looks a prompt's registers up one at a time, the first found licensing
+    a marker: every marker's answer must be the one all the registers give."""
+    seen = set()
+    for i, prompt in enumerate(_LICENSING_PROMPTS):
+        record = _record(i, {"messages": [{"role": "user", "content": prompt},
+                                          {"role": "assistant", "content": "Ahoy there!"}]})
+        asked = request.registers_of(record.example)
+        seen |= asked
+        for marker, registers in profile.LICENSED_BY.items():
+            lazy = profile._Registers(record, ["Ahoy there!"], False)
+            assert lazy.isdisjoint(registers) == asked.isdisjoint(registers), (prompt, marker)
+    assert seen == set(request._REGISTER_CUES)  # the prompts ask for every register
+
+
+@pytest.mark.parametrize("prompt, counted", [("Describe a reunion.", 0), ("What is the capital of France?", 0),
+                                             ("Pretend you are a pirate and greet me.", 0)])
+def test_a_dialogue_reply_licenses_its_exclamations(prompt, counted):
+    """Speaker lines make a reply a dialogue (its characters' voice, like fiction): the
+    exclamations are not counted whatever the prompt; one speaker alone is no dialogue."""
+    dialogue = "Anna: Is that you?! No way!\nBen: Anna! It has been forever!\nAnna: Look at you! Amazing!"
+    record = _record(0, {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": dialogue}]})
+    assert profile.profile_record(record).exclaim == counted
+    monologue = dialogue.replace("\nBen:", "\n").replace("\nAnna:", "\n")
+    record = _record(1, {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": monologue}]})
+    assert profile.profile_record(record).exclaim == (0 if "pirate" in prompt else 6)

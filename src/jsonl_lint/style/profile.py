@@ -58,7 +58,7 @@ _EMOJI = re.compile(
 # Patterns start with a character or a set of them (the lookbehind after it, not before):
 # the regex engine then skips to the candidates instead of trying every position.
 _EMOTICON = re.compile(r"[:;](?<![\w:][:;])-?[)(DP](?!\w)")
-_EMOTICON_PAIRS = tuple(eye + rest for eye in ":;" for rest in "-)(DP")  # one of which every emoticon has
+_EMOTICON_PAIR = re.compile(r"[:;][-)(DP]")  # one of which every emoticon has
 _EXCLAIM = re.compile(r"!+")
 _FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
@@ -316,20 +316,21 @@ class _Echo:
 
 
 class _Registers:
-    """The registers a prompt asks for, read on first use: most replies have no marker
-    to license, and reading them is the costliest part of the request. Whether the
-    prompt asks for code is read on first use too."""
+    """The registers a prompt asks for, each read on first use: most replies have no
+    marker to license, reading the prompt is the costliest part of the request, and a
+    marker is licensed by the first of its registers found. Whether the reply is a
+    dialogue (its characters speak in their own voice: fiction) and whether the prompt
+    asks for code are read on first use too."""
 
-    __slots__ = ("record", "read", "extra", "_code")
+    __slots__ = ("record", "texts", "json_like", "_dialogue", "_low", "_asked", "_code")
 
-    def __init__(self, record):
+    def __init__(self, record, texts: list[str], json_like: bool):
         self.record = record
-        self.read: frozenset | None = None
-        self.extra: set = set()  # registers the reply itself shows (a dialogue)
+        self.texts, self.json_like = texts, json_like  # the reply's masked texts
+        self._dialogue: bool | None = None
+        self._low: str | None = None  # the prompt's cue text, lower-cased
+        self._asked: dict[str, bool] = {}
         self._code: bool | None = None
-
-    def add(self, register: str) -> None:
-        self.extra.add(register)
 
     @property
     def code(self) -> bool:
@@ -339,11 +340,22 @@ class _Registers:
         return self._code
 
     def isdisjoint(self, registers) -> bool:
-        if not self.extra.isdisjoint(registers):
-            return False
-        if self.read is None:
-            self.read = request.registers_of(self.record.example)
-        return self.read.isdisjoint(registers)
+        if request.FICTION in registers:
+            if self._dialogue is None:
+                self._dialogue = not self.json_like and sum(
+                    len(_SPEAKER.findall("\n" + t)) for t in self.texts if ":" in t) >= 2
+            if self._dialogue:
+                return False
+        asked = self._asked
+        for register in registers:
+            found = asked.get(register)
+            if found is None:
+                if self._low is None:
+                    self._low = request.cue_text(self.record.example)
+                found = asked[register] = request.asks_for(self._low, register)
+            if found:
+                return False
+        return True
 
 
 def _profile(turns, echo: _Echo, record, req: Request | None = None) -> StyleProfile:
@@ -366,7 +378,7 @@ def _profile(turns, echo: _Echo, record, req: Request | None = None) -> StylePro
         record.extra[_MASKED_KEY] = text  # the text language.detect reads: not masked again
     if calls and p.words < 4 and any(has_text_tool_call(t.text) for t in turns):
         p.tool_call = True  # "wikipedia('Eiffel Tower')": a call, not a text reply
-    registers = _registers(record, texts, json_like)
+    registers = _Registers(record, texts, json_like)
     for turn, text in zip(turns, texts):
         _markers(p, turn, text, echo, registers)
     if p.exclaim and p.exclaim <= echo.exclaims:
@@ -385,13 +397,6 @@ def _sentences(texts: list[str]) -> int:
 
 def _lines(texts: list[str]) -> int:
     return sum(sum(1 for ln in t.split("\n") if ln.strip()) if "\n" in t else 1 for t in texts if t.strip())
-
-
-def _registers(record, texts: list[str], json_like: bool) -> _Registers:
-    registers = _Registers(record)
-    if not json_like and sum(len(_SPEAKER.findall("\n" + t)) for t in texts if ":" in t) >= 2:
-        registers.add(request.FICTION)  # a dialogue or script: characters speak in their own voice
-    return registers
 
 
 def _add_complete(p: StyleProfile, req: Request, turns, texts: list[str], echo: _Echo, registers: _Registers) -> None:
@@ -414,7 +419,7 @@ def _complete(p: StyleProfile, record) -> None:
     example = record.example
     turns = reply_turns(example)
     texts = [_mask(_mask_calls(t.text) if calls else t.text, json_like) for t in turns]
-    _add_complete(p, request.of(record), turns, texts, _Echo(example), _registers(record, texts, json_like))
+    _add_complete(p, request.of(record), turns, texts, _Echo(example), _Registers(record, texts, json_like))
 
 
 def _gradable(p: StyleProfile, req: Request, texts: list[str], words: int, registers: _Registers) -> bool:
@@ -470,7 +475,7 @@ def _markers(p: StyleProfile, turn, text: str, echo: _Echo, registers: _Register
     # for the few replies that have a marker.
     voice = mask_quotes(text)
     emoji = list(_EMOJI.finditer(voice)) if not text.isascii() else []
-    if (":" in voice or ";" in voice) and any(map(voice.__contains__, _EMOTICON_PAIRS)):
+    if (":" in voice or ";" in voice) and _EMOTICON_PAIR.search(voice):
         emoji += _EMOTICON.finditer(voice)
     if emoji and not _licensed("emoji", registers):
         for m in emoji:

@@ -608,10 +608,20 @@ def formats_of(example, kind: str) -> frozenset:
 
 
 def registers_of(example) -> frozenset:
-    """The registers the prompt asks for (read only for replies with a marker to license,
-    or a reading grade to skip)."""
-    low = _cue_text(example).lower()
-    return frozenset(r for r, rx in _REGISTER_RE.items() if rx.search(low))
+    """The registers the prompt asks for."""
+    low = cue_text(example)
+    return frozenset(r for r in _REGISTER_RE if asks_for(low, r))
+
+
+def cue_text(example) -> str:
+    """Where a request's cues are read (:func:`_cue_text`), lower-cased."""
+    return _cue_text(example).lower()
+
+
+def asks_for(low: str, register: str) -> bool:
+    """Whether a prompt's lower-cased cue text asks for ``register`` (the style profile
+    reads one register at a time, and only for replies with a marker to license)."""
+    return _REGISTER_RE[register].search(low) is not None
 
 
 def of(record) -> Request:
