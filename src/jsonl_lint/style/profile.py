@@ -252,6 +252,11 @@ def reply_turns(example) -> list:
     return [t for t in answer_turns(example) if t.text]
 
 
+def memoized_profile(record) -> StyleProfile | None | bool:
+    """The record's profile when one was made (False when not): what a second rule reads."""
+    return record.extra.get(_KEY, False)
+
+
 @stage("style profile")
 def profile_record(record, complete: bool = False) -> StyleProfile | None:
     """The memoized profile of the record's replies (None without any). ``complete``: with

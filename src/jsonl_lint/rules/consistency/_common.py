@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ...rule import Context, DatasetRule, Options
 from ...similarity.refs import RowTable
-from ...style.profile import StyleProfile, profile_record
+from ...style.profile import StyleProfile, memoized_profile, profile_record
 from ...style.stats import Summary, fmt, pct, summarize
 
 DEFAULT_MIN_RECORDS = 50
@@ -82,7 +82,9 @@ class ProfileRule(DatasetRule[RowTable]):
         raise NotImplementedError
 
     def collect(self, state: RowTable, record, ctx: Context) -> None:
-        prof = profile_record(record, self.complete)
+        prof = memoized_profile(record)  # the second rule to read it, without the call
+        if prof is False or self.complete:
+            prof = profile_record(record, self.complete)
         if prof is None:
             return
         e = self.entry(prof)

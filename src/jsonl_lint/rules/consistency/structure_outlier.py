@@ -27,12 +27,16 @@ EXPLAINED_BY = {
 }
 
 
-class StructureRow(NamedTuple):
-    pointer: str
+class Shape(NamedTuple):
     kind: str
     keys: tuple | None
     features: tuple
     asked: frozenset  # formats the prompt asks for or hands over
+
+
+class StructureRow(NamedTuple):
+    pointer: str
+    shape: Shape  # one value, not four: most rows repeat a few shapes, and a column adds each value
 
 
 def _explained(shape: str, asked: frozenset) -> bool:
@@ -102,27 +106,26 @@ class StructureOutlier(ProfileRule):
     def entry(self, p):
         if p.tool_call:
             return None
-        return StructureRow(p.pointer, p.kind, p.keys, p.features, p.asked_formats)
+        return StructureRow(p.pointer, Shape(p.kind, p.keys, p.features, p.asked_formats))
 
     def finish(self, state: RowTable, ctx: Context):
         opts = self.options
         n = len(state)
         if n < opts.min_records:
             return
-        # The few fields read of every row, as columns: only a reported row is made whole.
-        kind_of = state.column("kind")
-        kinds = Counter(kind_of)
+        # The shapes of every row, as a column: only a reported row is made whole.
+        shapes = state.column("shape")
+        kinds = Counter(shape.kind for shape in shapes)
         top, top_n = kinds.most_common(1)[0]
         found = []
         if top_n / n < opts.min_majority:
             return
-        keys_of, features_of = state.column("keys"), state.column("features")
-        keysets = Counter(k for k, kind in zip(keys_of, kind_of) if kind == JSON_OBJECT)
+        keysets = Counter(shape.keys for shape in shapes if shape.kind == JSON_OBJECT)
         json_n = sum(keysets.values())
         top_keys, top_keys_n = keysets.most_common(1)[0] if keysets else (None, 0)
         keys_majority = json_n >= opts.min_records and top_keys_n / json_n >= opts.min_majority
         majority = kind_plural(top, top_keys if top == JSON_OBJECT and keys_majority else None)
-        feats = Counter(f for fs, kind in zip(features_of, kind_of) if kind == TEXT for f in fs)
+        feats = Counter(f for shape in shapes if shape.kind == TEXT for f in shape.features)
         text_n = kinds.get(TEXT, 0)
         rare_features = {f for f in RARE_FEATURES if text_n and feats[f] / text_n <= opts.feature_share}
 
@@ -134,34 +137,35 @@ class StructureOutlier(ProfileRule):
                 return keysets[keys] / json_n <= opts.rare_share
             return kind == TEXT and text_n >= opts.min_records and not rare_features.isdisjoint(features)
 
-        for i, shape in enumerate(zip(kind_of, keys_of, features_of)):
-            if not may_report(*shape):
+        for i, (kind, keys, features, asked) in enumerate(shapes):
+            if not may_report(kind, keys, features):
                 continue
             ref, row = state[i]
-            if row.kind != top:
-                share = kinds[row.kind] / n
-                if share <= opts.rare_share and not _explained(row.kind, row.asked):
+            pointer = row.pointer
+            if kind != top:
+                share = kinds[kind] / n
+                if share <= opts.rare_share and not _explained(kind, asked):
                     found.append((1 - share, Finding(
-                        f"{describe(row.kind, row.keys, row.features)}; {pct(top_n / n)} of replies "
-                        f"({top_n:,} of {n:,}) are {majority}", pointer=row.pointer, record=ref)))
+                        f"{describe(kind, keys, features)}; {pct(top_n / n)} of replies "
+                        f"({top_n:,} of {n:,}) are {majority}", pointer=pointer, record=ref)))
                 continue
-            if row.kind == JSON_OBJECT and keys_majority and row.keys != top_keys:
-                share = keysets[row.keys] / json_n
+            if kind == JSON_OBJECT and keys_majority and keys != top_keys:
+                share = keysets[keys] / json_n
                 if share <= opts.rare_share:
-                    missing = [k for k in top_keys if k not in row.keys]
-                    extra = [k for k in row.keys if k not in top_keys]
+                    missing = [k for k in top_keys if k not in keys]
+                    extra = [k for k in keys if k not in top_keys]
                     diff = "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
                                                   f"extra {', '.join(extra)}" if extra else "") if x)
                     found.append((1 - share, Finding(
-                        f"{describe(row.kind, row.keys)}; {pct(top_keys_n / json_n)} of JSON replies "
+                        f"{describe(kind, keys)}; {pct(top_keys_n / json_n)} of JSON replies "
                         f"({top_keys_n:,} of {json_n:,}) have keys {', '.join(top_keys)} ({diff})",
-                        pointer=row.pointer, record=ref)))
-            elif row.kind == TEXT and row.features and text_n >= opts.min_records:
-                rare = [f for f in RARE_FEATURES if f in row.features and feats[f] / text_n <= opts.feature_share
-                        and not _explained(f, row.asked)]
+                        pointer=pointer, record=ref)))
+            elif kind == TEXT and features and text_n >= opts.min_records:
+                rare = [f for f in RARE_FEATURES if f in features and feats[f] / text_n <= opts.feature_share
+                        and not _explained(f, asked)]
                 if rare:
                     f0 = rare[0]
                     found.append((1 - feats[f0] / text_n, Finding(
-                        f"{describe(row.kind, row.keys, row.features)}; only {pct(feats[f0] / text_n)} of replies "
-                        f"({feats[f0]:,} of {text_n:,}) use {FEATURE_TEXT[f0]}", pointer=row.pointer, record=ref)))
+                        f"{describe(kind, keys, features)}; only {pct(feats[f0] / text_n)} of replies "
+                        f"({feats[f0]:,} of {text_n:,}) use {FEATURE_TEXT[f0]}", pointer=pointer, record=ref)))
         yield from self.limit(found)

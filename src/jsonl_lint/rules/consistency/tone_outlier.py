@@ -34,6 +34,7 @@ DIMS = (
         lambda v, c, m: f"hostile or dismissive toward the user ({markers_text(m)}), hostility score {v:.0f}"),
 )
 _KEYS = {d.key for d in DIMS}
+_NO_EVIDENCE: dict = {}  # shared by the rows without markers (never changed)
 
 
 class ToneOutlier(ProfileRule):
@@ -98,7 +99,7 @@ class ToneOutlier(ProfileRule):
     def entry(self, p):
         if p.tool_call:
             return None
-        ev = {k: v for k, v in p.evidence.items() if k in _KEYS}
+        ev = {k: v for k, v in p.evidence.items() if k in _KEYS} if p.evidence else _NO_EVIDENCE
         return ToneRow(p.pointer, p.words, p.sentences, p.emoji, p.exclaim, p.caps_words, p.letters_words,
                        p.hostile, ev)
 
