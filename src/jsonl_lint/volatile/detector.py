@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..formats import answer_turns, has_text_tool_call, reply_calls_tool
-from ..lazy_regex import LazyRegex
 from . import lexicon
 from .lexicon import CREATIVE, DEFERRALS, MONTH, NOT_NAMES, PATTERNS, QUESTION_PATTERNS, REASONS, YEAR
 from ..timings import stage
@@ -59,20 +58,31 @@ class _Cue:
     """One cue pattern; compiled when a text first has one of its keys (most runs, and
     every small file, need only a few of them: compiling all took most of the import)."""
 
-    __slots__ = ("order", "category", "strength", "_lazy")
+    __slots__ = ("order", "category", "strength", "pattern", "_regex")
 
     def __init__(self, order: int, category: str, strength: str, pattern: str):
         self.order = order  # earlier cues win when two matches overlap
         self.category = category
         self.strength = strength  # "strong" | "anchored" | "weak" (see the lexicon)
-        self._lazy = LazyRegex(pattern, re.I)
+        self.pattern = pattern
+        self._regex: re.Pattern | None = None
 
     @property
     def regex(self) -> re.Pattern:
-        return self._lazy.regex
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.I)
+        return self._regex
 
 
-_Keyed = dict
+class _Keyed(dict):
+    """Key -> cues, with the keys as a frozenset too: a text's word set meets a frozenset
+    faster than a dict's keys."""
+
+    __slots__ = ("keyset",)
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.keyset = frozenset(self)
 
 
 def _index(patterns) -> tuple[_Keyed, _Keyed]:
@@ -89,10 +99,10 @@ def _index(patterns) -> tuple[_Keyed, _Keyed]:
                 by_word.setdefault(key.encode("ascii"), []).append((cue, int(back)))
             else:
                 by_phrase.setdefault(key, []).append((cue, int(back)))
-    return ({k: tuple(v) for k, v in by_word.items()}, {k: tuple(v) for k, v in by_phrase.items()})
+    return (_Keyed((k, tuple(v)) for k, v in by_word.items()), _Keyed((k, tuple(v)) for k, v in by_phrase.items()))
 
 
-def _gates(by_phrase: _Keyed) -> tuple[dict, tuple]:
+def _gates(by_phrase: _Keyed) -> tuple[_Keyed, tuple]:
     """Phrase keys by their first word (looked for only when that word occurs), and the
     symbol keys without a word (``$``, ``°``), looked for with ``in``."""
     gated: dict[bytes, list] = {}
@@ -103,7 +113,7 @@ def _gates(by_phrase: _Keyed) -> tuple[dict, tuple]:
             gated.setdefault(first.group().encode("ascii"), []).append((key, cues))
         else:
             symbols.append((key, cues))
-    return gated, tuple(symbols)
+    return _Keyed(gated), tuple(symbols)
 
 
 _CUES_BY_WORD, _CUES_BY_PHRASE = _index(PATTERNS)
@@ -120,7 +130,7 @@ _CREATIVE = re.compile(CREATIVE, re.I)
 _TOKEN_START = re.compile(r"(?<![\w$€£¥₹])[\w$€£¥₹]")
 
 
-def _matches(text: str, by_word: _Keyed, by_phrase: _Keyed, skip: frozenset = frozenset()) -> list[tuple[int, int, _Cue, str]]:
+def _matches(text: str, by_word: _Keyed, by_phrase: tuple, skip: frozenset = frozenset()) -> list[tuple[int, int, _Cue, str]]:
     """Non-overlapping cue matches, earlier cues first on overlap.
 
     Only cues whose keys occur in the text run, and each is only tried
@@ -133,9 +143,9 @@ def _matches(text: str, by_word: _Keyed, by_phrase: _Keyed, skip: frozenset = fr
     n = len(text)
     found: dict[tuple[int, int], tuple[int, int, _Cue, str]] = {}
     words = _lower_words(lower)
-    keys = [(w.decode("ascii"), by_word[w], True) for w in words & by_word.keys()]
+    keys = [(w.decode("ascii"), by_word[w], True) for w in words & by_word.keyset]
     gated, symbols = by_phrase
-    for gate in words & gated.keys():
+    for gate in words & gated.keyset:
         keys += [(k, cues, False) for k, cues in gated[gate] if k in lower]
     keys += [(k, cues, False) for k, cues in symbols if k in lower]
     for key, cues, word in keys:
