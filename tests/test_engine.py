@@ -103,41 +103,6 @@ def test_the_per_record_pass_collects_young_objects_less_often(tmp_path):
     assert seen == [(max(before[0], GC_YOUNG), *before[1:])] and gc.get_threshold() == before
 
 
-def test_the_driver_collects_young_objects_less_often_in_a_whole_run(tmp_path):
-    """The dataset rules' finish (like the calibration and the merges) runs under the per-record
-    pass's threshold too, and the threshold is restored after the run."""
-    import gc
-
-    from jsonl_lint.engine import GC_YOUNG
-    from jsonl_lint.registry import RulePack
-    from jsonl_lint.rule import DatasetRule
-
-    seen = []
-
-    class Probe(DatasetRule):
-        code, name, summary, requires = "XX904", "probe", "test rule", "raw"
-
-        def initial(self, ctx):
-            return 0
-
-        def collect(self, state, record, ctx):
-            pass
-
-        def merge(self, states):
-            return 0
-
-        def finish(self, state, ctx):
-            seen.append(gc.get_threshold())
-            return ()
-
-    path = tmp_path / "train.jsonl"
-    path.write_text('{"text": "x"}\n')
-    settings = settings_for()
-    before = gc.get_threshold()
-    Engine(settings, RulePack((), (Probe(),), {}, settings)).run([str(path)])
-    assert seen == [(max(before[0], GC_YOUNG), *before[1:])] and gc.get_threshold() == before
-
-
 def test_prefetch_hooks_run_once_per_chunk_per_distinct_hook(tmp_path):
     from jsonl_lint.engine import CHUNK
     from jsonl_lint.registry import RulePack

@@ -57,12 +57,11 @@ TASK_BYTES = 32 << 20  # a large file's tasks cover at most this much: a task's 
 REDUCE_BYTES = 96 << 20  # input a reduce partition covers at most: more partitions (a multiple
 # of the workers) for a larger run, so a reduce worker's peak stays bounded too
 CHUNK = 256  # records read before any is checked, so prefetch hooks see them together
-# Young-generation collections during a run (the per-record pass, and the driver's calibration,
-# merges and finish): one each time this many more containers were allocated than freed
-# (Python's default: 700). Records allocate hundreds of containers each, freed by reference
-# counting (a 5k-record run leaves ~800 objects in cycles), so what the collector walks is mostly
-# the growing dataset state: at 700 it took 7-10% of a run's CPU, at 10,000 still 4-5% of the
-# pass (r100k, one process: 191 collections, 0.74 s).
+# Young-generation collections during the per-record pass: one each time this many more
+# containers were allocated than freed (Python's default: 700). Records allocate hundreds of
+# containers each, freed by reference counting (a 5k-record run leaves ~800 objects in cycles),
+# so what the collector walks is mostly the growing dataset state: at 700 it took 7-10% of a
+# run's CPU, at 10,000 still 4-5% of the pass (r100k, one process: 191 collections, 0.74 s).
 GC_YOUNG = 200_000
 SAMPLE_WINDOWS = 64  # calibration sample: records from this many places spread over the files
 Progress = Callable[[int, int], None]
@@ -342,18 +341,17 @@ class Engine:
         if t is not None:
             t.kinds.update((rule.code, "rule") for rule in self.pack.rules)
         try:
-            with _fewer_collections():  # the driver's calibration, merges and finish too
-                in_memory = any(f in self._texts for f in files)  # only this process can read them
-                if backend is None and (in_memory or not dataset_rules or (
-                        self.settings.backend == "local" and self._jobs(files, jobs) == 1)):
-                    return self._run_serial(files, progress, dataset_rules)
-                if backend is None:
-                    with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
-                        return self.run_plan(plan(files, tasks or own.workers, max_bytes=None if tasks else TASK_BYTES),
-                                             own, progress)
-                if not isinstance(tasks, list):
-                    tasks = plan(files, tasks or backend.workers, self._texts, shared=backend.forks)
-                return self.run_plan(tasks, backend, progress)
+            in_memory = any(f in self._texts for f in files)  # only this process can read them
+            if backend is None and (in_memory or not dataset_rules or (
+                    self.settings.backend == "local" and self._jobs(files, jobs) == 1)):
+                return self._run_serial(files, progress, dataset_rules)
+            if backend is None:
+                with make_backend(self.settings.backend, self._jobs(files, jobs), self.settings.address) as own:
+                    return self.run_plan(plan(files, tasks or own.workers, max_bytes=None if tasks else TASK_BYTES),
+                                         own, progress)
+            if not isinstance(tasks, list):
+                tasks = plan(files, tasks or backend.workers, self._texts, shared=backend.forks)
+            return self.run_plan(tasks, backend, progress)
         finally:
             for path in set(texts or ()) | {"-"}:
                 self._texts.pop(path, None)
