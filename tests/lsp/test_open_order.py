@@ -67,6 +67,7 @@ async def test_the_lines_after_the_first_batch_come_from_the_open_pass(tmp_path,
     assert len(checked) == srv.FIRST_BATCH and st.doc.held and not st.doc.dirty and st.initial
     lines = list(st.doc.lines)
     found, results = open_pass(st.linter.settings, st.doc.path, text)
+    assert open_pass(st.linter.settings, st.doc.path, text.encode()) == (found, results)  # as the server sends it
     # the findings, where they are, and what hovers show but the token counts, which come after
     assert results == [_uncounted(r) for r in _thread_results(st)]
     assert found == dataset_pass(st.linter.settings, st.doc.path, text)
@@ -92,9 +93,10 @@ def test_token_counts_after_the_open_pass_are_the_thread_paths(tmp_path, monkeyp
     path = str(tmp_path / "train.jsonl")
     settings = load_settings(isolated=True).updated(select=("ALL",), jobs=2)
     linter = srv.Linter(settings, path)
-    for text in ("\n".join(dataset_lines()) + "\n", "\n".join(dataset_lines())):
+    for text in ("\n".join(dataset_lines()) + "\n", "\n".join(dataset_lines()), "", "\n"):
         lines = text.split("\n")
         counts = line_counts(settings, path, text)
+        assert line_counts(settings, path, text.encode()) == counts
         assert len(counts) == len(lines)
         doc = srv.Document.open("file:///x", path, 1, text, "utf-16")
         expected = [linter.check(doc.key(i)).info for i in range(len(lines))]

@@ -371,7 +371,7 @@ class JsonlLanguageServer(LanguageServer):
                 st.ds_again = False
                 edit, settings = st.doc.edit_count, st.linter.settings
                 lines = list(st.doc.lines) if st.doc.held else None  # the open pass checks them too
-                text = st.doc.text
+                text = st.doc.text.encode("utf-8", "surrogatepass")  # bytes: see lsp.dataset._utf8
                 token = await self._progress_begin(f"jsonl-lint: dataset-wide rules ({len(st.doc.lines):,} lines)")
                 try:
                     if lines is None:
@@ -410,7 +410,7 @@ class JsonlLanguageServer(LanguageServer):
         finally:
             st.ds_running = False
 
-    async def _counts(self, st: DocState, settings: Settings, lines: list[str], text: str) -> None:
+    async def _counts(self, st: DocState, settings: Settings, lines: list[str], text: bytes) -> None:
         """The token counts the open pass left out (hovers, the summary lens), counted on
         the dataset worker once its diagnostics are shown."""
         st.counting = True
