@@ -284,16 +284,22 @@ class DeclarativeRule(Rule):
                     f"{MAX_TIMEOUTS} regex timeouts of {t:g} s; fix its pattern")
         return None
 
+    def _gated_out(self, record) -> bool:
+        """True when no piece of the record holds a literal of the gate, so _search would find
+        nothing (a rule disabled by timeouts goes the long way)."""
+        gate = self.gate
+        if gate is None or self._timeouts > MAX_TIMEOUTS:
+            return False
+        for piece in pieces(record, self.scopes):  # a loop: cheaper than any() over a generator here
+            if _may_match(gate, piece.text):
+                return False
+        return True
+
 
 class DeclarativeRecordRule(DeclarativeRule, RecordRule):
     def check(self, record, ctx: Context) -> Iterable[Finding]:
-        gate = self.gate
-        if gate is not None and self._timeouts <= MAX_TIMEOUTS:
-            for piece in pieces(record, self.scopes):
-                if _may_match(gate, piece.text):
-                    break
-            else:
-                return ()  # _search would find nothing in any piece (a disabled rule goes the long way)
+        if self._gated_out(record):
+            return ()
         return self._check(record, ctx)
 
     def _check(self, record, ctx: Context) -> Iterator[Finding]:
@@ -519,14 +525,9 @@ class RatioRule(DeclarativeDatasetRule):
     def collect(self, state, record, ctx):
         if state["path"] is None:
             state["path"] = record.ref.path
-        gate = self.gate
-        if gate is not None and self._timeouts <= MAX_TIMEOUTS:
-            for piece in pieces(record, self.scopes):
-                if _may_match(gate, piece.text):
-                    break
-            else:
-                state["total"] += 1  # no hit is possible (as _search would find)
-                return
+        if self._gated_out(record):
+            state["total"] += 1
+            return
         try:
             hit = next((m for p in self._pieces(record) for m in self._search(self.pattern, p.text, first=True)), None)
         except RegexTimeout:
