@@ -442,7 +442,7 @@ class Engine:
         shuffled = [r for r in self.pack.dataset_rules if isinstance(r, ShuffledRule)]
         total = sum(self._size(f) for f in files)
         workers = max(1, backend.workers)
-        parts = workers * -(-total // (workers * REDUCE_BYTES) or 1) if shuffled else 0
+        parts = workers * max(1, -(-total // (workers * REDUCE_BYTES))) if shuffled else 0
         diagnostics: list[Diagnostic] = []
         summaries: dict[str, FileSummary] = {}
         merged: dict[str, Any] = {}

@@ -126,6 +126,9 @@ async def test_an_empty_document_still_gets_its_dataset_pass(tmp_path, monkeypat
     _, calls, st, _ = await _open(tmp_path, monkeypatch, "")
     assert [reason for reason, _, _ in calls] == ["open"]
     assert st.doc.complete and not st.initial
+    # and the passes themselves run on an empty text (a negative reduce-partition count broke them)
+    codes = [d.code for d in dataset_pass(st.linter.settings, st.doc.path, "")]
+    assert codes and [d.code for d in open_pass(st.linter.settings, st.doc.path, "")[0]] == codes
 
 
 @pytest.mark.asyncio
