@@ -6,11 +6,11 @@ The engine needs two things from an executor, and nothing else:
   order** (the engine merges per-rule states in that order); ``args`` may be a lazy
   iterable, taken a few tasks ahead of the results (verification blocks are built
   as they are needed, never all at once);
-* ``shuffle(fn, args, parts)`` then ``reduce(fn, pieces, extra)``: map tasks that
+* ``shuffle(fn, args, parts)`` then ``start_reduce(fn, pieces, extra)``: map tasks that
   return ``(result, pieces)`` with one piece (bytes) per reduce partition, and reduce
-  tasks that receive partition ``p`` of every map task, in task order (``start_reduce``
+  tasks that receive partition ``p`` of every map task, in task order; ``start_reduce``
   starts them and returns what waits for their results, so the driver can work
-  meanwhile; by default the reduce then runs when waited for). ``shuffle``
+  meanwhile (the base class reduces in the driver when waited for). ``shuffle``
   returns the results as an iterator in task order and a list that holds the pieces
   (or handles to them) once the iterator is done. The pieces never pass through the
   driver: on Ray they stay in the object store, locally they go through files in a
@@ -62,12 +62,9 @@ class Backend:
 
         return results(), pieces
 
-    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
-        parts = len(shuffled[0]) if shuffled else 0
-        return [fn(([task[p] for task in shuffled], extra)) for p in range(parts)]
-
     def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
-        return lambda: self.reduce(fn, shuffled, extra)
+        parts = len(shuffled[0]) if shuffled else 0
+        return lambda: [fn(([task[p] for task in shuffled], extra)) for p in range(parts)]
 
     def close(self) -> None:
         pass
@@ -148,9 +145,6 @@ class ProcessBackend(Backend):
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-
-    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
-        return self.start_reduce(fn, shuffled, extra)()
 
     def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
         parts = len(shuffled[0]) if shuffled else 0

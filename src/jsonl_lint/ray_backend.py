@@ -69,9 +69,6 @@ class RayBackend(Backend):
 
         return results(), pieces
 
-    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
-        return self.start_reduce(fn, shuffled, extra)()
-
     def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
         parts = len(shuffled[0]) if shuffled else 0
         extra_ref = self._ray.put(extra)

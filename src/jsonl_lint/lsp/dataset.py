@@ -279,8 +279,8 @@ class Reusing(Backend):
 
         return in_order(), pieces
 
-    def reduce(self, fn: Callable, shuffled: Any, extra: Any) -> list:
-        return Backend.reduce(self, fn, shuffled, extra)  # the pieces are bytes here
+    def start_reduce(self, fn: Callable, shuffled: Any, extra: Any) -> Callable[[], list]:
+        return Backend.start_reduce(self, fn, shuffled, extra)  # the pieces are bytes here
 
     def close(self) -> None:
         self.inner.close()
