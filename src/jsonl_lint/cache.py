@@ -34,10 +34,7 @@ def load(name: str) -> bytes | None:
             data = f.read()
     except OSError:
         return None
-    head = len(MAGIC) + 32
-    if not data.startswith(MAGIC) or hashlib.sha256(data[head:]).digest() != data[len(MAGIC):head]:
-        return None
-    return data[head:]
+    return _payload(data)
 
 
 def load_mapped(name: str) -> memoryview | None:
@@ -50,10 +47,15 @@ def load_mapped(name: str) -> memoryview | None:
             view = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
     except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
         return None
+    return _payload(view)
+
+
+def _payload(data: bytes | memoryview):
+    """An entry's payload after its magic and SHA-256 header, or None when either is wrong."""
     head = len(MAGIC) + 32
-    if view[:len(MAGIC)] != MAGIC or hashlib.sha256(view[head:]).digest() != view[len(MAGIC):head]:
+    if data[:len(MAGIC)] != MAGIC or hashlib.sha256(data[head:]).digest() != data[len(MAGIC):head]:
         return None
-    return view[head:]
+    return data[head:]
 
 
 def store(name: str, payload: bytes) -> bool:

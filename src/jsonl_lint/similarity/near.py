@@ -158,9 +158,7 @@ class NearState:
         self.group.extend(group_ids(self.groups, groups))
         self.canon.extend(canons)
         self.thash.extend([stable_hash64(p + "\x1e" + a) for p, a in zip(prompts, answers)])
-        if self.store.budget:  # a task keeps no texts
-            for j, parts in enumerate(zip(prompts, answers)):
-                self.store.keep(base + j, parts)
+        self.store.keep_many(base, zip(prompts, answers))
         words = Words(list(prompts + answers))
         wcount = words.per_doc
         sh, counts = shingle_hashes(words.hashes(), wcount, cfg.shingle)

@@ -42,9 +42,12 @@ class RefTable:
         self.rows.extend((self._path_id(ref.path), ref.index, ref.line, ref.column, ref.offset, ref.length, cplen))
 
     def add_many(self, refs: Iterable[RecordRef], cplens: Iterable[int]) -> None:
-        rows = []
+        rows, ids = [], self._ids
         for ref, cplen in zip(refs, cplens):
-            rows += (self._path_id(ref.path), ref.index, ref.line, ref.column, ref.offset, ref.length, cplen)
+            pid = ids.get(ref.path)  # the common case inline: this runs for every record
+            if pid is None:
+                pid = self._path_id(ref.path)
+            rows += (pid, ref.index, ref.line, ref.column, ref.offset, ref.length, cplen)
         self.rows.extend(rows)
 
     def ref(self, i: int) -> RecordRef:
@@ -170,6 +173,12 @@ class TextStore:
         if self.used + size <= self.budget:
             self.texts[i] = parts
             self.used += size
+
+    def keep_many(self, base: int, parts: Iterable[tuple[str, ...]]) -> None:
+        """``keep`` for rows ``base``, ``base + 1``, ...; nothing when no text is kept (a task)."""
+        if self.budget:
+            for j, p in enumerate(parts):
+                self.keep(base + j, p)
 
     def shifted(self, offset: int) -> dict[int, tuple[str, ...]]:
         return {i + offset: t for i, t in self.texts.items()}

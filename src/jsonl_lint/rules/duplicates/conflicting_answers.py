@@ -91,9 +91,7 @@ class _State:
         self.answer.extend([stable_hash64(a) for a in answers])
         self.pointers += map(sys.intern, pointers)  # one string per distinct pointer, not per record
         self.group.extend(group_ids(self.groups, groups))
-        if self.store.budget:  # a task keeps no texts
-            for j, parts in enumerate(zip(answers, prompts, requests)):
-                self.store.keep(base + j, parts)
+        self.store.keep_many(base, zip(answers, prompts, requests))
 
     def subset(self, rows: np.ndarray, keep_texts: bool) -> "_State":
         out = _State()
