@@ -608,7 +608,8 @@ def formats_of(example, kind: str) -> frozenset:
 
 
 def registers_of(example) -> frozenset:
-    """The registers the prompt asks for."""
+    """The registers the prompt asks for, all of them (the profile reads them one at a time,
+    stopping at the first that licenses a marker; the tests compare the two)."""
     low = cue_text(example)
     return frozenset(r for r in _REGISTER_RE if asks_for(low, r))
 

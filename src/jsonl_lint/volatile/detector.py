@@ -69,6 +69,8 @@ class _Cue:
 
     @property
     def regex(self) -> re.Pattern:
+        # LazyRegex's logic inline: this is read at every tried position of every answer, and
+        # one property here costs half of a LazyRegex held in a slot
         if self._regex is None:
             self._regex = re.compile(self.pattern, re.I)
         return self._regex

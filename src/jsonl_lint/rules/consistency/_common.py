@@ -44,6 +44,8 @@ class Columns:
     def __getattr__(self, name: str) -> np.ndarray:
         read = self.__dict__["_read"]
         if name not in read:
+            if name not in self._table.row_type._fields:
+                raise AttributeError(name)  # hasattr() and a typo read as for any object
             read[name] = np.asarray(self._table.column(name), dtype=float)
         return read[name]
 
@@ -82,8 +84,9 @@ class ProfileRule(DatasetRule[RowTable]):
         raise NotImplementedError
 
     def collect(self, state: RowTable, record, ctx: Context) -> None:
-        prof = memoized_profile(record)  # the second rule to read it, without the call
-        if prof is False or self.complete:
+        # the second rule to read a profile takes it from the record, without the call
+        prof = False if self.complete else memoized_profile(record)
+        if prof is False:
             prof = profile_record(record, self.complete)
         if prof is None:
             return

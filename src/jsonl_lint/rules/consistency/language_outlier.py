@@ -124,8 +124,10 @@ class LanguageOutlier(DatasetRule[RowTable]):
             return
         deferred = self._judge_deferred(state, ctx) if "en" in rare else {}
         found = []
-        for k in [k for k, lang in enumerate(column) if lang in rare]:
-            ref, (pointer, lang, judged) = state[k]
+        for k, lang in enumerate(column):
+            if lang not in rare:
+                continue
+            ref, (pointer, _, judged) = state[k]
             if judged is None:
                 judged = deferred.get(k, False)
             if judged:
