@@ -6,6 +6,7 @@ words taken from the first sentence when it has enough, memoized word forms)."""
 from __future__ import annotations
 
 from itertools import islice
+from unittest import mock
 
 from hypothesis import given, settings, strategies as st
 
@@ -25,6 +26,13 @@ def _defined_plain(answer: str) -> str:
     return c._LIST_MARKER.sub("", c._NOISE.sub(" ", stripped)).strip()
 
 
+class _Fresh(dict):
+    """Each word normalized anew (the memo's interface, nothing kept)."""
+
+    def __getitem__(self, word: str) -> str:
+        return c._norm_token(word)
+
+
 def _defined(answer: str, given_words: frozenset[str]) -> c.Claims:
     text = _defined_plain(answer)
     words = [c._norm_token(m.group())
@@ -36,7 +44,8 @@ def _defined(answer: str, given_words: frozenset[str]) -> c.Claims:
     core_words = [c._norm_token(w) for w in c._WORD.findall(c._expand_negations(core_text))]
     facts, runs = frozenset(), frozenset()
     if len(core_words) <= c._CORE_WORDS:
-        names, runs = c._names(core_text)
+        with mock.patch.object(c, "_NORMS", _Fresh()):  # _names reads the memo: the definition must not
+            names, runs = c._names(core_text)
         facts = frozenset(f for f in names | c._numbers(core_text) if f not in given_words)
     label = frozenset(w for w in words if w not in c._STOP) if 0 < len(words) <= c._LABEL_WORDS else frozenset()
     negated = any(w in c._NEGATORS for w in core_words)

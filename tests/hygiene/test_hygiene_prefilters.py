@@ -51,7 +51,6 @@ def test_attachment_word_test_passes_every_text_the_regex_matches(text):
 
     if _ATTACHMENT.search(text):
         assert _has_attachment_word(text)
-    assert not _has_attachment_word("Rewrite this paragraph about maps.")
 
 
 def test_attachment_word_test_passes_each_word_the_regex_reads():
@@ -65,3 +64,4 @@ def test_attachment_word_test_passes_each_word_the_regex_reads():
                     assert _has_attachment_word(text), text
                     checked += 1
     assert checked > 100
+    assert not _has_attachment_word("Rewrite this paragraph about maps.")  # a stem inside a word

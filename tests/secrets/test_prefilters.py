@@ -47,7 +47,8 @@ def test_a_line_without_candidates_has_no_string_with_one(strings, ascii_only):
 def test_digit_lead_bytes_are_those_of_every_non_ascii_digit():
     """A non-ASCII text gets a digit shape only without a byte that may start a digit
     ``\\d`` matches: the list is every such character's UTF-8 lead byte, and text with
-    other non-ASCII characters (quotes, accents, emoji) keeps its shape."""
+    other non-ASCII characters (quotes, dashes, accents; not emoji, whose lead byte F0 also
+    starts some digits) keeps its shape."""
     import re
 
     from jsonl_lint.rules.secrets._scan import _NOT_DIGIT_LEADS
